@@ -1,0 +1,116 @@
+"""Clean stage: repair characters, remove boilerplate, find the headline, detect language.
+
+``clean_document`` is a pure function of a RawDocument (and optional user overrides), so it
+runs unchanged in worker processes.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from storyline.clean.boilerplate import classify, default_lexicon, strip_glued
+from storyline.clean.dates import infer_published, is_plausible
+from storyline.clean.lang import detect
+from storyline.clean.text import lines_of, repair
+from storyline.models import CleanDocument, DateOrigin, Overrides, RawDocument, RemovedLine
+
+__all__ = ["clean_document"]
+
+#: A headline is one line of at most this many words that does not end like a sentence.
+HEADLINE_MAX_WORDS = 30
+_SENTENCE_END = re.compile(r"[.:;,]\s*$")
+_FIRST_SENTENCE = re.compile(r"^(.{20,}?[.!?])(\s|$)")
+#: "WASHINGTON –", "BERLIN (dpa) -": the dateline is not part of a headline.
+_DATELINE = re.compile(r"^[A-ZÀ-Þ][A-ZÀ-Þ .,'’/-]{2,40}(\s*\([^)]{1,30}\))?\s*[-–—:]\s+")
+_BY_PREFIX = re.compile(r"^(by|von|por|par|di|written by)\s+", re.I)
+
+
+def _is_headline(line: str) -> bool:
+    return len(line.split()) <= HEADLINE_MAX_WORDS and not _SENTENCE_END.search(line)
+
+
+def _inferred_title(lead: str) -> str:
+    lead = _DATELINE.sub("", lead)
+    m = _FIRST_SENTENCE.match(lead)
+    sentence = m.group(1) if m else lead
+    words = sentence.split()
+    return " ".join(words[:20]) + ("…" if len(words) > 20 else "")
+
+
+def clean_document(raw: RawDocument, overrides: Overrides | None = None) -> CleanDocument:
+    """Clean one document. Raises ValueError if nothing of the article is left."""
+    overrides = overrides or Overrides()
+    lexicon = default_lexicon()
+    lines = lines_of(repair(raw.text))
+    lines, glued = strip_glued(lines)
+    removed = [RemovedLine(i, text, "source-link marker") for i, text in glued]
+    title = repair(raw.title).strip() if raw.title else ""
+    verdicts = classify(lines, lexicon, has_title=bool(title))
+    dropped = {v.index for v in verdicts}
+    removed += [RemovedLine(v.index, lines[v.index], v.reason) for v in verdicts]
+    body = [(i, line) for i, line in enumerate(lines) if i not in dropped and line]
+    title_inferred = False
+    if not title and body and _is_headline(body[0][1]) and len(body) > 1:
+        title = body.pop(0)[1]
+    elif title and body and body[0][1].lower() == title.lower():
+        body.pop(0)
+    if not body:
+        raise ValueError("nothing left after removing boilerplate")
+    if not title:
+        title, title_inferred = _inferred_title(body[0][1]), True
+    text = "\n\n".join(line for _, line in body)
+    byline = raw.byline or _byline_from(removed)
+    published, published_from = _publication_date(raw, overrides, removed, body[0][1])
+    lang: str | None
+    score: float | None
+    if overrides.lang:
+        lang, score = overrides.lang, None
+    elif raw.lang:
+        lang, score = raw.lang, None
+    else:
+        lang, score = detect(text)
+    return CleanDocument(
+        raw=raw,
+        title=title,
+        text=text,
+        removed=tuple(sorted(removed, key=lambda r: r.line)),
+        title_inferred=title_inferred,
+        published=published,
+        published_from=published_from,
+        lang=lang,
+        lang_score=score,
+        byline=byline,
+        source=overrides.source or raw.source or _host(raw.url),
+    )
+
+
+def _host(url: str | None) -> str | None:
+    """Without a site name, the web host is the best name for the outlet."""
+    if not url:
+        return None
+    host = urlsplit(url).hostname or ""
+    return host.removeprefix("www.") or None
+
+
+def _byline_from(removed: list[RemovedLine]) -> str | None:
+    for r in removed:
+        if r.reason == "byline":
+            return _BY_PREFIX.sub("", r.text).strip() or None
+    return None
+
+
+def _publication_date(
+    raw: RawDocument, overrides: Overrides, removed: list[RemovedLine], lead: str
+) -> tuple[str | None, DateOrigin | None]:
+    if overrides.published:
+        return overrides.published, "flag"
+    if raw.published and raw.published_from in ("metadata", None) and is_plausible(raw.published):
+        return raw.published, "metadata"
+    stamps = [r.text for r in removed if r.reason == "date stamp"]
+    inferred = infer_published(stamps, lead)
+    if inferred and is_plausible(inferred):
+        return inferred, "inferred"
+    if raw.published and is_plausible(raw.published):
+        return raw.published, raw.published_from  # e.g. a WARC crawl date
+    return None, None

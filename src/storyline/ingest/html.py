@@ -1,0 +1,100 @@
+"""HTML pages: main text and metadata through trafilatura, and the verdict "is this an article?".
+
+Pages that are not articles (section fronts, login walls, empty shells) are common in crawls;
+they are rejected here with the reason, instead of polluting stories with menu text.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import trafilatura
+from lxml import etree
+from lxml import html as lxml_html
+
+from storyline.models import RawDocument, Reject
+
+#: Below this many words of main text, a page is not an article.
+MIN_ARTICLE_WORDS = 40
+
+_PAYWALL = re.compile(
+    r"(subscribe|sign in|log ?in|register) to (continue|keep) reading|"
+    r"(already a subscriber|create (a free )?account to read|this (article|content) is for "
+    r"subscribers)|jetzt (abonnieren|anmelden)|(inicia sesi[oó]n|suscr[ií]bete) para (seguir|leer)",
+    re.I,
+)
+_DATE_PARAMS: dict[str, Any] = {"extensive_search": False, "original_date": True}
+
+
+def extract_text_blocks(fragment: str) -> str:
+    """Readable text of an HTML fragment (feed content), one block per paragraph."""
+    try:
+        root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return ""
+    for bad in root.xpath("//script|//style|//noscript|//iframe|//form"):
+        bad.drop_tree()
+    for br in root.xpath("//br"):
+        br.tail = "\n" + (br.tail or "")
+    blocks = "p|div|h1|h2|h3|h4|h5|h6|li|blockquote|pre|tr|figcaption|section|article"
+    for el in root.xpath("|".join(f"//{b}" for b in blocks.split("|"))):
+        el.tail = "\n\n" + (el.tail or "")
+    text = root.text_content()
+    return re.sub(r"\n{3,}", "\n\n", re.sub(r"[ \t\r\f\v]+", " ", text)).strip()
+
+
+def _anchor_texts(tree: Any) -> set[str]:
+    return {
+        " ".join(a.text_content().split()).lower()
+        for a in tree.iter("a")
+        if len(a.text_content().split()) >= 2
+    }
+
+
+def parse_html(text: str, *, origin: str, url: str | None = None) -> RawDocument | Reject:
+    """Parse a decoded HTML page into a RawDocument, or say why it is not an article."""
+    try:
+        tree = lxml_html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as exc:
+        return Reject(origin, f"HTML could not be parsed ({exc or 'empty document'})")
+    lang = (tree.get("lang") or tree.get("xml:lang") or "").split("-")[0].lower() or None
+    anchors = _anchor_texts(tree)
+    doc: Any = trafilatura.bare_extraction(
+        tree,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        date_extraction_params=_DATE_PARAMS,
+    )
+    body = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
+    words = len(body.split())
+    if _PAYWALL.search(body or tree.text_content()[:20000]) and words < 4 * MIN_ARTICLE_WORDS:
+        return Reject(origin, "not an article: login or paywall page")
+    if words < MIN_ARTICLE_WORDS:
+        return Reject(origin, f"not an article: no main text found ({words} words)")
+    lines = [ln.strip() for ln in body.split("\n") if ln.strip()]
+    linked = sum(1 for ln in lines if " ".join(ln.split()).lower() in anchors)
+    if len(lines) >= 5 and linked / len(lines) > 0.5:
+        share = f"{linked} of {len(lines)} lines are links"
+        return Reject(origin, f"not an article: index page ({share})")
+    title = (doc.title or "").strip() or None
+    if title and lines and _same_line(lines[0], title):
+        lines = lines[1:]
+    return RawDocument(
+        origin=origin,
+        format="html",
+        text="\n\n".join(lines),
+        title=title,
+        source=(doc.sitename or "").strip() or None,
+        url=doc.url or url,
+        published=doc.date or None,
+        published_from="metadata" if doc.date else None,
+        lang=lang,
+        byline=(doc.author or "").strip() or None,
+    )
+
+
+def _same_line(a: str, b: str) -> bool:
+    return " ".join(a.split()).lower() == " ".join(b.split()).lower()

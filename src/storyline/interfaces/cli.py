@@ -1,0 +1,246 @@
+"""The ``storyline`` command line (Typer + Rich).
+
+Human output goes to a terminal as tables and progress bars; piped output is machine
+readable and quiet. Errors are one line naming the input and the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import nullcontext
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+
+from storyline.api import Storyline
+from storyline.clean.dates import DateError
+from storyline.interfaces.output import FORMATS, default_format, emit
+from storyline.models import Article, IngestReport
+from storyline.store import StoreError, default_db_path
+
+app = typer.Typer(
+    help="Storyline: turn piles and streams of news articles into stories, offline.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True, highlight=False)
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="Store file (default: $STORYLINE_DB or the per-user store).",
+                 show_default=False),
+]
+FormatOption = Annotated[
+    str | None,
+    typer.Option("--format", "-f", help="table | json | jsonl | csv (table on a terminal).",
+                 show_default=False),
+]
+ARTICLE_COLUMNS = ("id", "published", "source", "lang", "title")
+
+
+def _open(db: Path | None) -> Storyline:
+    try:
+        return Storyline(db)
+    except StoreError as exc:
+        _fail(str(exc))
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    err.print(f"[red]error:[/red] {message}", soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def _format(value: str | None) -> str:
+    fmt = value or default_format()
+    if fmt not in FORMATS:
+        _fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    return fmt
+
+
+def article_row(article: Article) -> dict[str, Any]:
+    return article.to_dict(with_text=False)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders, globs, or - for stdin.")],
+    input_format: Annotated[
+        str, typer.Option("--format", help="auto | text | html | feed | warc | jsonl")
+    ] = "auto",
+    source: Annotated[str | None, typer.Option(help="Outlet name for every article.")] = None,
+    published: Annotated[
+        str | None, typer.Option(help="Publication date for every article (2023-06-14).")
+    ] = None,
+    lang: Annotated[str | None, typer.Option(help="Language code for every article.")] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes (default: cores).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Read articles into the store. Bad inputs are reported and kept in the rejects list."""
+    stdin = sys.stdin.buffer.read() if "-" in paths else None
+    with _open(db) as sl:
+        report = _run_ingest(
+            sl, paths, input_format=input_format, source=source, published=published,
+            lang=lang, workers=workers, stdin=stdin,
+        )
+    _print_report(report)
+    if report.interrupted:
+        raise typer.Exit(130)
+
+
+def _run_ingest(sl: Storyline, paths: list[str], **kwargs: Any) -> IngestReport:
+    show = err.is_terminal and not os.environ.get("CI")
+    progress = Progress(
+        SpinnerColumn(), TextColumn("[bold]ingesting"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.fields[origin]}", style="dim"), console=err, transient=True,
+    ) if show else None
+    with progress or nullcontext():
+        task = progress.add_task("ingest", total=None, origin="") if progress else None
+
+        def tick(origin: str) -> None:
+            if progress is not None and task is not None:
+                progress.update(task, advance=1, origin=origin[-60:])
+
+        try:
+            return sl.ingest(paths, format=kwargs.pop("input_format"), progress=tick, **kwargs)
+        except (ValueError, DateError) as exc:
+            _fail(str(exc))
+    raise AssertionError("unreachable")
+
+
+def _print_report(report: IngestReport) -> None:
+    for reject in report.rejected:
+        err.print(f"[yellow]rejected[/yellow] {reject.message()}", soft_wrap=True,
+                  markup=True, highlight=False)
+    typer.echo(report.summary())
+
+
+@app.command()
+def articles(
+    source: Annotated[str | None, typer.Option(help="Only this outlet.")] = None,
+    lang: Annotated[str | None, typer.Option(help="Only this language code.")] = None,
+    since: Annotated[str | None, typer.Option(help="Published on or after this date.")] = None,
+    until: Annotated[str | None, typer.Option(help="Published on or before this date.")] = None,
+    query: Annotated[str | None, typer.Option("--query", "-q", help="Full-text search.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many (0: all).")] = 100,
+    fmt: FormatOption = None,
+    db: DbOption = None,
+) -> None:
+    """List stored articles, newest first (best match first with --query)."""
+    output = _format(fmt)
+    with _open(db) as sl:
+        try:
+            found = sl.articles(source=source, lang=lang, since=since, until=until,
+                                query=query, limit=limit or None)
+        except DateError as exc:
+            _fail(str(exc))
+    emit([article_row(a) for a in found], ARTICLE_COLUMNS, output,
+         title=f"{len(found)} articles")
+
+
+@app.command()
+def article(
+    ref: Annotated[str, typer.Argument(help="Article id (or a unique prefix).")],
+    removed: Annotated[bool, typer.Option("--removed", help="Show what cleaning removed.")] = False,
+    fmt: FormatOption = None,
+    db: DbOption = None,
+) -> None:
+    """Show one article: metadata, cleaned text and (with --removed) the removed lines."""
+    output = _format(fmt)
+    with _open(db) as sl:
+        found = sl.article(ref)
+    if found is None:
+        _fail(f"no article with id {ref!r}", code=1)
+    if output != "table":
+        emit([found.to_dict()], (*ARTICLE_COLUMNS, "origin", "text"), output)
+        return
+    out = Console(highlight=False)
+    out.print(f"[bold]{found.title}[/bold]" + (" [dim](title inferred)[/dim]"
+                                                if found.title_inferred else ""))
+    meta = {
+        "id": found.id, "source": found.source, "byline": found.byline,
+        "published": _published(found), "lang": _lang(found), "url": found.url,
+        "origin": found.origin, "format": found.format + (" (partial)" if found.partial else ""),
+        "story": found.story_id,
+    }
+    for key, value in meta.items():
+        if value:
+            out.print(f"[dim]{key:>9}[/dim]  {value}", soft_wrap=True)
+    out.print()
+    out.print(found.text, soft_wrap=True, markup=False)
+    if removed:
+        out.print()
+        out.print(f"[bold]Removed by cleaning[/bold] ({len(found.removed)} lines)")
+        for line in found.removed:
+            out.print(f"[dim]{line.line:>4}[/dim] [yellow]{line.reason}[/yellow]: ", end="")
+            out.print(line.text, markup=False, soft_wrap=True)
+
+
+def _published(a: Article) -> str:
+    if not a.published:
+        return "unknown"
+    return f"{a.published} ({a.published_from})" if a.published_from else a.published
+
+
+def _lang(a: Article) -> str | None:
+    if a.lang and a.lang_score is not None:
+        return f"{a.lang} (detected, p={a.lang_score:.2f})"
+    return a.lang
+
+
+@app.command()
+def rejects(
+    limit: Annotated[int, typer.Option(help="At most this many (0: all).")] = 100,
+    fmt: FormatOption = None,
+    db: DbOption = None,
+) -> None:
+    """List inputs that could not be ingested, with the reason."""
+    output = _format(fmt)
+    with _open(db) as sl:
+        rows = [r.to_dict() for r in sl.rejects(limit or None)]
+    emit(rows, ("origin", "reason", "last_seen", "times"), output, title=f"{len(rows)} rejects")
+
+
+def sample_corpus() -> Path:
+    """The bundled sample corpus (written by the Storyline team for demos and tests)."""
+    return Path(str(resources.files("storyline").joinpath("data", "sample")))
+
+
+@app.command()
+def demo(
+    db: Annotated[
+        Path | None, typer.Option("--db", help="Store for the demo (recreated).")
+    ] = None,
+    fmt: FormatOption = None,
+) -> None:
+    """Ingest the bundled sample corpus into a fresh store and list what came out."""
+    path = db or default_db_path().with_name("demo.db")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    output = _format(fmt)
+    with _open(path) as sl:
+        report = _run_ingest(sl, [str(sample_corpus())], input_format="auto", source=None,
+                             published=None, lang=None, workers=None, stdin=None)
+        found = sl.articles(limit=None)
+    emit([article_row(a) for a in found], ARTICLE_COLUMNS, output,
+         title=f"Sample corpus: {len(found)} articles")
+    _print_report(report)
+    err.print(f"store: {path}  (try: storyline articles --db {path} -q balloon)")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

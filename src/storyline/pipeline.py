@@ -1,0 +1,196 @@
+"""The ingest pipeline: inputs → units → (parse → clean → identify) → store.
+
+The middle part is pure and runs in worker processes; reading containers and writing the
+store stay in the main process. Results come back in input order, so the same input always
+gives the same store.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from functools import partial
+from itertools import islice
+
+from storyline.clean import clean_document
+from storyline.dedupe import identify
+from storyline.ingest.read import iter_units, parse_unit
+from storyline.ingest.sources import expand
+from storyline.ingest.units import Unit
+from storyline.models import Article, IngestReport, InputFormat, Overrides, Reject
+from storyline.store import Store
+
+#: Units sent to a worker at once; big enough to amortise pickling, small enough to balance.
+TASK_SIZE = 32
+#: Below this many units a pool costs more than it saves.
+POOL_THRESHOLD = 64
+#: Articles per committed chunk: an interrupted batch loses at most this much work.
+COMMIT_EVERY = 500
+
+Progress = Callable[[str], None]
+
+
+def process_unit(unit: Unit, overrides: Overrides | None = None) -> Article | Reject:
+    """One unit to one Article or Reject. Never raises: a crash is this input's reject."""
+    try:
+        raw = parse_unit(unit)
+        if isinstance(raw, Reject):
+            return raw
+        try:
+            doc = clean_document(raw, overrides)
+        except ValueError as exc:
+            return Reject(unit.origin, str(exc))
+        return identify(doc)
+    except Exception as exc:  # one bad input must not stop the batch
+        return Reject(unit.origin, f"could not be processed ({type(exc).__name__}: {exc})")
+
+
+def _process_many(units: list[Unit], overrides: Overrides | None) -> list[Article | Reject]:
+    return [process_unit(u, overrides) for u in units]
+
+
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    # forkserver: no fork of a process that may run a progress-bar thread; spawn elsewhere.
+    method = "forkserver" if sys.platform.startswith("linux") else "spawn"
+    ctx = multiprocessing.get_context(method)
+    if method == "forkserver":
+        ctx.set_forkserver_preload(["storyline.pipeline"])
+    return ctx
+
+
+def process_stream(
+    items: Iterable[Unit | Reject], *, overrides: Overrides | None = None, workers: int = 1
+) -> Iterator[Article | Reject]:
+    """Process units in order, in a pool when there are enough of them to pay for one."""
+    it = iter(items)
+    head = list(islice(it, POOL_THRESHOLD))
+    if workers <= 1 or len(head) < POOL_THRESHOLD:
+        for item in (*head, *it):
+            yield item if isinstance(item, Reject) else process_unit(item, overrides)
+        return
+    job = partial(_process_many, overrides=overrides)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+        pending: deque[Future[list[Article | Reject]] | Reject] = deque()
+        stream = _tasks((*head,), it)
+        try:
+            for task in stream:
+                pending.append(task if isinstance(task, Reject) else pool.submit(job, task))
+                while len(pending) > 2 * workers:
+                    yield from _drain(pending.popleft())
+            while pending:
+                yield from _drain(pending.popleft())
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def _drain(task: Future[list[Article | Reject]] | Reject) -> Iterator[Article | Reject]:
+    if isinstance(task, Reject):
+        yield task
+    else:
+        yield from task.result()
+
+
+def _tasks(head: tuple[Unit | Reject, ...], rest: Iterator[Unit | Reject]) -> Iterator[
+    list[Unit] | Reject
+]:
+    """Group units into tasks, passing rejects through where they stand."""
+    batch: list[Unit] = []
+    for item in _chain(head, rest):
+        if isinstance(item, Reject):
+            if batch:
+                yield batch
+                batch = []
+            yield item
+            continue
+        batch.append(item)
+        if len(batch) >= TASK_SIZE:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _chain(head: tuple[Unit | Reject, ...], rest: Iterator[Unit | Reject]) -> Iterator[
+    Unit | Reject
+]:
+    yield from head
+    yield from rest
+
+
+def ingest(
+    store: Store,
+    paths: Sequence[str],
+    *,
+    fmt: InputFormat | None = None,
+    overrides: Overrides | None = None,
+    stdin: bytes | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Ingest paths into the store; see ``Storyline.ingest`` for the public entry point.
+
+    Chunks of COMMIT_EVERY results are committed one transaction each. On Ctrl-C the open
+    chunk is rolled back, the batch is marked interrupted, and the report says so.
+    """
+    report = IngestReport()
+    batch_id = store.begin_batch(paths)
+    report.batch_id = batch_id
+    units = iter_units(expand(paths, stdin=stdin), fmt)
+    results = process_stream(units, overrides=overrides, workers=workers or default_workers())
+    status = "done"
+    try:
+        while True:
+            chunk = list(islice(results, COMMIT_EVERY))
+            if not chunk:
+                break
+            _commit_chunk(store, chunk, batch_id, report, progress)
+    except KeyboardInterrupt:
+        status = "interrupted"
+        report.interrupted = True
+    finally:
+        store.finish_batch(
+            batch_id,
+            status=status,
+            ingested=len(report.ingested),
+            already_stored=len(report.already_stored),
+            rejected=len(report.rejected),
+        )
+    return report
+
+
+def _commit_chunk(
+    store: Store,
+    chunk: list[Article | Reject],
+    batch_id: int,
+    report: IngestReport,
+    progress: Progress | None,
+) -> None:
+    ingested: list[str] = []
+    already: list[str] = []
+    rejected: list[Reject] = []
+    with store.transaction():
+        for item in chunk:
+            if isinstance(item, Reject):
+                store.add_reject(item, batch_id)
+                rejected.append(item)
+                label = item.origin
+            elif store.add_article(item, batch_id) == "ingested":
+                ingested.append(item.id)
+                label = item.origin
+            else:
+                already.append(item.id)
+                label = item.origin
+            if progress is not None:
+                progress(label)
+    report.ingested += ingested
+    report.already_stored += already
+    report.rejected += rejected

@@ -1,0 +1,287 @@
+"""The embedded store: one SQLite file with FTS5 full-text search.
+
+Writes happen in explicit transactions; a batch commits in chunks so an interrupted ingest
+keeps every chunk that finished and leaves no half-written article behind.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from storyline.models import Article, Reject, RemovedLine
+from storyline.store.migrations import MIGRATIONS, SCHEMA_VERSION
+
+AddStatus = Literal["ingested", "already stored"]
+
+_ARTICLE_COLUMNS = (
+    "id, title, text, origin, format, content_hash, source, url, published, published_from, "
+    "lang, lang_score, byline, partial, title_inferred, removed, story_id, ingested_at"
+)
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or used (newer schema, not a database, locked...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RejectRow:
+    origin: str
+    reason: str
+    first_seen: str
+    last_seen: str
+    times: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "origin": self.origin,
+            "reason": self.reason,
+            "first_seen": self.first_seen,
+            "last_seen": self.last_seen,
+            "times": self.times,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFilter:
+    source: str | None = None
+    lang: str | None = None
+    since: str | None = None
+    until: str | None = None
+    query: str | None = None
+    limit: int | None = 100
+    offset: int = 0
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Store:
+    """A Storyline store in one SQLite file. Use as a context manager, or call ``close``."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = sqlite3.connect(str(path), isolation_level=None, timeout=30)
+            self._db.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path}: cannot open as a Storyline store ({exc})") from None
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._migrate()
+
+    # -- lifecycle -----------------------------------------------------------------------
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _migrate(self) -> None:
+        version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: schema version {version} is newer than this Storyline "
+                f"understands ({SCHEMA_VERSION}); upgrade Storyline"
+            )
+        for number in range(version, SCHEMA_VERSION):
+            with self.transaction():
+                for statement in _split_sql(MIGRATIONS[number]):
+                    self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version = {number + 1}")
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All or nothing: commit on success, roll back on any exception (Ctrl-C included)."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    # -- batches -------------------------------------------------------------------------
+    def begin_batch(self, inputs: Sequence[str]) -> int:
+        with self.transaction():
+            cur = self._db.execute(
+                "INSERT INTO batches(started_at, inputs) VALUES (?, ?)",
+                (_now(), json.dumps(list(inputs))),
+            )
+        return int(cur.lastrowid or 0)
+
+    def finish_batch(
+        self, batch_id: int, *, status: str, ingested: int, already_stored: int, rejected: int
+    ) -> None:
+        with self.transaction():
+            self._db.execute(
+                "UPDATE batches SET finished_at=?, status=?, ingested=?, already_stored=?, "
+                "rejected=? WHERE id=?",
+                (_now(), status, ingested, already_stored, rejected, batch_id),
+            )
+
+    # -- writes (call inside ``transaction``) --------------------------------------------
+    def add_article(self, article: Article, batch_id: int | None = None) -> AddStatus:
+        """Insert unless the same URL or the same normalised content is stored already."""
+        row = self._db.execute(
+            "SELECT 1 FROM articles WHERE id=? OR content_hash=? OR (url IS NOT NULL AND url=?)",
+            (article.id, article.content_hash, article.url),
+        ).fetchone()
+        if row is not None:
+            return "already stored"
+        self._db.execute(
+            f"INSERT INTO articles({_ARTICLE_COLUMNS}, batch_id) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                article.id, article.title, article.text, article.origin, article.format,
+                article.content_hash, article.source, article.url, article.published,
+                article.published_from, article.lang, article.lang_score, article.byline,
+                int(article.partial), int(article.title_inferred),
+                json.dumps([[r.line, r.text, r.reason] for r in article.removed],
+                           ensure_ascii=False),
+                article.story_id, article.ingested_at, batch_id,
+            ),
+        )
+        return "ingested"
+
+    def add_reject(self, reject: Reject, batch_id: int | None = None) -> None:
+        now = _now()
+        self._db.execute(
+            "INSERT INTO rejects(origin, reason, first_seen, last_seen, batch_id) "
+            "VALUES (?,?,?,?,?) ON CONFLICT(origin, reason) DO UPDATE SET "
+            "last_seen=excluded.last_seen, times=times+1, batch_id=excluded.batch_id",
+            (reject.origin, reject.reason, now, now, batch_id),
+        )
+
+    # -- reads ---------------------------------------------------------------------------
+    def count_articles(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def article(self, ref: str) -> Article | None:
+        """An article by id, or by a unique id prefix of at least 4 characters."""
+        row = self._db.execute(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id=?", (ref,)
+        ).fetchone()
+        if row is None and len(ref) >= 4:
+            rows = self._db.execute(
+                f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id LIKE ? LIMIT 2",
+                (ref.replace("%", "").replace("_", "") + "%",),
+            ).fetchall()
+            row = rows[0] if len(rows) == 1 else None
+        return _article(row) if row is not None else None
+
+    def articles(self, flt: ArticleFilter | None = None) -> list[Article]:
+        flt = flt or ArticleFilter()
+        where: list[str] = []
+        params: list[Any] = []
+        join = ""
+        if flt.query:
+            join = "JOIN articles_fts ON articles_fts.rowid = articles.pk"
+            where.append("articles_fts MATCH ?")
+            params.append(fts_query(flt.query))
+        if flt.source:
+            where.append("lower(source) = lower(?)")
+            params.append(flt.source)
+        if flt.lang:
+            where.append("lang = ?")
+            params.append(flt.lang)
+        if flt.since:
+            where.append("published >= ?")
+            params.append(flt.since)
+        if flt.until:
+            where.append("substr(published, 1, ?) <= ?")
+            params += [len(flt.until), flt.until]
+        sql = f"SELECT {_qualified()} FROM articles {join}"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        order = "bm25(articles_fts)" if flt.query else "coalesce(published, '') DESC, pk"
+        sql += f" ORDER BY {order}"
+        if flt.limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [flt.limit, flt.offset]
+        return [_article(r) for r in self._db.execute(sql, params)]
+
+    def rejects(self, limit: int | None = 100) -> list[RejectRow]:
+        sql = "SELECT origin, reason, first_seen, last_seen, times FROM rejects ORDER BY id DESC"
+        params: list[Any] = []
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [RejectRow(*tuple(r)) for r in self._db.execute(sql, params)]
+
+    def iter_articles(self) -> Iterable[Article]:
+        for row in self._db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles ORDER BY pk"):
+            yield _article(row)
+
+
+def _qualified() -> str:
+    return ", ".join(f"articles.{c.strip()}" for c in _ARTICLE_COLUMNS.split(","))
+
+
+def fts_query(query: str) -> str:
+    """Quote every term so user text can never be FTS5 syntax (a stray quote or NEAR)."""
+    terms = [t.replace('"', '""') for t in query.split()]
+    return " ".join(f'"{t}"' for t in terms if t)
+
+
+def _article(row: sqlite3.Row) -> Article:
+    removed = tuple(RemovedLine(int(a), str(b), str(c)) for a, b, c in json.loads(row["removed"]))
+    return Article(
+        id=row["id"],
+        title=row["title"],
+        text=row["text"],
+        origin=row["origin"],
+        format=row["format"],
+        content_hash=row["content_hash"],
+        source=row["source"],
+        url=row["url"],
+        published=row["published"],
+        published_from=row["published_from"],
+        lang=row["lang"],
+        lang_score=row["lang_score"],
+        byline=row["byline"],
+        partial=bool(row["partial"]),
+        title_inferred=bool(row["title_inferred"]),
+        removed=removed,
+        story_id=row["story_id"],
+        ingested_at=row["ingested_at"],
+    )
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a migration into statements; trigger bodies keep their inner semicolons."""
+    statements, current = [], []
+    depth = 0
+    for line in script.strip().splitlines():
+        stripped = line.strip()
+        if not stripped:
+            continue
+        current.append(line)
+        upper = stripped.upper()
+        if upper.startswith("CREATE TRIGGER"):
+            depth += 1
+        if upper == "END;":
+            depth -= 1
+        if depth == 0 and stripped.endswith(";"):
+            statements.append("\n".join(current))
+            current = []
+    if current:
+        statements.append("\n".join(current))
+    return statements

@@ -1,0 +1,79 @@
+"""Fixtures the tests build themselves: small articles in every input format."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from storyline import Storyline
+
+PARAGRAPHS = [
+    "LISBON – The Portuguese government approved a plan on Tuesday to expand the country's "
+    "desalination capacity in the drought-hit Algarve region, officials said.",
+    "The scheme, worth 120 million euros, will build two plants near Albufeira by 2026, "
+    "according to environment minister Duarte Cordeiro.",
+    "“We cannot wait for the rain to save us,” Cordeiro told reporters in Lisbon after the "
+    "cabinet meeting, adding that reservoirs stood at a third of their capacity.",
+    "Farmers' groups welcomed the money but said it came too late for this year's harvest, "
+    "which they expect to be the worst in a decade.",
+]
+
+
+def article_text(n: int = 0) -> str:
+    """A distinct plain-text article per ``n``."""
+    body = [p.replace("two plants", f"{n + 2} plants") for p in PARAGRAPHS]
+    return f"Portugal approves desalination plan number {n}\n\n" + "\n\n".join(body) + "\n"
+
+
+def html_page(
+    title: str = "Portugal bets on desalination in the Algarve",
+    *,
+    paragraphs: list[str] | None = None,
+    site: str = "Harbor Daily",
+    author: str = "Ana Costa",
+    published: str | None = "2023-06-13T09:30:00Z",
+    url: str = "https://www.harbordaily.example/world/portugal-desalination",
+    lang: str = "en",
+    extra_head: str = "",
+) -> str:
+    body = "".join(f"<p>{p}</p>" for p in (paragraphs or PARAGRAPHS))
+    date_meta = (
+        f'<meta property="article:published_time" content="{published}">' if published else ""
+    )
+    return f"""<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{title} | {site}</title>
+<meta property="og:site_name" content="{site}"><meta name="author" content="{author}">
+{date_meta}<link rel="canonical" href="{url}">{extra_head}</head>
+<body><nav><a href="/">Home</a> <a href="/world">World</a> <a href="/sport">Sport</a></nav>
+<main><article><h1>{title}</h1>{body}</article></main>
+<aside><h3>Most read</h3><ul><li><a href="/a">Storm closes ports along the coast</a></li>
+<li><a href="/b">Central bank holds rates steady again</a></li></ul></aside>
+<footer>© 2023 {site}. All rights reserved.</footer></body></html>"""
+
+
+def write_warc(path: Path, pages: list[tuple[str, str]], *, truncate_at: int | None = None) -> None:
+    """Write (uri, html) pages as WARC response records; optionally cut the file short."""
+    buf = io.BytesIO()
+    writer = WARCWriter(buf, gzip=path.name.endswith(".gz"))
+    for uri, page in pages:
+        headers = StatusAndHeaders(
+            "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
+        )
+        record = writer.create_warc_record(
+            uri, "response", payload=io.BytesIO(page.encode("utf-8")), http_headers=headers,
+            warc_headers_dict={"WARC-Date": "2023-06-15T08:00:00Z"},
+        )
+        writer.write_record(record)
+    data = buf.getvalue()
+    path.write_bytes(data[:truncate_at] if truncate_at else data)
+
+
+@pytest.fixture()
+def sl(tmp_path: Path) -> Iterator[Storyline]:
+    with Storyline(tmp_path / "store.db") as handle:
+        yield handle
