@@ -144,7 +144,8 @@ def ingest(
     report = IngestReport()
     batch_id = store.begin_batch(paths)
     report.batch_id = batch_id
-    units = iter_units(expand(paths, stdin=stdin), fmt)
+    own = [store.path.with_name(store.path.name + s) for s in ("", "-wal", "-shm", "-journal")]
+    units = iter_units(expand(paths, stdin=stdin, exclude=own), fmt)
     results = process_stream(units, overrides=overrides, workers=workers or default_workers())
     status = "done"
     try:

@@ -7,8 +7,10 @@ news dumps are full of ``.txt`` files holding HTML and ``.html`` files holding n
 from __future__ import annotations
 
 import codecs
+import json
 import re
 import zlib
+from typing import Literal
 
 import charset_normalizer
 
@@ -75,9 +77,11 @@ def binary_kind(head: bytes) -> str | None:
     return None
 
 
-def sniff(head: bytes, name: str = "") -> InputFormat | None:
-    """Guess the input format from the first bytes; None means "not something we read"."""
-    lower = name.lower()
+def sniff(head: bytes) -> InputFormat | Literal["json"] | None:
+    """Guess the input format from the first bytes; None means "not something we read".
+
+    "json" (a single JSON document) is recognised only to be refused with a clear reason.
+    """
     if is_gzip(head):
         inner = gunzip_head(head)
         return "warc" if inner.startswith(b"WARC/") else None
@@ -88,13 +92,24 @@ def sniff(head: bytes, name: str = "") -> InputFormat | None:
     text = _strip_bom(head).lstrip()
     if _FEED_ROOT.search(text[:2048]):
         return "feed"
-    if text[:1] == b"{" and (lower.endswith((".jsonl", ".ndjson", ".json")) or b"\n{" in text):
-        return "jsonl"
+    if text[:1] in (b"{", b"["):
+        return "jsonl" if _first_line_is_object(text) else "json"
     if text[:1] == b"<" and _HTML_MARK.search(text[:4096]):
         return "html"
     if text.startswith(b"<?xml"):
         return "feed"  # XML that is not a feed is rejected by the feed reader, with its reason
     return "text"
+
+
+def _first_line_is_object(text: bytes) -> bool:
+    """JSON Lines has a whole object on its first line; a JSON document does not."""
+    first = text.split(b"\n", 1)[0].strip()
+    if len(first) >= SNIFF_BYTES - 16:  # a long first line: cut by sniffing, trust its shape
+        return first.startswith(b"{")
+    try:
+        return isinstance(json.loads(first), dict)
+    except ValueError:
+        return False
 
 
 def expected_from_name(name: str) -> InputFormat | None:

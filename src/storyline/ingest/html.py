@@ -48,7 +48,7 @@ def _anchor_texts(tree: Any) -> set[str]:
     return {
         " ".join(a.text_content().split()).lower()
         for a in tree.iter("a")
-        if len(a.text_content().split()) >= 2
+        if a.text_content().strip()
     }
 
 
@@ -75,9 +75,10 @@ def parse_html(text: str, *, origin: str, url: str | None = None) -> RawDocument
     if words < MIN_ARTICLE_WORDS:
         return Reject(origin, f"not an article: no main text found ({words} words)")
     lines = [ln.strip() for ln in body.split("\n") if ln.strip()]
-    linked = sum(1 for ln in lines if " ".join(ln.split()).lower() in anchors)
-    if len(lines) >= 5 and linked / len(lines) > 0.5:
-        share = f"{linked} of {len(lines)} lines are links"
+    linked = [ln for ln in lines if _mostly_link(ln, anchors)]
+    link_chars = sum(len(ln) for ln in linked)
+    if len(linked) >= 5 and link_chars > 0.5 * sum(len(ln) for ln in lines):
+        share = f"{len(linked)} of {len(lines)} lines are links"
         return Reject(origin, f"not an article: index page ({share})")
     title = (doc.title or "").strip() or None
     if title and lines and _same_line(lines[0], title):
@@ -94,6 +95,14 @@ def parse_html(text: str, *, origin: str, url: str | None = None) -> RawDocument
         lang=lang,
         byline=(doc.author or "").strip() or None,
     )
+
+
+def _mostly_link(line: str, anchors: set[str]) -> bool:
+    """A teaser line: the text of one link makes up most of it ("Jun 14 Blinken heads...")."""
+    norm = " ".join(line.split()).lower()
+    if norm in anchors:
+        return True
+    return any(len(a) >= 0.6 * len(norm) and a in norm for a in anchors)
 
 
 def _same_line(a: str, b: str) -> bool:

@@ -78,7 +78,7 @@ def _units_of(item: InputFile, forced: InputFormat | None) -> Iterator[Unit | Re
         return
     head = _head(item)
     name = item.origin
-    detected = sniff(head, name)
+    detected = sniff(head)
     fmt = forced or detected
     promised = expected_from_name(name)
     if forced is None and promised is not None and detected != promised:
@@ -87,6 +87,9 @@ def _units_of(item: InputFile, forced: InputFormat | None) -> Iterator[Unit | Re
         return
     if fmt is None:
         yield Reject(item.origin, f"unsupported input: {_describe(head, detected)}")
+        return
+    if fmt == "json":
+        yield Reject(item.origin, "a JSON document, not JSON Lines (one article object per line)")
         return
     if fmt == "warc":
         if item.path is None:
@@ -130,7 +133,7 @@ def _lines(item: InputFile) -> Iterator[bytes]:
         yield from fh
 
 
-def _describe(head: bytes, detected: InputFormat | None) -> str:
+def _describe(head: bytes, detected: str | None) -> str:
     if is_gzip(head):
         return "gzip data that is not a WARC archive" if not gunzip_head(head).startswith(
             b"WARC/"
@@ -144,8 +147,8 @@ def _describe(head: bytes, detected: InputFormat | None) -> str:
         "feed": "XML",
         "jsonl": "JSON",
         "warc": "a WARC archive",
-        None: "unrecognised",
-    }[detected]
+        "json": "a JSON document",
+    }.get(detected or "", "unrecognised")
 
 
 def parse_unit(unit: Unit) -> RawDocument | Reject:

@@ -39,9 +39,14 @@ def _walk(folder: Path) -> Iterator[Path]:
                 yield Path(root) / name
 
 
-def expand(paths: Iterable[str], *, stdin: bytes | None = None) -> Iterator[InputFile | Reject]:
-    """Expand user-given paths in order. ``stdin`` holds the bytes read for ``-``."""
-    seen: set[Path] = set()
+def expand(
+    paths: Iterable[str], *, stdin: bytes | None = None, exclude: Iterable[Path] = ()
+) -> Iterator[InputFile | Reject]:
+    """Expand user-given paths in order. ``stdin`` holds the bytes read for ``-``.
+
+    ``exclude`` names files never to read, such as the store being written to.
+    """
+    seen: set[Path] = {p.resolve() for p in exclude}
     for spec in paths:
         if spec == STDIN:
             if stdin is None:
