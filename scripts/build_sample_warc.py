@@ -31,7 +31,9 @@ def _write(writer: WARCWriter, uri: str, date: str, kind: str, body: bytes, ctyp
     http = (
         StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
         if kind == "response"
-        else StatusAndHeaders(f"GET {uri} HTTP/1.1", [("User-Agent", "sample")], is_http_request=True)
+        else StatusAndHeaders(
+            f"GET {uri} HTTP/1.1", [("User-Agent", "sample")], is_http_request=True
+        )
     )
     record = writer.create_warc_record(
         uri,

@@ -5,9 +5,9 @@ import io
 import json
 from pathlib import Path
 
-from conftest import article_text, html_page
 from typer.testing import CliRunner
 
+from conftest import article_text, html_page
 from storyline.interfaces.cli import app
 
 runner = CliRunner()

@@ -4,8 +4,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import article_text
 
+from conftest import article_text
 from storyline import Storyline, pipeline
 from storyline.store import Store, StoreError
 from storyline.store.migrations import SCHEMA_VERSION
@@ -28,7 +28,7 @@ def test_newer_schema_refused(tmp_path: Path) -> None:
 
 def test_not_a_database(tmp_path: Path) -> None:
     (tmp_path / "junk.db").write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(StoreError, match="junk.db"):
+    with pytest.raises(StoreError, match=r"junk\.db"):
         Store(tmp_path / "junk.db")
 
 

@@ -21,8 +21,8 @@ __all__ = ["clean_document"]
 HEADLINE_MAX_WORDS = 30
 _SENTENCE_END = re.compile(r"[.:;,]\s*$")
 _FIRST_SENTENCE = re.compile(r"^(.{20,}?[.!?])(\s|$)")
-#: "WASHINGTON –", "BERLIN (dpa) -": the dateline is not part of a headline.
-_DATELINE = re.compile(r"^[A-ZÀ-Þ][A-ZÀ-Þ .,'’/-]{2,40}(\s*\([^)]{1,30}\))?\s*[-–—:]\s+")
+#: "WASHINGTON –", "BENGHAZI, Libya, Sept. 11 (GWS) –": a dateline is not part of a headline.
+_DATELINE = re.compile(r"^[A-ZÀ-Þ]{2}[A-ZÀ-Þ .'’-]*(,[^–—]{0,40}?)?(\s*\([^)]{1,30}\))?\s+[-–—]\s+")
 _BY_PREFIX = re.compile(r"^(by|von|por|par|di|written by)\s+", re.I)
 
 

@@ -21,6 +21,8 @@ from typing import Any
 EDGE_LINES = 2
 #: A label or stranded name has at most this many words.
 LABEL_MAX_WORDS = 5
+#: Captions are recognised only in the lead image block, within this many lines of the top.
+CAPTION_TOP_LINES = 4
 #: A caption above a credit line has at most this many words.
 CAPTION_MAX_WORDS = 60
 
@@ -135,13 +137,14 @@ def classify(lines: list[str], lexicon: Lexicon, *, has_title: bool) -> list[Ver
         reason = lexicon_reason(line, lexicon)
         if reason:
             reasons[i] = reason
-    # A caption sits directly above its photo credit.
+    # A caption sits directly above its photo credit, in the lead image block at the top.
+    # (Lower down, the line above a credit is as likely the article's own last paragraph.)
     for i in sorted(reasons):
         if (
             reasons[i] == "photo credit"
-            and i > 0
+            and 0 < i <= CAPTION_TOP_LINES
             and i - 1 not in reasons
-            and len(lines[i - 1].split()) <= CAPTION_MAX_WORDS
+            and _is_caption(lines[i - 1])
         ):
             reasons[i - 1] = "photo caption"
     _edges(lines, reasons, lexicon, has_title=has_title)
@@ -156,6 +159,11 @@ def classify(lines: list[str], lexicon: Lexicon, *, has_title: bool) -> list[Ver
                 reasons[i] = "label next to boilerplate"
                 changed = True
     return [Verdict(i, reasons[i]) for i in sorted(reasons)]
+
+
+def _is_caption(line: str) -> bool:
+    """Captions are sentences ("X boards his plane in Y on Z."); headlines are not."""
+    return len(line.split()) <= CAPTION_MAX_WORDS and bool(re.search(r"[.!?…)]\s*$", line))
 
 
 def _is_first_kept(i: int, reasons: dict[int, str], has_title: bool) -> bool:

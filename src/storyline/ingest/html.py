@@ -44,6 +44,26 @@ def extract_text_blocks(fragment: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", re.sub(r"[ \t\r\f\v]+", " ", text)).strip()
 
 
+_XML_DECLARATION = re.compile(r"<\?xml[^>]*>", re.I)
+_OPEN_TITLE = re.compile(r"<title[^>]*>", re.I)
+
+
+def repair_markup(text: str) -> str:
+    """Mend the breakage that makes a parser swallow a whole page.
+
+    An XML declaration in a decoded string is refused by lxml; a ``<title>`` that is never
+    closed (common in old crawls) turns the entire page into title text.
+    """
+    head = _XML_DECLARATION.sub("", text[:2000], count=1)
+    text = head + text[2000:]
+    m = _OPEN_TITLE.search(text[:20000])
+    if m and "</title>" not in text[m.end() : m.end() + 100000].lower():
+        end = text.find("\n", m.end())
+        end = m.end() + 300 if end < 0 or end - m.end() > 300 else end
+        text = f"{text[:end]}</title>{text[end:]}"
+    return text
+
+
 def _anchor_texts(tree: Any) -> set[str]:
     return {
         " ".join(a.text_content().split()).lower()
@@ -54,6 +74,7 @@ def _anchor_texts(tree: Any) -> set[str]:
 
 def parse_html(text: str, *, origin: str, url: str | None = None) -> RawDocument | Reject:
     """Parse a decoded HTML page into a RawDocument, or say why it is not an article."""
+    text = repair_markup(text)
     try:
         tree = lxml_html.document_fromstring(text)
     except (etree.ParserError, ValueError) as exc:

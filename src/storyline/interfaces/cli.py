@@ -208,7 +208,11 @@ def rejects(
 
 def sample_corpus() -> Path:
     """The bundled sample corpus (written by the Storyline team for demos and tests)."""
-    return Path(str(resources.files("storyline").joinpath("data", "sample")))
+    return Path(str(resources.files("storyline").joinpath("data", "sample", "articles")))
+
+
+def sample_labels() -> Path:
+    return Path(str(resources.files("storyline").joinpath("data", "sample", "labels.json")))
 
 
 @app.command()
@@ -231,6 +235,67 @@ def demo(
          title=f"Sample corpus: {len(found)} articles")
     _print_report(report)
     err.print(f"store: {path}  (try: storyline articles --db {path} -q balloon)")
+
+
+eval_app = typer.Typer(help="Measure Storyline against labelled data.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+
+@eval_app.command("clean")
+def eval_clean(
+    labels: Annotated[
+        Path | None, typer.Option(help="Labels file (default: sample corpus).")
+    ] = None,
+    corpus: Annotated[Path | None, typer.Option(help="Corpus folder the labels describe.")] = None,
+    mistakes: Annotated[bool, typer.Option("--mistakes", help="List misses and losses.")] = False,
+) -> None:
+    """Boilerplate removal against labelled boilerplate lines (the sample corpus by default)."""
+    from storyline.evaluation.cleaning import evaluate_cleaning
+
+    labels = labels or sample_labels()
+    corpus = (corpus or (labels.parent / "articles")).resolve()
+    report = evaluate_cleaning(labels, corpus)
+    rows = []
+    for name, score in [*sorted(report.by_format.items()), ("all", report.total)]:
+        rows.append({
+            "format": name, "boilerplate lines": score.boilerplate, "removed": score.caught,
+            "recall": f"{score.recall:.3f}", "article lines": score.article_lines,
+            "lost": score.lost, "loss rate": f"{score.loss_rate:.4f}",
+        })
+    emit(rows, list(rows[0]), "table", title=f"Cleaning: {report.articles} articles")
+    if report.unmatched_labels:
+        err.print(f"{len(report.unmatched_labels)} labelled articles were not ingested: "
+                  + ", ".join(report.unmatched_labels))
+    if mistakes:
+        for key, line in report.total.missed_lines:
+            typer.echo(f"missed  {key}: {line}")
+        for key, line, reason in report.total.lost_lines:
+            typer.echo(f"lost    {key}: {line}  [{reason}]")
+
+
+@eval_app.command("extraction")
+def eval_extraction(
+    folder: Annotated[Path, typer.Argument(help="A folder in the L3S-GN1 layout.")],
+    limit: Annotated[int | None, typer.Option(help="Only the first N pages.")] = None,
+    mistakes: Annotated[bool, typer.Option("--mistakes", help="List rejected pages.")] = False,
+) -> None:
+    """Main-text extraction of news pages: word P/R/F1, trafilatura alone vs. with cleaning."""
+    from storyline.evaluation.extraction import evaluate_extraction
+
+    if not (folder / "ground-truth.json").is_file():
+        _fail(f"{folder}: no ground-truth.json (expected the L3S-GN1 layout)")
+    report = evaluate_extraction(folder, limit)
+    rows = [
+        {"system": name, "precision": f"{o.precision:.3f}", "recall": f"{o.recall:.3f}",
+         "F1 (micro)": f"{o.f1:.3f}", "F1 (macro)": f"{o.macro_f1:.3f}"}
+        for name, o in (("trafilatura", report.baseline), ("+ storyline clean", report.cleaned))
+    ]
+    emit(rows, list(rows[0]), "table", title=f"Extraction: {report.pages} pages")
+    typer.echo(f"rejected as non-articles: {len(report.rejected)}; lines removed by cleaning: "
+               f"{report.removed_lines} (holding {report.removed_gold_words} gold words)")
+    if mistakes:
+        for page, reason in report.rejected:
+            typer.echo(f"rejected {page}: {reason}")
 
 
 def main() -> None:
