@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -77,7 +78,9 @@ def process_stream(
             yield item if isinstance(item, Reject) else process_unit(item, overrides)
         return
     job = partial(_process_many, overrides=overrides)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=_pool_context(), initializer=_ignore_sigint
+    ) as pool:
         pending: deque[Future[list[Article | Reject]] | Reject] = deque()
         stream = _tasks((*head,), it)
         try:
@@ -90,6 +93,11 @@ def process_stream(
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
+
+
+def _ignore_sigint() -> None:
+    """Ctrl-C is the main process's to handle: it rolls back and shuts the pool down."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _drain(task: Future[list[Article | Reject]] | Reject) -> Iterator[Article | Reject]:

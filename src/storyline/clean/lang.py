@@ -21,7 +21,7 @@ def _identifier() -> Any:
 def detect(text: str) -> tuple[str | None, float | None]:
     """(ISO 639-1 code, probability), or (None, None) when the text is too short to tell."""
     sample = text[:SAMPLE_CHARS]
-    if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
+    if len(sample) < 4 * MIN_LETTERS and sum(map(str.isalpha, sample)) < MIN_LETTERS:
         return None, None
     lang, prob = _identifier().classify(sample)
     return str(lang), round(float(prob), 4)

@@ -14,14 +14,14 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from storyline.models import Article, CleanDocument
 
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid|ref|src|smid)$", re.I)
 
 
 def normalise_for_hash(text: str) -> str:
     """Case, accents, punctuation and spacing do not make a different article."""
-    text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _COMBINING.sub("", unicodedata.normalize("NFKD", text.casefold()))
     return _NON_WORD.sub(" ", text).strip()
 
 

@@ -34,6 +34,7 @@ _BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"SQLite format 3", "SQLite database"),
 )
 
+_CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32)])
 _FEED_ROOT = re.compile(rb"<(rss|feed|rdf:RDF)[\s>]", re.I)
 _HTML_MARK = re.compile(
     rb"<(!doctype\s+html|html|head|body|article|p|div|h1|meta|title)[\s>/]", re.I
@@ -71,7 +72,7 @@ def binary_kind(head: bytes) -> str | None:
     if b"\x00" in sample:
         return "binary data"
     if sample:
-        controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+        controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
         if controls / len(sample) > 0.05:
             return "binary data"
     return None
