@@ -31,15 +31,18 @@ import tempfile
 import time
 from pathlib import Path
 
-WORDS = (
-    "government minister officials said talks agreement border security economy trade "
-    "ministry statement police rescue flood storm election parliament vote budget inflation "
-    "bank rates prices energy pipeline gas oil port ship navy army drone attack ceasefire "
-    "protest court ruling judge investigation report hospital health vaccine school workers "
-    "strike union company shares market exports imports farmers harvest drought water river "
-    "bridge road railway airport flight passengers tourists summit leaders allies sanctions "
-    "aid refugees camp village city region province capital coast island mountain valley"
-).split()
+WORDS = [
+    "government", "minister", "officials", "said", "talks", "agreement", "border", "security",
+    "economy", "trade", "ministry", "statement", "police", "rescue", "flood", "storm",
+    "election", "parliament", "vote", "budget", "inflation", "bank", "rates", "prices", "energy",
+    "pipeline", "gas", "oil", "port", "ship", "navy", "army", "drone", "attack", "ceasefire",
+    "protest", "court", "ruling", "judge", "investigation", "report", "hospital", "health",
+    "vaccine", "school", "workers", "strike", "union", "company", "shares", "market", "exports",
+    "imports", "farmers", "harvest", "drought", "water", "river", "bridge", "road", "railway",
+    "airport", "flight", "passengers", "tourists", "summit", "leaders", "allies", "sanctions",
+    "aid", "refugees", "camp", "village", "city", "region", "province", "capital", "coast",
+    "island", "mountain", "valley",
+]
 PLACES = ["Lisbon", "Valletta", "Tallinn", "Rabat", "Kherson", "Derna", "Sydney", "Helsinki",
           "Marrakech", "Vienna", "Berlin", "Madrid", "Beijing", "Washington", "Ottawa"]
 PEOPLE = ["Ana Costa", "Jonas Berg", "Leila Haddad", "Tomas Reyes", "Mira Solenko",
@@ -81,10 +84,8 @@ def _html(i: int) -> str:
     title, paragraphs, outlet, day = _article(i)
     slug = title.lower().replace(" ", "-")
     nav = "".join(f'<li><a href="/{w}">{w.title()}</a></li>' for w in WORDS[:14])
-    related = "".join(
-        f'<li><a href="/r/{i}/{k}">{" ".join(random.Random(i * 7 + k).choices(WORDS, k=8))}</a></li>'
-        for k in range(10)
-    )
+    teasers = [" ".join(random.Random(i * 7 + k).choices(WORDS, k=8)) for k in range(10)]
+    related = "".join(f'<li><a href="/r/{i}/{k}">{t}</a></li>' for k, t in enumerate(teasers))
     body = "".join(f"<p>{p}</p>" for p in paragraphs)
     return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <title>{title} | {outlet}</title><meta property="og:site_name" content="{outlet}">

@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 
 from conftest import article_text
-
 from storyline import Storyline
 
 
