@@ -166,3 +166,36 @@ def test_parallel_matches_serial(tmp_path: Path) -> None:
         a = one.ingest([folder], workers=1)
         b = two.ingest([folder], workers=2)
         assert a.ingested == b.ingested and len(a.ingested) == 80
+
+
+def test_feed_by_url_on_loopback(sl: Storyline, tmp_path: Path) -> None:
+    import threading
+    from http.server import HTTPServer, SimpleHTTPRequestHandler
+
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    (tmp_path / "feed.xml").write_text(
+        '<?xml version="1.0"?><rss version="2.0" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Loop</title>'
+        f"<item><title>Local item</title><link>https://loop.example/1</link>"
+        f"<content:encoded><![CDATA[{body}]]></content:encoded></item></channel></rss>"
+    )
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def __init__(self, *a: object, **k: object) -> None:
+            super().__init__(*a, directory=str(tmp_path), **k)  # type: ignore[arg-type]
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Quiet)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        port = server.server_address[1]
+        report = sl.ingest([f"http://127.0.0.1:{port}/feed.xml",
+                            f"http://127.0.0.1:{port}/missing.xml"])
+    finally:
+        server.shutdown()
+    assert len(report.ingested) == 1
+    assert [r.reason for r in report.rejected] == ["cannot fetch: HTTP 404 File not found"]
+    assert sl.articles()[0].title == "Local item"

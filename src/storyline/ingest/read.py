@@ -110,7 +110,7 @@ def _units_of(item: InputFile, forced: InputFormat | None) -> Iterator[Unit | Re
     elif item.path is not None:
         yield Unit(origin=item.origin, format=fmt, path=str(item.path))
     else:
-        yield Unit(origin=item.origin, format=fmt, data=item.data)
+        yield Unit(origin=item.origin, format=fmt, data=item.data, url=item.url)
 
 
 def iter_warc_bytes(item: InputFile) -> Iterator[Unit | Reject]:

@@ -1,4 +1,4 @@
-"""Turn what the user named (files, folders, globs, ``-``) into a stream of inputs.
+"""Turn what the user named (files, folders, globs, URLs, ``-``) into a stream of inputs.
 
 Nothing is read here beyond file names; a path that names nothing readable becomes a
 Reject with its reason, and the stream goes on.
@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from storyline.ingest.fetch import fetch, is_url
 from storyline.models import Reject
 
 STDIN = "-"
@@ -24,6 +25,7 @@ class InputFile:
     origin: str
     path: Path | None = None
     data: bytes | None = None
+    url: str | None = None
 
 
 def _is_hidden(path: Path) -> bool:
@@ -53,6 +55,10 @@ def expand(
                 yield Reject("<stdin>", "standard input was not provided")
             else:
                 yield InputFile("<stdin>", data=stdin)
+            continue
+        if is_url(spec):
+            data = fetch(spec)
+            yield data if isinstance(data, Reject) else InputFile(spec, data=data, url=spec)
             continue
         candidates: list[Path]
         if glob.has_magic(spec):
