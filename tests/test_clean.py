@@ -161,3 +161,15 @@ def test_lexicon_in_german_and_spanish() -> None:
     ]
     verdicts = classify(lines, default_lexicon(), has_title=True)
     assert [v.index for v in verdicts] == [1, 2, 3, 4]
+
+
+def test_feed_section_stripped_from_outlet_name() -> None:
+    raw = _raw(NOISY, source="Global Wire Service - Top News")
+    assert clean_document(raw).source == "Global Wire Service"
+    raw = _raw(NOISY, source="Foo - Bar Baz")
+    assert clean_document(raw).source == "Foo - Bar Baz"
+
+
+def test_outlet_from_web_host_when_unnamed() -> None:
+    raw = _raw(NOISY, url="https://www.harbordaily.example/world/x")
+    assert clean_document(raw).source == "harbordaily.example"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from storyline.clean.boilerplate import classify, default_lexicon, strip_glued
+from storyline.clean.boilerplate import Lexicon, classify, default_lexicon, strip_glued
 from storyline.clean.dates import infer_published, is_plausible
 from storyline.clean.lang import detect
 from storyline.clean.text import lines_of, repair
@@ -81,8 +81,21 @@ def clean_document(raw: RawDocument, overrides: Overrides | None = None) -> Clea
         lang=lang,
         lang_score=score,
         byline=byline,
-        source=overrides.source or raw.source or _host(raw.url),
+        source=overrides.source or _outlet(raw.source, lexicon) or _host(raw.url),
     )
+
+
+_SOURCE_PARTS = re.compile(r"\s+[-–—|:·]\s+")
+
+
+def _outlet(name: str | None, lexicon: Lexicon) -> str | None:
+    """ "Global Wire Service - Top News" → "Global Wire Service": feeds and sites name a section."""
+    if not name:
+        return None
+    parts = _SOURCE_PARTS.split(name.strip())
+    while len(parts) > 1 and lexicon.is_section_label(parts[-1]) and len(parts[-1].split()) <= 3:
+        parts.pop()
+    return " - ".join(parts) or None
 
 
 def _host(url: str | None) -> str | None:
