@@ -14,6 +14,7 @@ from pathlib import Path
 
 from storyline import pipeline
 from storyline.clean.dates import parse_user_date
+from storyline.dedupe.groups import CopyGroup, build_groups
 from storyline.models import INPUT_FORMATS, Article, IngestReport, InputFormat, Overrides
 from storyline.store import ArticleFilter, RejectRow, Store, resolve_db
 
@@ -98,6 +99,19 @@ class Storyline:
 
     def rejects(self, limit: int | None = 100) -> list[RejectRow]:
         return self.store.rejects(limit)
+
+    def dupes(self, article_ids: Sequence[str] | None = None) -> list[CopyGroup]:
+        """Copy groups (all, or those holding any of ``article_ids``), original first."""
+        links = self.store.copy_links(article_ids)
+        if article_ids is not None:  # complete the groups the given articles belong to
+            seen: set[str] = set()
+            frontier = {x for a, b, _, _ in links for x in (a, b)}
+            while frontier - seen:
+                seen |= frontier
+                links = self.store.copy_links(seen)
+                frontier = {x for a, b, _, _ in links for x in (a, b)}
+        ids = {x for a, b, _, _ in links for x in (a, b)}
+        return build_groups(links, self.store.articles_by_id(ids))
 
 
 def _check_format(value: str) -> InputFormat | None:

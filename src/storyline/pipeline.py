@@ -14,11 +14,14 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
 from functools import partial
 from itertools import islice
 
 from storyline.clean import clean_document
 from storyline.dedupe import identify
+from storyline.dedupe.link import CopyLinker
+from storyline.dedupe.near import Signature, signature
 from storyline.ingest.read import iter_units, parse_unit
 from storyline.ingest.sources import expand
 from storyline.ingest.units import Unit
@@ -35,8 +38,19 @@ COMMIT_EVERY = 500
 Progress = Callable[[str], None]
 
 
-def process_unit(unit: Unit, overrides: Overrides | None = None) -> Article | Reject:
-    """One unit to one Article or Reject. Never raises: a crash is this input's reject."""
+@dataclass(frozen=True, slots=True)
+class Processed:
+    """What a worker hands back: the article, and the features later stages index."""
+
+    article: Article
+    signature: Signature | None
+
+
+Result = Processed | Reject
+
+
+def process_unit(unit: Unit, overrides: Overrides | None = None) -> Result:
+    """One unit to one Processed article or Reject. Never raises: a crash is a reject."""
     try:
         raw = parse_unit(unit)
         if isinstance(raw, Reject):
@@ -45,12 +59,13 @@ def process_unit(unit: Unit, overrides: Overrides | None = None) -> Article | Re
             doc = clean_document(raw, overrides)
         except ValueError as exc:
             return Reject(unit.origin, str(exc))
-        return identify(doc)
+        article = identify(doc)
+        return Processed(article, signature(article.text))
     except Exception as exc:  # one bad input must not stop the batch
         return Reject(unit.origin, f"could not be processed ({type(exc).__name__}: {exc})")
 
 
-def _process_many(units: list[Unit], overrides: Overrides | None) -> list[Article | Reject]:
+def _process_many(units: list[Unit], overrides: Overrides | None) -> list[Result]:
     return [process_unit(u, overrides) for u in units]
 
 
@@ -69,7 +84,7 @@ def _pool_context() -> multiprocessing.context.BaseContext:
 
 def process_stream(
     items: Iterable[Unit | Reject], *, overrides: Overrides | None = None, workers: int = 1
-) -> Iterator[Article | Reject]:
+) -> Iterator[Result]:
     """Process units in order, in a pool when there are enough of them to pay for one."""
     it = iter(items)
     head = list(islice(it, POOL_THRESHOLD))
@@ -81,7 +96,7 @@ def process_stream(
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=_pool_context(), initializer=_ignore_sigint
     ) as pool:
-        pending: deque[Future[list[Article | Reject]] | Reject] = deque()
+        pending: deque[Future[list[Result]] | Reject] = deque()
         stream = _tasks((*head,), it)
         try:
             for task in stream:
@@ -100,7 +115,7 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _drain(task: Future[list[Article | Reject]] | Reject) -> Iterator[Article | Reject]:
+def _drain(task: Future[list[Result]] | Reject) -> Iterator[Result]:
     if isinstance(task, Reject):
         yield task
     else:
@@ -150,6 +165,7 @@ def ingest(
     chunk is rolled back, the batch is marked interrupted, and the report says so.
     """
     report = IngestReport()
+    linker = CopyLinker(store)
     batch_id = store.begin_batch(paths)
     report.batch_id = batch_id
     own = [store.path.with_name(store.path.name + s) for s in ("", "-wal", "-shm", "-journal")]
@@ -161,7 +177,7 @@ def ingest(
             chunk = list(islice(results, COMMIT_EVERY))
             if not chunk:
                 break
-            _commit_chunk(store, chunk, batch_id, report, progress)
+            _commit_chunk(store, chunk, batch_id, report, progress, linker)
     except KeyboardInterrupt:
         status = "interrupted"
         report.interrupted = True
@@ -178,28 +194,35 @@ def ingest(
 
 def _commit_chunk(
     store: Store,
-    chunk: list[Article | Reject],
+    chunk: list[Result],
     batch_id: int,
     report: IngestReport,
     progress: Progress | None,
+    linker: CopyLinker,
 ) -> None:
     ingested: list[str] = []
     already: list[str] = []
     rejected: list[Reject] = []
     with store.transaction():
-        for item in chunk:
-            if isinstance(item, Reject):
-                store.add_reject(item, batch_id)
-                rejected.append(item)
-                label = item.origin
-            elif store.add_article(item, batch_id) == "ingested":
-                ingested.append(item.id)
-                label = item.origin
-            else:
-                already.append(item.id)
-                label = item.origin
-            if progress is not None:
-                progress(label)
+        pending = linker.checkpoint()
+        try:
+            for item in chunk:
+                if isinstance(item, Reject):
+                    store.add_reject(item, batch_id)
+                    rejected.append(item)
+                    label = item.origin
+                elif store.add_article(item.article, batch_id) == "ingested":
+                    ingested.append(item.article.id)
+                    linker.link(item.article, item.signature)
+                    label = item.article.origin
+                else:
+                    already.append(item.article.id)
+                    label = item.article.origin
+                if progress is not None:
+                    progress(label)
+        except BaseException:
+            linker.rollback(pending)
+            raise
     report.ingested += ingested
     report.already_stored += already
     report.rejected += rejected

@@ -60,11 +60,9 @@ def evaluate_cleaning(labels_path: Path, corpus: Path) -> CleaningReport:
     for item in process_stream(units, workers=1):
         if isinstance(item, Reject):
             continue
-        key = Path(item.origin).relative_to(corpus).as_posix() if "#" not in item.origin else (
-            Path(item.origin.split("#", 1)[0]).relative_to(corpus).as_posix()
-            + "#" + item.origin.split("#", 1)[1]
-        )
-        results[key] = item
+        path, _, record = item.article.origin.partition("#")
+        key = Path(path).relative_to(corpus).as_posix() + (f"#{record}" if record else "")
+        results[key] = item.article
     total = CleaningScore()
     by_format: dict[str, CleaningScore] = defaultdict(CleaningScore)
     unmatched = sorted(set(wanted) - set(results))

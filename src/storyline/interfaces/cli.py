@@ -206,6 +206,43 @@ def rejects(
     emit(rows, ("origin", "reason", "last_seen", "times"), output, title=f"{len(rows)} rejects")
 
 
+@app.command()
+def dupes(
+    fmt: FormatOption = None,
+    db: DbOption = None,
+) -> None:
+    """List copy groups: the likely original and the copies of it, with similarity."""
+    output = _format(fmt)
+    with _open(db) as sl:
+        groups = sl.dupes()
+        arts = sl.store.articles_by_id({i for g in groups for i in g.ids})
+    if output in ("json", "jsonl"):
+        rows = [
+            {
+                "original": g.original,
+                "reason": g.reason,
+                "copies": [
+                    {"id": c.article_id, "similarity": c.similarity, "method": c.method}
+                    for c in g.copies
+                ],
+            }
+            for g in groups
+        ]
+        emit(rows, ("original", "copies"), output)
+        return
+    table = []
+    for n, g in enumerate(groups, start=1):
+        for role, aid, sim in [("original", g.original, None),
+                               *(("copy", c.article_id, c.similarity) for c in g.copies)]:
+            a = arts[aid]
+            table.append({"group": n, "role": role, "id": aid, "source": a.source,
+                          "published": (a.published or "")[:10], "lang": a.lang,
+                          "similarity": "" if sim is None else f"{sim:.2f}",
+                          "title": a.title})
+    emit(table, ("group", "role", "id", "source", "published", "similarity", "title"), output,
+         title=f"{len(groups)} copy groups")
+
+
 def sample_corpus() -> Path:
     """The bundled sample corpus (written by the Storyline team for demos and tests)."""
     return Path(str(resources.files("storyline").joinpath("data", "sample", "articles")))
@@ -271,6 +308,30 @@ def eval_clean(
             typer.echo(f"missed  {key}: {line}")
         for key, line, reason in report.total.lost_lines:
             typer.echo(f"lost    {key}: {line}  [{reason}]")
+
+
+@eval_app.command("dupes")
+def eval_dupes(
+    docs: Annotated[Path, typer.Argument(help="JSON Lines of source articles (field 'text').")],
+    seed: Annotated[int, typer.Option(help="Seed of the generated copies.")] = 2,
+    n: Annotated[int, typer.Option(help="How many copies to generate.")] = 300,
+    mistakes: Annotated[bool, typer.Option("--mistakes", help="List wrong pairs.")] = False,
+) -> None:
+    """Near-duplicate detection on generated copies (5–40% edits, reorders, junk, cuts)."""
+    from storyline.evaluation.dupes import evaluate_dupes
+
+    score = evaluate_dupes(docs, seed=seed, n=n)
+    rows = [{"edit rate": k, "copies found": f"{hit}/{total}"}
+            for k, (hit, total) in score.by_edit.items()]
+    emit(rows, ["edit rate", "copies found"], "table",
+         title=f"{score.copies} copies of {score.originals} distinct articles (seed {seed})")
+    typer.echo(f"pairs: true {score.true_pairs}, found {score.found}, correct {score.correct}; "
+               f"precision {score.precision:.3f}, recall {score.recall:.3f}, F1 {score.f1:.3f}")
+    if mistakes:
+        for a, b, s in score.false_pairs:
+            typer.echo(f"false  {a} ~ {b}  score {s:.2f}")
+        for a, b, s in score.missed_pairs:
+            typer.echo(f"missed {a} ~ {b}  score {s:.2f}")
 
 
 @eval_app.command("extraction")

@@ -49,7 +49,8 @@ def emit(
             table.add_column(column, overflow="fold")
         for row in rows:
             table.add_row(*(_cell(row.get(c)) for c in columns))
-        Console(file=out, soft_wrap=False).print(table)
+        width = None if out.isatty() else 160  # piped tables: don't squeeze to 80 columns
+        Console(file=out, soft_wrap=False, width=width).print(table)
 
 
 def _cell(value: Any) -> str:

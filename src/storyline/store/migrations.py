@@ -74,6 +74,23 @@ MIGRATIONS: tuple[str, ...] = (
         UNIQUE (origin, reason)
     );
     """,
+    # 2: near-duplicate signatures and copy links.
+    """
+    CREATE TABLE signatures (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        minhash BLOB NOT NULL,
+        shingles INTEGER NOT NULL,
+        indexed INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE TABLE copy_links (
+        a TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        b TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        similarity REAL NOT NULL,
+        method TEXT NOT NULL,
+        PRIMARY KEY (a, b)
+    );
+    CREATE INDEX copy_links_b ON copy_links(b);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -170,7 +170,62 @@ class Store:
             (reject.origin, reject.reason, now, now, batch_id),
         )
 
+    def add_signature(
+        self, article_id: str, minhash: bytes, shingles: int, *, indexed: bool = True
+    ) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO signatures(article_id, minhash, shingles, indexed) "
+            "VALUES (?,?,?,?)",
+            (article_id, minhash, shingles, int(indexed)),
+        )
+
+    def add_copy_link(self, a: str, b: str, similarity: float, method: str) -> None:
+        a, b = sorted((a, b))
+        self._db.execute(
+            "INSERT OR REPLACE INTO copy_links(a, b, similarity, method) VALUES (?,?,?,?)",
+            (a, b, round(similarity, 4), method),
+        )
+
     # -- reads ---------------------------------------------------------------------------
+    def iter_signatures(self) -> Iterator[tuple[str, bytes, int]]:
+        for row in self._db.execute(
+            "SELECT article_id, minhash, shingles FROM signatures WHERE indexed = 1"
+        ):
+            yield row[0], row[1], row[2]
+
+    def article_text(self, article_id: str) -> str | None:
+        row = self._db.execute("SELECT text FROM articles WHERE id=?", (article_id,)).fetchone()
+        return str(row[0]) if row else None
+
+    def copy_links(self, ids: Iterable[str] | None = None) -> list[tuple[str, str, float, str]]:
+        """Copy links (a < b), all of them or those touching ``ids``."""
+        if ids is None:
+            rows = self._db.execute("SELECT a, b, similarity, method FROM copy_links")
+            return [(r[0], r[1], r[2], r[3]) for r in rows]
+        wanted = list(ids)
+        found: list[tuple[str, str, float, str]] = []
+        for start in range(0, len(wanted), 500):
+            part = wanted[start : start + 500]
+            marks = ",".join("?" * len(part))
+            rows = self._db.execute(
+                f"SELECT a, b, similarity, method FROM copy_links WHERE a IN ({marks}) "
+                f"OR b IN ({marks})", part + part,
+            )
+            found += [(r[0], r[1], r[2], r[3]) for r in rows]
+        return sorted(set(found))
+
+    def articles_by_id(self, ids: Iterable[str]) -> dict[str, Article]:
+        wanted = list(ids)
+        out: dict[str, Article] = {}
+        for start in range(0, len(wanted), 500):
+            part = wanted[start : start + 500]
+            marks = ",".join("?" * len(part))
+            for row in self._db.execute(
+                f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id IN ({marks})", part
+            ):
+                out[row["id"]] = _article(row)
+        return out
+
     def count_articles(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM articles").fetchone()[0])
 
