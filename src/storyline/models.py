@@ -126,6 +126,8 @@ class IngestReport:
     already_stored: list[str] = field(default_factory=list)
     rejected: list[Reject] = field(default_factory=list)
     interrupted: bool = False
+    #: origin → article id, for everything ingested or found already stored.
+    origins: dict[str, str] = field(default_factory=dict)
 
     def summary(self) -> str:
         text = (

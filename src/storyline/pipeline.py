@@ -27,6 +27,8 @@ from storyline.ingest.sources import expand
 from storyline.ingest.units import Unit
 from storyline.models import Article, IngestReport, InputFormat, Overrides, Reject
 from storyline.store import Store
+from storyline.stories.assign import StoryAssigner
+from storyline.stories.features import features, sublinear
 
 #: Units sent to a worker at once; big enough to amortise pickling, small enough to balance.
 TASK_SIZE = 32
@@ -44,6 +46,7 @@ class Processed:
 
     article: Article
     signature: Signature | None
+    features: dict[str, float]
 
 
 Result = Processed | Reject
@@ -60,7 +63,8 @@ def process_unit(unit: Unit, overrides: Overrides | None = None) -> Result:
         except ValueError as exc:
             return Reject(unit.origin, str(exc))
         article = identify(doc)
-        return Processed(article, signature(article.text))
+        return Processed(article, signature(article.text),
+                         sublinear(features(article.title, article.text)))
     except Exception as exc:  # one bad input must not stop the batch
         return Reject(unit.origin, f"could not be processed ({type(exc).__name__}: {exc})")
 
@@ -164,12 +168,30 @@ def ingest(
     Chunks of COMMIT_EVERY results are committed one transaction each. On Ctrl-C the open
     chunk is rolled back, the batch is marked interrupted, and the report says so.
     """
-    report = IngestReport()
-    linker = CopyLinker(store)
-    batch_id = store.begin_batch(paths)
-    report.batch_id = batch_id
     own = [store.path.with_name(store.path.name + s) for s in ("", "-wal", "-shm", "-journal")]
     units = iter_units(expand(paths, stdin=stdin, exclude=own), fmt)
+    return ingest_units(store, units, label=list(paths), overrides=overrides, workers=workers,
+                        progress=progress)
+
+
+def ingest_units(
+    store: Store,
+    units: Iterable[Unit | Reject],
+    *,
+    label: Sequence[str] = (),
+    overrides: Overrides | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """The stages after reading: process units (in a pool), store, link copies, assign stories.
+
+    Also the entry point for evaluation harnesses, which build units from labelled records.
+    """
+    report = IngestReport()
+    linker = CopyLinker(store)
+    assigner = StoryAssigner(store)
+    batch_id = store.begin_batch(label)
+    report.batch_id = batch_id
     results = process_stream(units, overrides=overrides, workers=workers or default_workers())
     status = "done"
     try:
@@ -177,7 +199,7 @@ def ingest(
             chunk = list(islice(results, COMMIT_EVERY))
             if not chunk:
                 break
-            _commit_chunk(store, chunk, batch_id, report, progress, linker)
+            _commit_chunk(store, chunk, batch_id, report, progress, linker, assigner)
     except KeyboardInterrupt:
         status = "interrupted"
         report.interrupted = True
@@ -199,10 +221,12 @@ def _commit_chunk(
     report: IngestReport,
     progress: Progress | None,
     linker: CopyLinker,
+    assigner: StoryAssigner,
 ) -> None:
     ingested: list[str] = []
     already: list[str] = []
     rejected: list[Reject] = []
+    origins: dict[str, str] = {}
     with store.transaction():
         pending = linker.checkpoint()
         try:
@@ -213,10 +237,14 @@ def _commit_chunk(
                     label = item.origin
                 elif store.add_article(item.article, batch_id) == "ingested":
                     ingested.append(item.article.id)
-                    linker.link(item.article, item.signature)
+                    copies = linker.link(item.article, item.signature)
+                    assigner.assign(item.article, item.features, [c for c, _ in copies])
+                    origins[item.article.origin] = item.article.id
                     label = item.article.origin
                 else:
-                    already.append(item.article.id)
+                    stored_id = store.existing_id(item.article) or item.article.id
+                    already.append(stored_id)
+                    origins[item.article.origin] = stored_id
                     label = item.article.origin
                 if progress is not None:
                     progress(label)
@@ -226,3 +254,4 @@ def _commit_chunk(
     report.ingested += ingested
     report.already_stored += already
     report.rejected += rejected
+    report.origins.update(origins)

@@ -91,6 +91,62 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX copy_links_b ON copy_links(b);
     """,
+    # 3: stories, their term index, article vectors, corrections.
+    """
+    CREATE TABLE stories (
+        id TEXT PRIMARY KEY,
+        headline TEXT NOT NULL,
+        headline_article TEXT,
+        headline_score REAL NOT NULL DEFAULT 0,
+        first_seen TEXT,
+        last_seen TEXT,
+        article_count INTEGER NOT NULL DEFAULT 0,
+        centroid TEXT NOT NULL DEFAULT '{}',
+        langs TEXT NOT NULL DEFAULT '{}',
+        merged_into TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX stories_last_seen ON stories(last_seen);
+    CREATE TABLE story_terms (
+        term TEXT NOT NULL,
+        story_id TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+        PRIMARY KEY (term, story_id)
+    );
+    CREATE INDEX story_terms_story ON story_terms(story_id);
+    CREATE TABLE article_vectors (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        features TEXT NOT NULL
+    );
+    CREATE TABLE term_df (
+        term TEXT PRIMARY KEY,
+        df INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE assignments (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        story_id TEXT NOT NULL,
+        method TEXT NOT NULL,
+        score REAL,
+        runner_up TEXT,
+        runner_up_score REAL,
+        pinned INTEGER NOT NULL DEFAULT 0,
+        at TEXT NOT NULL
+    );
+    CREATE TABLE corrections (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        args TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE TABLE cannot_link (
+        a TEXT NOT NULL,
+        b TEXT NOT NULL,
+        PRIMARY KEY (a, b)
+    );
+    CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

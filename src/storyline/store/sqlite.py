@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from storyline.models import Article, Reject, RemovedLine
 from storyline.store.migrations import MIGRATIONS, SCHEMA_VERSION
+from storyline.store.story_tables import StoryTables
 
 AddStatus = Literal["ingested", "already stored"]
 
@@ -79,6 +80,7 @@ class Store:
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._migrate()
+        self.stories = StoryTables(self._db)
 
     # -- lifecycle -----------------------------------------------------------------------
     def close(self) -> None:
@@ -160,6 +162,15 @@ class Store:
             ),
         )
         return "ingested"
+
+    def existing_id(self, article: Article) -> str | None:
+        """The id under which this article (same id, content or URL) is already stored."""
+        row = self._db.execute(
+            "SELECT id FROM articles WHERE id=? OR content_hash=? OR (url IS NOT NULL AND url=?) "
+            "ORDER BY pk LIMIT 1",
+            (article.id, article.content_hash, article.url),
+        ).fetchone()
+        return str(row[0]) if row else None
 
     def add_reject(self, reject: Reject, batch_id: int | None = None) -> None:
         now = _now()

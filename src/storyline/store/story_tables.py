@@ -1,0 +1,229 @@
+"""SQL for the stories stage: stories, their term index, article vectors, corrections.
+
+Kept apart from ``sqlite.py`` so each stage's tables have one home; it shares the store's
+connection, so everything happens inside the store's transactions.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+@dataclass
+class StoryRow:
+    id: str
+    headline: str
+    headline_article: str | None
+    headline_score: float
+    first_seen: str | None
+    last_seen: str | None
+    article_count: int
+    centroid: dict[str, float]
+    langs: dict[str, int]
+    merged_into: str | None = None
+    created_at: str = field(default_factory=_now)
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    article_id: str
+    story_id: str
+    method: str
+    score: float | None
+    runner_up: str | None
+    runner_up_score: float | None
+    pinned: bool
+    at: str
+
+
+class StoryTables:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    # -- statistics ----------------------------------------------------------------------
+    def meta(self, key: str, default: str = "") -> str:
+        row = self._db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return str(row[0]) if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._db.execute(
+            "INSERT INTO meta(key, value) VALUES (?,?) ON CONFLICT(key) DO UPDATE SET "
+            "value=excluded.value", (key, value),
+        )
+
+    def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
+        wanted = list(terms)
+        out: dict[str, int] = {}
+        for start in range(0, len(wanted), 500):
+            part = wanted[start : start + 500]
+            marks = ",".join("?" * len(part))
+            for term, df in self._db.execute(
+                f"SELECT term, df FROM term_df WHERE term IN ({marks})", part
+            ):
+                out[term] = int(df)
+        return out
+
+    def add_document_frequencies(self, terms: Iterable[str]) -> None:
+        self._db.executemany(
+            "INSERT INTO term_df(term, df) VALUES (?, 1) ON CONFLICT(term) DO UPDATE SET "
+            "df = df + 1", ((t,) for t in terms),
+        )
+
+    # -- stories -------------------------------------------------------------------------
+    def get(self, story_id: str) -> StoryRow | None:
+        row = self._db.execute(
+            "SELECT id, headline, headline_article, headline_score, first_seen, last_seen, "
+            "article_count, centroid, langs, merged_into, created_at FROM stories WHERE id=?",
+            (story_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        return StoryRow(row[0], row[1], row[2], row[3], row[4], row[5], row[6],
+                        json.loads(row[7]), json.loads(row[8]), row[9], row[10])
+
+    def resolve(self, story_id: str) -> str:
+        """Follow merge aliases to the story that lives on."""
+        seen = set()
+        current = story_id
+        while current not in seen:
+            seen.add(current)
+            row = self._db.execute(
+                "SELECT merged_into FROM stories WHERE id=?", (current,)
+            ).fetchone()
+            if row is None or row[0] is None:
+                return current
+            current = row[0]
+        return current
+
+    def save(self, story: StoryRow, index_terms: Sequence[str]) -> None:
+        self._db.execute(
+            "INSERT INTO stories(id, headline, headline_article, headline_score, first_seen, "
+            "last_seen, article_count, centroid, langs, merged_into, created_at) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
+            "headline=excluded.headline, headline_article=excluded.headline_article, "
+            "headline_score=excluded.headline_score, first_seen=excluded.first_seen, "
+            "last_seen=excluded.last_seen, article_count=excluded.article_count, "
+            "centroid=excluded.centroid, langs=excluded.langs, merged_into=excluded.merged_into",
+            (story.id, story.headline, story.headline_article, story.headline_score,
+             story.first_seen, story.last_seen, story.article_count, _dumps(story.centroid),
+             _dumps(story.langs), story.merged_into, story.created_at),
+        )
+        self._db.execute("DELETE FROM story_terms WHERE story_id=?", (story.id,))
+        self._db.executemany(
+            "INSERT OR IGNORE INTO story_terms(term, story_id) VALUES (?,?)",
+            ((t, story.id) for t in index_terms),
+        )
+
+    def retire(self, story_id: str, into: str) -> None:
+        self._db.execute("DELETE FROM story_terms WHERE story_id=?", (story_id,))
+        self._db.execute(
+            "UPDATE stories SET merged_into=?, article_count=0, centroid='{}' WHERE id=?",
+            (into, story_id),
+        )
+
+    def candidates(self, terms: Sequence[str], *, since: str | None, until: str | None,
+                   limit: int) -> list[str]:
+        """Live stories sharing the most index terms with ``terms``, within a time window."""
+        if not terms:
+            return []
+        marks = ",".join("?" * len(terms))
+        sql = (
+            f"SELECT st.story_id, count(*) AS shared FROM story_terms st "
+            f"JOIN stories s ON s.id = st.story_id WHERE st.term IN ({marks}) "
+            f"AND s.merged_into IS NULL"
+        )
+        params: list[Any] = list(terms)
+        if since:
+            sql += " AND (s.last_seen IS NULL OR s.last_seen >= ?)"
+            params.append(since)
+        if until:
+            sql += " AND (s.first_seen IS NULL OR s.first_seen <= ?)"
+            params.append(until)
+        sql += " GROUP BY st.story_id ORDER BY shared DESC, st.story_id LIMIT ?"
+        params.append(limit)
+        return [row[0] for row in self._db.execute(sql, params)]
+
+    # -- articles in stories -------------------------------------------------------------
+    def set_article_story(self, article_id: str, story_id: str) -> None:
+        self._db.execute("UPDATE articles SET story_id=? WHERE id=?", (story_id, article_id))
+
+    def members(self, story_id: str) -> list[str]:
+        return [r[0] for r in self._db.execute(
+            "SELECT id FROM articles WHERE story_id=? ORDER BY coalesce(published, ''), pk",
+            (story_id,),
+        )]
+
+    def save_vector(self, article_id: str, vector: dict[str, float]) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO article_vectors(article_id, features) VALUES (?,?)",
+            (article_id, _dumps({t: round(w, 5) for t, w in vector.items()})),
+        )
+
+    def vectors(self, article_ids: Iterable[str]) -> dict[str, dict[str, float]]:
+        wanted = list(article_ids)
+        out: dict[str, dict[str, float]] = {}
+        for start in range(0, len(wanted), 500):
+            part = wanted[start : start + 500]
+            marks = ",".join("?" * len(part))
+            for aid, feats in self._db.execute(
+                f"SELECT article_id, features FROM article_vectors WHERE article_id IN "
+                f"({marks})", part,
+            ):
+                out[aid] = json.loads(feats)
+        return out
+
+    def record_assignment(self, a: Assignment) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO assignments(article_id, story_id, method, score, runner_up, "
+            "runner_up_score, pinned, at) VALUES (?,?,?,?,?,?,?,?)",
+            (a.article_id, a.story_id, a.method, a.score, a.runner_up, a.runner_up_score,
+             int(a.pinned), a.at),
+        )
+
+    def assignment(self, article_id: str) -> Assignment | None:
+        row = self._db.execute(
+            "SELECT article_id, story_id, method, score, runner_up, runner_up_score, pinned, at "
+            "FROM assignments WHERE article_id=?", (article_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        return Assignment(row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]), row[7])
+
+    # -- corrections ---------------------------------------------------------------------
+    def record_correction(self, kind: str, args: dict[str, Any]) -> None:
+        self._db.execute(
+            "INSERT INTO corrections(kind, args, at) VALUES (?,?,?)", (kind, _dumps(args), _now())
+        )
+
+    def corrections(self) -> list[tuple[str, dict[str, Any], str]]:
+        return [(r[0], json.loads(r[1]), r[2]) for r in self._db.execute(
+            "SELECT kind, args, at FROM corrections ORDER BY id")]
+
+    def forbid_merge(self, a: str, b: str) -> None:
+        x, y = sorted((a, b))
+        self._db.execute("INSERT OR IGNORE INTO cannot_link(a, b) VALUES (?,?)", (x, y))
+
+    def merge_forbidden(self, a: str, b: str) -> bool:
+        x, y = sorted((a, b))
+        return self._db.execute(
+            "SELECT 1 FROM cannot_link WHERE a=? AND b=?", (x, y)
+        ).fetchone() is not None
+
+    # -- listing -------------------------------------------------------------------------
+    def live_story_ids(self) -> list[str]:
+        return [r[0] for r in self._db.execute(
+            "SELECT id FROM stories WHERE merged_into IS NULL ORDER BY coalesce(last_seen, '') "
+            "DESC, id")]

@@ -1,0 +1,221 @@
+"""Online story assignment: each new article joins the best live story or opens a new one.
+
+Nothing already assigned is re-clustered. Candidates come from the story term index
+(stories sharing the article's strongest terms, within a time window), never from a scan of
+the store. A copy joins the story of what it copies. When an article scores high with two
+stories, they were one story all along and are merged (the older id survives; the newer
+one stays valid as an alias) unless an analyst split them apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from storyline.models import Article
+from storyline.store import Store
+from storyline.store.story_tables import Assignment, StoryRow
+from storyline.stories.score import (
+    Match,
+    Vector,
+    add_into,
+    cosine,
+    match,
+    normalise,
+    top,
+    weigh,
+)
+
+#: An article joins a story when its score reaches this.
+JOIN_THRESHOLD = 0.30
+#: A second story scoring this high with the same article is merged into the first.
+MERGE_THRESHOLD = 0.45
+#: Strongest article terms used to look up candidate stories.
+QUERY_TERMS = 16
+#: Story terms kept in the lookup index.
+INDEX_TERMS = 40
+#: Candidate stories scored per article at most.
+MAX_CANDIDATES = 40
+#: Stories whose last article is further away than this are not candidates.
+WINDOW_DAYS = 21
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    story_id: str
+    method: str  # "new", "joined", "copy", "merged"
+    score: float | None
+    runner_up: str | None
+    runner_up_score: float | None
+    merged: tuple[str, ...] = ()
+
+
+def _day(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def days_between(when: str | None, first: str | None, last: str | None) -> float | None:
+    d, lo, hi = _day(when), _day(first), _day(last)
+    if d is None or lo is None or hi is None:
+        return None
+    if lo <= d <= hi:
+        return 0.0
+    return float(min(abs((d - lo).days), abs((d - hi).days)))
+
+
+def story_id_for(article_id: str) -> str:
+    """Deterministic: the same first article always opens the same story id."""
+    return f"s{article_id[:11]}"
+
+
+class StoryAssigner:
+    """Assigns articles in arrival order. Lives for one ingest batch, inside its transactions."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.tables = store.stories
+
+    def assign(self, article: Article, raw: Mapping[str, float],
+               copies_of: list[str] | None = None) -> Decision:
+        tables = self.tables
+        n = int(tables.meta("documents", "0")) + 1
+        tables.set_meta("documents", str(n))
+        tables.add_document_frequencies(raw.keys())
+        df = tables.document_frequencies(raw.keys())
+        vec = weigh(raw, df, n)
+        tables.save_vector(article.id, vec)
+        decision = self._decide(article, vec, copies_of or [])
+        story = tables.get(decision.story_id)
+        if story is None:
+            story = StoryRow(decision.story_id, article.title, article.id, 0.0,
+                             article.published, article.published, 0, {}, {})
+        self._add_member(story, article, vec)
+        for loser in decision.merged:
+            self._merge_into(story, loser)
+        self._save(story)
+        tables.record_assignment(Assignment(
+            article.id, story.id, decision.method, decision.score, decision.runner_up,
+            decision.runner_up_score, False, datetime.now(UTC).isoformat(timespec="seconds"),
+        ))
+        return decision
+
+    # -- the decision --------------------------------------------------------------------
+    def _decide(self, article: Article, vec: Vector, copies_of: list[str]) -> Decision:
+        tables = self.tables
+        for original in copies_of:
+            row = self.store.article(original)
+            if row is not None and row.story_id:
+                return Decision(tables.resolve(row.story_id), "copy", 1.0, None, None)
+        scored = self.score_candidates(article, vec)
+        if not scored or scored[0][1].score < JOIN_THRESHOLD:
+            closest = scored[0] if scored else None
+            return Decision(story_id_for(article.id), "new", None,
+                            closest[0] if closest else None,
+                            round(closest[1].score, 4) if closest else None)
+        best_id, best = scored[0]
+        runner_id: str | None = scored[1][0] if len(scored) > 1 else None
+        runner: Match | None = scored[1][1] if len(scored) > 1 else None
+        if (runner_id is not None and runner is not None and runner.score >= MERGE_THRESHOLD
+                and not tables.merge_forbidden(best_id, runner_id)):
+            older, newer = self._older_first(best_id, runner_id)
+            return Decision(older, "merged", round(best.score, 4), newer,
+                            round(runner.score, 4), (newer,))
+        return Decision(best_id, "joined", round(best.score, 4), runner_id,
+                        round(runner.score, 4) if runner else None)
+
+    def score_candidates(self, article: Article, vec: Vector) -> list[tuple[str, Match]]:
+        """Candidate stories for ``vec``, best first, with the parts of each score."""
+        tables = self.tables
+        query = list(top(vec, QUERY_TERMS))
+        when = _day(article.published)
+        since = (when - timedelta(days=WINDOW_DAYS)).isoformat() if when else None
+        until = (when + timedelta(days=WINDOW_DAYS)).isoformat() + "~" if when else None
+        scored: list[tuple[str, Match]] = []
+        for sid in tables.candidates(query, since=since, until=until, limit=MAX_CANDIDATES):
+            story = tables.get(sid)
+            if story is None or not story.centroid:
+                continue
+            main_lang = max(story.langs, key=lambda k: (story.langs[k], k)) if story.langs \
+                else None
+            cross = bool(article.lang and main_lang and article.lang != main_lang)
+            m = match(vec, story.centroid,
+                      days=days_between(article.published, story.first_seen, story.last_seen),
+                      cross_language=cross)
+            scored.append((sid, m))
+        scored.sort(key=lambda item: (-item[1].score, item[0]))
+        return scored
+
+    def _older_first(self, a: str, b: str) -> tuple[str, str]:
+        sa, sb = self.tables.get(a), self.tables.get(b)
+        ka = (sa.created_at if sa else "", a)
+        kb = (sb.created_at if sb else "", b)
+        return (a, b) if ka <= kb else (b, a)
+
+    # -- story bookkeeping ---------------------------------------------------------------
+    def _add_member(self, story: StoryRow, article: Article, vec: Vector) -> None:
+        story.centroid = add_into(story.centroid, vec)
+        story.article_count += 1
+        if article.lang:
+            story.langs[article.lang] = story.langs.get(article.lang, 0) + 1
+        if article.published:
+            day = article.published
+            story.first_seen = min(filter(None, (story.first_seen, day)))
+            story.last_seen = max(filter(None, (story.last_seen, day)))
+        self.tables.set_article_story(article.id, story.id)
+        fit = cosine(vec, story.centroid)
+        current = self.store.article(story.headline_article) if story.headline_article else None
+        if current is None or current.id == article.id or fit > story.headline_score:
+            story.headline, story.headline_article, story.headline_score = (
+                article.title, article.id, fit)
+
+    def _merge_into(self, story: StoryRow, loser_id: str) -> None:
+        loser = self.tables.get(loser_id)
+        if loser is None or loser.id == story.id:
+            return
+        members = self.tables.members(loser.id)
+        for aid in members:
+            self.tables.set_article_story(aid, story.id)
+        for t, w in loser.centroid.items():
+            story.centroid[t] = story.centroid.get(t, 0.0) + w
+        story.centroid = top(story.centroid, len(story.centroid))
+        story.article_count += len(members)
+        for lang, c in loser.langs.items():
+            story.langs[lang] = story.langs.get(lang, 0) + c
+        story.first_seen = min(filter(None, (story.first_seen, loser.first_seen)), default=None)
+        story.last_seen = max(filter(None, (story.last_seen, loser.last_seen)), default=None)
+        self.tables.retire(loser.id, story.id)
+        self.tables.record_correction("auto-merge", {"into": story.id, "merged": loser.id})
+
+    def rebuild(self, story_id: str) -> StoryRow | None:
+        """Recompute a story from its members (after a correction moved articles around)."""
+        story = self.tables.get(story_id)
+        if story is None:
+            return None
+        members = self.tables.members(story_id)
+        vectors = self.tables.vectors(members)
+        arts = self.store.articles_by_id(members)
+        story.centroid, story.langs, story.article_count = {}, {}, len(members)
+        dates = sorted(a.published for a in arts.values() if a.published)
+        story.first_seen = dates[0] if dates else None
+        story.last_seen = dates[-1] if dates else None
+        for aid in members:
+            story.centroid = add_into(story.centroid, vectors.get(aid, {}))
+            lang = arts[aid].lang if aid in arts else None
+            if lang:
+                story.langs[lang] = story.langs.get(lang, 0) + 1
+        best = max(members, key=lambda a: (cosine(vectors.get(a, {}), story.centroid), a),
+                   default=None)
+        if best is not None and best in arts:
+            story.headline, story.headline_article = arts[best].title, best
+            story.headline_score = cosine(vectors.get(best, {}), story.centroid)
+        self._save(story)
+        return story
+
+    def _save(self, story: StoryRow) -> None:
+        self.tables.save(story, list(top(normalise(story.centroid), INDEX_TERMS)))

@@ -1,0 +1,93 @@
+"""What tells one event from another, as sparse features of an article.
+
+Three kinds, all plain strings so they can be counted, weighted and explained:
+  * words (lower-cased, accents folded, stopwords dropped), title words counted twice;
+  * ``e:`` proper names — runs of capitalised words not opening a sentence, and each
+    surname-like last word on its own — which are the same in every language;
+  * ``n:`` numbers with their separators removed ("2,012" and "2.012" meet), also
+    language-independent.
+Names and numbers are what survive translation, so they carry cross-language matches.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from functools import lru_cache
+from importlib import resources
+
+TITLE_WEIGHT = 2
+_TOKEN = re.compile(r"[^\W\d_][\w'’-]*|\d[\d.,]*\d|\d", re.UNICODE)
+_CAPITALISED = re.compile(r"^[A-ZÀ-ÞĀ-Ž][\w'’.-]*$")
+_SENTENCE_BREAK = re.compile(r"[.!?:;“”\"«»„()\[\]]$")
+_COMBINING = re.compile("[\u0300-\u036f]")
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    text = resources.files("storyline.stories").joinpath("stopwords.txt").read_text("utf-8")
+    return frozenset(
+        fold(w) for line in text.splitlines() if not line.startswith("#") for w in line.split()
+    )
+
+
+def fold(word: str) -> str:
+    """Lower-case and strip accents: "Erdoğan" and "Erdogan" are one feature."""
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", word.casefold()))
+
+
+def _number(token: str) -> str | None:
+    digits = re.sub(r"[.,]", "", token)
+    if not digits.isdigit() or len(digits) < 2:
+        return None
+    return digits.lstrip("0") or "0"
+
+
+def names(text: str) -> list[str]:
+    """Runs of capitalised words that do not just open a sentence."""
+    found: list[str] = []
+    run: list[str] = []
+    sentence_start = True
+    for raw in text.split():
+        word = raw.strip(",.;:!?()[]\"“”«»„'’")
+        is_cap = bool(word) and bool(_CAPITALISED.match(word)) and not word.isupper()
+        if is_cap and not sentence_start:
+            run.append(word)
+        else:
+            if len(run) >= 1:
+                found.append(" ".join(run))
+            run = []
+        sentence_start = bool(_SENTENCE_BREAK.search(raw)) or raw in ("–", "—", "-")
+    if run:
+        found.append(" ".join(run))
+    stop = stopwords()
+    return [n for n in found if fold(n) not in stop]
+
+
+def features(title: str, text: str) -> Counter[str]:
+    """Raw feature counts of an article (weighting happens against the store's statistics)."""
+    stop = stopwords()
+    counts: Counter[str] = Counter()
+    for part, weight in ((title, TITLE_WEIGHT), (text, 1)):
+        for token in _TOKEN.findall(part):
+            if token[0].isdigit():
+                number = _number(token)
+                if number is not None:
+                    counts[f"n:{number}"] += weight
+                continue
+            word = fold(token.strip("'’-"))
+            if len(word) > 2 and word not in stop:
+                counts[word] += weight
+        for name in names(part):
+            key = fold(name)
+            counts[f"e:{key}"] += weight
+            last = key.split()[-1]
+            if " " in key and len(last) > 2 and last not in stop:
+                counts[f"e:{last}"] += weight
+    return counts
+
+
+def sublinear(counts: Counter[str]) -> dict[str, float]:
+    return {term: 1.0 + math.log(c) for term, c in counts.items()}
