@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from storyline import pipeline
 from storyline.clean.dates import parse_user_date
 from storyline.dedupe.groups import CopyGroup, build_groups
 from storyline.models import INPUT_FORMATS, Article, IngestReport, InputFormat, Overrides
 from storyline.store import ArticleFilter, RejectRow, Store, resolve_db
+from storyline.store.sqlite import fts_query
+from storyline.stories.explain import explain
 
 
 class Storyline:
@@ -99,6 +102,62 @@ class Storyline:
 
     def rejects(self, limit: int | None = 100) -> list[RejectRow]:
         return self.store.rejects(limit)
+
+    def stories(
+        self,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        source: str | None = None,
+        entity: str | None = None,
+        query: str | None = None,
+        limit: int | None = 100,
+    ) -> list[dict[str, Any]]:
+        """Stories, biggest and newest first: ``id``, ``headline``, ``article_ids``,
+        ``sources``, ``languages``, ``first_seen``, ``last_seen``, ``article_count``.
+
+        ``entity`` keeps stories whose articles mention that name (as a phrase);
+        ``query`` is full-text search over their articles.
+        """
+        terms = []
+        if entity:
+            terms.append('"' + entity.replace('"', '""') + '"')
+        if query:
+            terms.append(fts_query(query))
+        return self.store.stories.summaries(
+            since=parse_user_date(since)[:10] if since else None,
+            until=parse_user_date(until)[:10] if until else None,
+            source=source, match=" ".join(terms) or None, limit=limit,
+        )
+
+    def story(self, ref: str) -> dict[str, Any] | None:
+        """One story (by id, alias or unique prefix) with its articles and copy groups."""
+        sid = self._story_id(ref)
+        if sid is None:
+            return None
+        found = self.store.stories.summaries(ids=[sid], limit=None)
+        if not found:
+            return None
+        summary = found[0]
+        articles = self.store.articles_by_id(summary["article_ids"])
+        summary["articles"] = [articles[i] for i in summary["article_ids"] if i in articles]
+        summary["copy_groups"] = self.dupes(summary["article_ids"])
+        summary["aliases"] = self.store.stories.aliases(sid)
+        return summary
+
+    def _story_id(self, ref: str) -> str | None:
+        tables = self.store.stories
+        if tables.get(ref) is not None:
+            return tables.resolve(ref)
+        matches = tables.ids_with_prefix(ref) if len(ref) >= 4 else []
+        return tables.resolve(matches[0]) if len(matches) == 1 else None
+
+    def why(self, article_ref: str) -> dict[str, Any] | None:
+        """Why an article is in its story: how it was placed, and the evidence now."""
+        article = self.article(article_ref)
+        if article is None or article.story_id is None:
+            return None
+        return explain(self.store, article)
 
     def dupes(self, article_ids: Sequence[str] | None = None) -> list[CopyGroup]:
         """Copy groups (all, or those holding any of ``article_ids``), original first."""

@@ -53,7 +53,7 @@ def clean_document(raw: RawDocument, overrides: Overrides | None = None) -> Clea
     title_inferred = False
     if not title and body and _is_headline(body[0][1]) and len(body) > 1:
         title = body.pop(0)[1]
-    elif title and body and body[0][1].lower() == title.lower():
+    elif title and len(body) > 1 and body[0][1].lower() == title.lower():
         body.pop(0)
     if not body:
         raise ValueError("nothing left after removing boilerplate")

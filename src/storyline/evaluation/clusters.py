@@ -67,9 +67,10 @@ def read_records(path: Path) -> list[dict[str, Any]]:
             raise ValueError(f"{path}:{n}: each line needs 'text' and 'story'")
         record.setdefault("id", str(n))
         records.append(record)
-    # Stable sort: published order, file order among equals and for undated records.
+    # Published order; undated records after the dated ones, in file order.
     order = sorted(range(len(records)),
-                   key=lambda i: (str(records[i].get("published") or ""), i))
+                   key=lambda i: (not records[i].get("published"),
+                                  str(records[i].get("published") or ""), i))
     return [records[i] for i in order]
 
 

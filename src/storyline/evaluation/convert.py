@@ -62,7 +62,28 @@ def basil(folder: Path, *, dates: bool = True) -> Iterator[Record]:
                "published": doc.get("date") if dates else None, "lang": "en"}
 
 
-CONVERTERS = {"ecbplus": ecbplus, "allsides": allsides, "uci": uci, "basil": basil}
+def sample(labels_path: Path) -> Iterator[Record]:
+    """The bundled sample corpus, read and cleaned as ``ingest`` does, with its story labels."""
+    from storyline.ingest.read import iter_units
+    from storyline.ingest.sources import expand
+    from storyline.models import Reject
+    from storyline.pipeline import process_stream
+
+    labels = json.loads(labels_path.read_text("utf-8"))
+    story = {a["key"]: a["story"] for a in labels["articles"]}
+    corpus = (labels_path.parent / "articles").resolve()
+    for item in process_stream(iter_units(expand([str(corpus)])), workers=1):
+        if isinstance(item, Reject):
+            continue
+        a = item.article
+        path, _, record = a.origin.partition("#")
+        key = Path(path).relative_to(corpus).as_posix() + (f"#{record}" if record else "")
+        yield {"id": key, "title": a.title, "text": a.text, "story": story[key],
+               "published": a.published, "source": a.source, "lang": a.lang}
+
+
+CONVERTERS = {"ecbplus": ecbplus, "allsides": allsides, "uci": uci, "basil": basil,
+              "sample": sample}
 
 
 def convert(kind: str, folder: Path, split: str | None = None) -> Iterator[Record]:
@@ -72,4 +93,6 @@ def convert(kind: str, folder: Path, split: str | None = None) -> Iterator[Recor
         return allsides(folder, split or "test")
     if kind == "basil":
         return basil(folder, dates=split != "nodates")
+    if kind == "sample":
+        return sample(folder if folder.suffix == ".json" else folder / "labels.json")
     return CONVERTERS[kind](folder)

@@ -6,6 +6,7 @@ readable and quiet. Errors are one line naming the input and the reason.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from contextlib import nullcontext
@@ -206,6 +207,108 @@ def rejects(
     emit(rows, ("origin", "reason", "last_seen", "times"), output, title=f"{len(rows)} rejects")
 
 
+STORY_COLUMNS = ("id", "first_seen", "last_seen", "article_count", "sources", "languages",
+                 "headline")
+
+
+def _story_rows(stories: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**s, "first_seen": (s["first_seen"] or "")[:10] or None,
+             "last_seen": (s["last_seen"] or "")[:10] or None} for s in stories]
+
+
+@app.command()
+def stories(
+    since: Annotated[str | None, typer.Option(help="Seen on or after this date.")] = None,
+    until: Annotated[str | None, typer.Option(help="Seen on or before this date.")] = None,
+    source: Annotated[str | None, typer.Option(help="With an article from this outlet.")] = None,
+    entity: Annotated[str | None, typer.Option(help="Mentioning this name.")] = None,
+    query: Annotated[str | None, typer.Option("--query", "-q", help="Full-text search.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many (0: all).")] = 100,
+    fmt: FormatOption = None,
+    db: DbOption = None,
+) -> None:
+    """List stories: multi-article stories first, newest first."""
+    output = _format(fmt)
+    with _open(db) as sl:
+        try:
+            found = sl.stories(since=since, until=until, source=source, entity=entity,
+                               query=query, limit=limit or None)
+        except DateError as exc:
+            _fail(str(exc))
+    emit(_story_rows(found), STORY_COLUMNS, output, title=f"{len(found)} stories")
+
+
+@app.command()
+def show(
+    ref: Annotated[str, typer.Argument(help="Story id (or alias, or a unique prefix).")],
+    fmt: FormatOption = None,
+    db: DbOption = None,
+) -> None:
+    """One story: its articles by source, the copies among them, its languages."""
+    output = _format(fmt)
+    with _open(db) as sl:
+        story = sl.story(ref)
+    if story is None:
+        _fail(f"no story with id {ref!r}", code=1)
+    copies = {c.article_id: g.original for g in story["copy_groups"] for c in g.copies}
+    rows = [{"id": a.id, "published": (a.published or "")[:10] or None, "source": a.source,
+             "lang": a.lang, "copy_of": copies.get(a.id), "title": a.title}
+            for a in story["articles"]]
+    if output != "table":
+        data = {k: v for k, v in story.items() if k not in ("articles", "copy_groups")}
+        data["articles"] = rows
+        data["copy_groups"] = [{"original": g.original, "copies": [c.article_id
+                                for c in g.copies]} for g in story["copy_groups"]]
+        emit([data], ("id", "headline"), output)
+        return
+    out = Console(highlight=False)
+    out.print(f"[bold]{story['headline']}[/bold]", markup=True)
+    out.print(f"[dim]story {story['id']} · {story['article_count']} articles · "
+              f"{len(story['sources'])} sources · languages {', '.join(story['languages'])} · "
+              f"{(story['first_seen'] or '?')[:10]} → {(story['last_seen'] or '?')[:10]}[/dim]")
+    if story["aliases"]:
+        out.print(f"[dim]also known as {', '.join(story['aliases'])}[/dim]")
+    rows.sort(key=lambda r: (r["source"] or "~", r["published"] or ""))
+    emit(rows, ("source", "published", "lang", "id", "copy_of", "title"), "table")
+
+
+@app.command()
+def why(
+    ref: Annotated[str, typer.Argument(help="Article id (or a unique prefix).")],
+    fmt: FormatOption = None,
+    db: DbOption = None,
+) -> None:
+    """Why an article is in its story: the decision, its score and the shared evidence."""
+    output = _format(fmt)
+    with _open(db) as sl:
+        found = sl.why(ref)
+    if found is None:
+        _fail(f"no article {ref!r} in a story", code=1)
+    if output != "table":
+        emit([found], ("article_id", "story_id"), output)
+        return
+    out = Console(highlight=False)
+    out.print(f"[bold]{found['title']}[/bold]  →  story {found['story_id']}: "
+              f"{found['story_headline']}", markup=True)
+    d = found["decision"]
+    if d:
+        runner = (f"; runner-up {d['runner_up']} at {d['runner_up_score']}"
+                  if d["runner_up"] else "")
+        out.print(f"placed by: {d['method']} (score {d['score']}{runner})"
+                  + (" · pinned by an analyst" if d["pinned"] else ""))
+    now = found.get("now")
+    if now:
+        out.print(f"against the story now: score {now['score']} = lexical {now['lexical']}, "
+                  f"names & numbers {now['names_and_numbers']}, time factor {now['time_factor']}"
+                  + (" (cross-language: names and numbers only)" if now["cross_language"]
+                     else ""))
+        out.print(f"shared names: {', '.join(found['shared_names']) or '—'}")
+        out.print(f"shared numbers: {', '.join(found['shared_numbers']) or '—'}")
+        out.print("shared terms: " + (", ".join(t for t, _ in found["shared_terms"]) or "—"))
+    for c in found.get("copies", []):
+        out.print(f"copy link: {c['article_id']} (similarity {c['similarity']}, {c['method']})")
+
+
 @app.command()
 def dupes(
     fmt: FormatOption = None,
@@ -259,7 +362,7 @@ def demo(
     ] = None,
     fmt: FormatOption = None,
 ) -> None:
-    """Ingest the bundled sample corpus into a fresh store and list what came out."""
+    """Ingest the bundled sample corpus into a fresh store and list its stories."""
     path = db or default_db_path().with_name("demo.db")
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -267,11 +370,12 @@ def demo(
     with _open(path) as sl:
         report = _run_ingest(sl, [str(sample_corpus())], input_format="auto", source=None,
                              published=None, lang=None, workers=None, stdin=None)
-        found = sl.articles(limit=None)
-    emit([article_row(a) for a in found], ARTICLE_COLUMNS, output,
-         title=f"Sample corpus: {len(found)} articles")
+        found = sl.stories(limit=None)
+    emit(_story_rows(found), STORY_COLUMNS, output,
+         title=f"Sample corpus: {len(report.ingested)} articles in {len(found)} stories")
     _print_report(report)
-    err.print(f"store: {path}  (try: storyline articles --db {path} -q balloon)")
+    err.print(f"store: {path}  (next: storyline show STORY --db {path}; "
+              f"storyline dupes --db {path})")
 
 
 eval_app = typer.Typer(help="Measure Storyline against labelled data.", no_args_is_help=True)
@@ -308,6 +412,46 @@ def eval_clean(
             typer.echo(f"missed  {key}: {line}")
         for key, line, reason in report.total.lost_lines:
             typer.echo(f"lost    {key}: {line}  [{reason}]")
+
+
+@eval_app.command("clusters")
+def eval_clusters(
+    file: Annotated[Path, typer.Argument(help="JSON Lines: id, title, text, story[, published].")],
+    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+    mistakes: Annotated[bool, typer.Option("--mistakes", help="List mixed stories.")] = False,
+) -> None:
+    """Story clustering through the incremental ingest path: B-cubed, pairwise F1, ARI, NMI."""
+    from storyline.evaluation.clusters import errors, evaluate_clusters
+
+    try:
+        score = evaluate_clusters(file)
+    except (OSError, ValueError) as exc:
+        _fail(str(exc))
+    row = score.as_dict()
+    if fmt == "json":
+        typer.echo(json.dumps(row))
+    else:
+        emit([row], list(row), "table", title=f"Clusters: {file.name}")
+    if mistakes:
+        for story, members in errors(file).items():
+            typer.echo(f"{story}: " + " | ".join(f"[{g}] {t}" for g, t in members))
+
+
+@eval_app.command("convert")
+def eval_convert(
+    kind: Annotated[str, typer.Argument(help="ecbplus | allsides | basil | uci | sample")],
+    source: Annotated[Path, typer.Argument(help="The dataset folder (or labels.json).")],
+    split: Annotated[str | None, typer.Option(
+        help="allsides: train|val|test|all; basil: nodates to drop dates.")] = None,
+) -> None:
+    """Write a development set as clusters JSON Lines on stdout (nothing is copied)."""
+    from storyline.evaluation.convert import convert
+
+    try:
+        for record in convert(kind, source, split):
+            typer.echo(json.dumps(record, ensure_ascii=False))
+    except (OSError, ValueError, KeyError) as exc:
+        _fail(f"{source}: {exc}")
 
 
 @eval_app.command("dupes")

@@ -222,7 +222,71 @@ class StoryTables:
             "SELECT 1 FROM cannot_link WHERE a=? AND b=?", (x, y)
         ).fetchone() is not None
 
+    def aliases(self, story_id: str) -> list[str]:
+        return [r[0] for r in self._db.execute(
+            "SELECT id FROM stories WHERE merged_into=? ORDER BY id", (story_id,))]
+
+    def ids_with_prefix(self, prefix: str) -> list[str]:
+        clean = prefix.replace("%", "").replace("_", "")
+        return [r[0] for r in self._db.execute(
+            "SELECT id FROM stories WHERE id LIKE ? LIMIT 2", (clean + "%",))]
+
     # -- listing -------------------------------------------------------------------------
+    def summaries(
+        self,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        source: str | None = None,
+        match: str | None = None,
+        ids: Sequence[str] | None = None,
+        limit: int | None = 100,
+    ) -> list[dict[str, Any]]:
+        """Live stories with their articles, sources and languages, newest first.
+
+        ``match`` is an FTS5 query (already quoted by the caller): stories with a matching
+        article. ``source`` keeps stories with an article from that outlet.
+        """
+        where = ["s.merged_into IS NULL", "s.article_count > 0"]
+        params: list[Any] = []
+        if since:
+            where.append("coalesce(s.last_seen, '') >= ?")
+            params.append(since)
+        if until:
+            where.append("(s.first_seen IS NULL OR substr(s.first_seen, 1, ?) <= ?)")
+            params += [len(until), until]
+        if source:
+            where.append("EXISTS (SELECT 1 FROM articles a WHERE a.story_id = s.id "
+                         "AND lower(a.source) = lower(?))")
+            params.append(source)
+        if match:
+            where.append("s.id IN (SELECT a.story_id FROM articles a JOIN articles_fts f "
+                         "ON f.rowid = a.pk WHERE articles_fts MATCH ?)")
+            params.append(match)
+        if ids is not None:
+            where.append(f"s.id IN ({','.join('?' * len(ids))})")
+            params += list(ids)
+        sql = ("SELECT s.id, s.headline, s.first_seen, s.last_seen, s.article_count "
+               f"FROM stories s WHERE {' AND '.join(where)} "
+               "ORDER BY s.article_count > 1 DESC, coalesce(s.last_seen, '') DESC, s.id")
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        rows = self._db.execute(sql, params).fetchall()
+        out = []
+        for sid, headline, first, last, count in rows:
+            members = self._db.execute(
+                "SELECT id, source, lang FROM articles WHERE story_id=? "
+                "ORDER BY coalesce(published, ''), pk", (sid,),
+            ).fetchall()
+            out.append({
+                "id": sid, "headline": headline, "article_ids": [m[0] for m in members],
+                "sources": sorted({m[1] for m in members if m[1]}),
+                "languages": sorted({m[2] for m in members if m[2]}),
+                "first_seen": first, "last_seen": last, "article_count": count,
+            })
+        return out
+
     def live_story_ids(self) -> list[str]:
         return [r[0] for r in self._db.execute(
             "SELECT id FROM stories WHERE merged_into IS NULL ORDER BY coalesce(last_seen, '') "

@@ -28,7 +28,7 @@ from storyline.stories.score import (
 )
 
 #: An article joins a story when its score reaches this.
-JOIN_THRESHOLD = 0.30
+JOIN_THRESHOLD = 0.25
 #: A second story scoring this high with the same article is merged into the first.
 MERGE_THRESHOLD = 0.45
 #: Strongest article terms used to look up candidate stories.

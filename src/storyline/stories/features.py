@@ -23,6 +23,7 @@ _TOKEN = re.compile(r"[^\W\d_][\w'’-]*|\d[\d.,]*\d|\d", re.UNICODE)
 _CAPITALISED = re.compile(r"^[A-ZÀ-ÞĀ-Ž][\w'’.-]*$")
 _SENTENCE_BREAK = re.compile(r"[.!?:;“”\"«»„()\[\]]$")
 _COMBINING = re.compile("[\u0300-\u036f]")
+_POSSESSIVE = re.compile(r"['’]s$", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -51,7 +52,7 @@ def names(text: str) -> list[str]:
     run: list[str] = []
     sentence_start = True
     for raw in text.split():
-        word = raw.strip(",.;:!?()[]\"“”«»„'’")
+        word = _POSSESSIVE.sub("", raw.strip(",.;:!?()[]\"“”«»„'’"))
         is_cap = bool(word) and bool(_CAPITALISED.match(word)) and not word.isupper()
         if is_cap and not sentence_start:
             run.append(word)
@@ -77,7 +78,7 @@ def features(title: str, text: str) -> Counter[str]:
                 if number is not None:
                     counts[f"n:{number}"] += weight
                 continue
-            word = fold(token.strip("'’-"))
+            word = fold(_POSSESSIVE.sub("", token).strip("'’-"))
             if len(word) > 2 and word not in stop:
                 counts[word] += weight
         for name in names(part):

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from storyline import Storyline
+from storyline.evaluation.clusters import evaluate_clusters, score_clustering
+from storyline.evaluation.convert import sample as sample_records
+from storyline.interfaces.cli import app, sample_corpus, sample_labels
+
+SAMPLE = sample_corpus()
+LABELS = json.loads(sample_labels().read_text("utf-8"))
+
+
+def _gold_by_origin() -> dict[str, str]:
+    return {a["key"]: a["story"] for a in LABELS["articles"]}
+
+
+def _key(origin: str) -> str:
+    path, _, record = origin.partition("#")
+    return Path(path).resolve().relative_to(SAMPLE.resolve()).as_posix() + (
+        f"#{record}" if record else "")
+
+
+def test_sample_stories_are_pure_and_deterministic(tmp_path: Path) -> None:
+    assignments = []
+    for name in ("one.db", "two.db"):
+        with Storyline(tmp_path / name) as sl:
+            sl.ingest([SAMPLE], workers=1)
+            assignments.append({_key(a.origin): a.story_id for a in sl.articles(limit=None)})
+    assert assignments[0] == assignments[1], "same input, same order: same stories and ids"
+    gold = _gold_by_origin()
+    score = score_clustering(gold, {k: v or "" for k, v in assignments[0].items()})
+    assert score.bcubed_precision >= 0.9
+    assert score.predicted_clusters < len(gold)
+
+
+def test_incremental_batches_never_recluster(tmp_path: Path) -> None:
+    with Storyline(tmp_path / "inc.db") as sl:
+        sl.ingest([SAMPLE / "html"], workers=1)
+        before = {a.id: a.story_id for a in sl.articles(limit=None)}
+        sl.ingest([SAMPLE], workers=1)
+        after = {a.id: a.story_id for a in sl.articles(limit=None)}
+        resolved = {aid: sl.store.stories.resolve(after[aid] or "") for aid in before}
+        original = {aid: sl.store.stories.resolve(sid or "") for aid, sid in before.items()}
+    assert resolved == original, "a later batch only adds to (or merges) existing stories"
+    assert len(after) == len(LABELS["articles"])
+
+
+def test_story_listing_and_filters(tmp_path: Path) -> None:
+    with Storyline(tmp_path / "s.db") as sl:
+        sl.ingest([SAMPLE], workers=1)
+        stories = sl.stories(limit=None)
+        assert sum(s["article_count"] for s in stories) == len(LABELS["articles"])
+        big = stories[0]
+        for key in ("id", "headline", "article_ids", "sources", "first_seen", "last_seen"):
+            assert key in big
+        assert big["article_count"] == len(big["article_ids"]) > 1
+        assert all(s["first_seen"] is None or s["first_seen"] >= "2023-06-01"
+                   for s in sl.stories(since="2023-06-01", limit=None))
+        balloon = sl.stories(query="balloon", limit=None)
+        assert balloon and all(
+            any("balloon" in (a.text + a.title).lower()
+                for a in sl.store.articles_by_id(s["article_ids"]).values())
+            for s in balloon)
+        assert sl.stories(entity="Qin Gang", limit=None)
+        detail = sl.story(big["id"][:8])
+        assert detail is not None and len(detail["articles"]) == big["article_count"]
+
+
+def test_why_explains_every_article(tmp_path: Path) -> None:
+    with Storyline(tmp_path / "w.db") as sl:
+        sl.ingest([SAMPLE], workers=1)
+        for article in sl.articles(limit=None):
+            why = sl.why(article.id)
+            assert why is not None and why["decision"]["method"] in (
+                "new", "joined", "copy", "merged")
+            if why["decision"]["method"] == "joined":
+                assert why["shared_terms"] or why["shared_names"]
+
+
+def test_cli_stories_show_why(tmp_path: Path) -> None:
+    db = ["--db", str(tmp_path / "c.db")]
+    runner = CliRunner()
+    runner.invoke(app, ["ingest", str(SAMPLE), *db])
+    listed = json.loads(runner.invoke(app, ["stories", "--format", "json", *db]).output)
+    top = listed[0]
+    shown = runner.invoke(app, ["show", top["id"], "--format", "table", *db])
+    assert shown.exit_code == 0 and top["headline"][:20] in shown.output
+    why = runner.invoke(app, ["why", top["article_ids"][-1], "--format", "table", *db])
+    assert why.exit_code == 0 and "placed by" in why.output
+    assert runner.invoke(app, ["show", "nope", *db]).exit_code == 1
+
+
+def test_clusters_harness_on_sample_records(tmp_path: Path) -> None:
+    records = list(sample_records(sample_labels()))
+    path = tmp_path / "sample.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records))
+    score = evaluate_clusters(path)
+    assert score.articles == len(LABELS["articles"]) and score.gold_clusters == 9
+    assert 0 < score.bcubed_f1 <= 1 and -1 <= score.ari <= 1
+
+
+def test_scores_of_a_perfect_and_a_lumped_clustering() -> None:
+    gold = {"a": "x", "b": "x", "c": "y", "d": "y"}
+    perfect = score_clustering(gold, {"a": "1", "b": "1", "c": "2", "d": "2"})
+    assert perfect.bcubed_f1 == 1.0 and perfect.ari == 1.0 and perfect.pairwise_f1 == 1.0
+    lumped = score_clustering(gold, dict.fromkeys(gold, "1"))
+    assert lumped.bcubed_recall == 1.0 and lumped.bcubed_precision == 0.5
