@@ -109,3 +109,53 @@ def test_scores_of_a_perfect_and_a_lumped_clustering() -> None:
     assert perfect.bcubed_f1 == 1.0 and perfect.ari == 1.0 and perfect.pairwise_f1 == 1.0
     lumped = score_clustering(gold, dict.fromkeys(gold, "1"))
     assert lumped.bcubed_recall == 1.0 and lumped.bcubed_precision == 0.5
+
+
+def test_corrections_hold_and_later_articles_follow(tmp_path: Path) -> None:
+    from conftest import article_text
+
+    with Storyline(tmp_path / "c.db") as sl:
+        sl.ingest([SAMPLE], workers=1)
+        big = sl.stories(limit=None)[0]
+        assert big["article_count"] >= 3
+        chosen = big["article_ids"][:1]
+        new = sl.split(big["id"], chosen)
+        assert sl.article(chosen[0]).story_id == new  # type: ignore[union-attr]
+        assert sl.why(chosen[0])["decision"]["pinned"]  # type: ignore[index]
+        assert sl.store.stories.merge_forbidden(big["id"], new)
+        # Re-ingest changes nothing; the split holds.
+        again = sl.ingest([SAMPLE], workers=1)
+        assert again.ingested == []
+        assert sl.article(chosen[0]).story_id == new  # type: ignore[union-attr]
+        # A new article that copies the split-off one joins the split-off part.
+        original = sl.article(chosen[0])
+        assert original is not None
+        copy = tmp_path / "copy.txt"
+        copy.write_text(original.title + "\n\n" + original.text.replace("\n\n", "\n\nAlso, ", 1))
+        report = sl.ingest([copy], workers=1)
+        assert sl.article(report.ingested[0]).story_id == new  # type: ignore[union-attr]
+        # Move an article between stories, then merge two stories.
+        others = [s for s in sl.stories(limit=None) if s["id"] not in (big["id"], new)]
+        target = others[0]["id"]
+        moved = big["article_ids"][1]
+        assert sl.move(moved, target) == target
+        assert sl.article(moved).story_id == target  # type: ignore[union-attr]
+        kept = sl.merge(target, others[1]["id"])
+        dropped = others[1]["id"] if kept == target else target
+        assert sl.story(dropped)["id"] == kept  # type: ignore[index]
+        kinds = [k for k, _, _ in sl.store.stories.corrections()]
+        assert kinds[-3:] == ["split", "move", "merge"]
+        unrelated = tmp_path / "unrelated.txt"
+        unrelated.write_text(article_text(1))
+        sl.ingest([unrelated], workers=1)
+        assert sl.article(chosen[0]).story_id == new  # type: ignore[union-attr]
+
+
+def test_correction_errors_are_clear(tmp_path: Path) -> None:
+    runner = CliRunner()
+    db = ["--db", str(tmp_path / "e.db")]
+    runner.invoke(app, ["ingest", str(SAMPLE), *db])
+    result = runner.invoke(app, ["merge", "nope", "nada", *db])
+    assert result.exit_code == 1 and "no story" in result.output
+    result = runner.invoke(app, ["move", "ffffffffff", "nope", *db])
+    assert result.exit_code == 1 and "no article" in result.output

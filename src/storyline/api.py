@@ -19,6 +19,7 @@ from storyline.dedupe.groups import CopyGroup, build_groups
 from storyline.models import INPUT_FORMATS, Article, IngestReport, InputFormat, Overrides
 from storyline.store import ArticleFilter, RejectRow, Store, resolve_db
 from storyline.store.sqlite import fts_query
+from storyline.stories import corrections
 from storyline.stories.explain import explain
 
 
@@ -158,6 +159,18 @@ class Storyline:
         if article is None or article.story_id is None:
             return None
         return explain(self.store, article)
+
+    def merge(self, story_a: str, story_b: str) -> str:
+        """Merge two stories (an analyst's correction); returns the surviving id."""
+        return corrections.merge(self.store, story_a, story_b)
+
+    def split(self, story: str, article_ids: Sequence[str]) -> str:
+        """Split articles off a story into a new one; returns the new story's id."""
+        return corrections.split(self.store, story, article_ids)
+
+    def move(self, article: str, story: str) -> str:
+        """Move an article to another story and pin it there; returns that story's id."""
+        return corrections.move(self.store, article, story)
 
     def dupes(self, article_ids: Sequence[str] | None = None) -> list[CopyGroup]:
         """Copy groups (all, or those holding any of ``article_ids``), original first."""

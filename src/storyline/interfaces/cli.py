@@ -309,6 +309,49 @@ def why(
         out.print(f"copy link: {c['article_id']} (similarity {c['similarity']}, {c['method']})")
 
 
+def _correct(action: Any, *args: Any, db: Path | None) -> str:
+    from storyline.stories.corrections import CorrectionError
+
+    with _open(db) as sl:
+        try:
+            return str(action(sl, *args))
+        except CorrectionError as exc:
+            _fail(str(exc), code=1)
+
+
+@app.command()
+def merge(
+    story_a: Annotated[str, typer.Argument(help="A story id.")],
+    story_b: Annotated[str, typer.Argument(help="Another story id.")],
+    db: DbOption = None,
+) -> None:
+    """Merge two stories (the older id survives; the other stays valid as an alias)."""
+    kept = _correct(Storyline.merge, story_a, story_b, db=db)
+    typer.echo(f"merged into story {kept}")
+
+
+@app.command()
+def split(
+    story: Annotated[str, typer.Argument(help="The story to split.")],
+    articles: Annotated[list[str], typer.Argument(help="Article ids to split off.")],
+    db: DbOption = None,
+) -> None:
+    """Split articles off a story into a new one; the two are never merged back automatically."""
+    new = _correct(Storyline.split, story, articles, db=db)
+    typer.echo(f"split off into story {new}")
+
+
+@app.command()
+def move(
+    article: Annotated[str, typer.Argument(help="The article to move.")],
+    story: Annotated[str, typer.Argument(help="The story it belongs to.")],
+    db: DbOption = None,
+) -> None:
+    """Move an article to another story and pin it there."""
+    target = _correct(Storyline.move, article, story, db=db)
+    typer.echo(f"moved to story {target}")
+
+
 @app.command()
 def dupes(
     fmt: FormatOption = None,

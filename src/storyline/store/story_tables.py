@@ -216,6 +216,10 @@ class StoryTables:
         x, y = sorted((a, b))
         self._db.execute("INSERT OR IGNORE INTO cannot_link(a, b) VALUES (?,?)", (x, y))
 
+    def allow_merge(self, a: str, b: str) -> None:
+        x, y = sorted((a, b))
+        self._db.execute("DELETE FROM cannot_link WHERE a=? AND b=?", (x, y))
+
     def merge_forbidden(self, a: str, b: str) -> bool:
         x, y = sorted((a, b))
         return self._db.execute(
