@@ -159,3 +159,25 @@ def test_correction_errors_are_clear(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "no story" in result.output
     result = runner.invoke(app, ["move", "ffffffffff", "nope", *db])
     assert result.exit_code == 1 and "no article" in result.output
+
+
+def test_pairs_harness_on_sample_pairs(tmp_path: Path) -> None:
+    import csv
+    import itertools
+
+    from storyline.evaluation.pairs import evaluate_pairs
+
+    records = [r for r in sample_records(sample_labels()) if r["lang"] == "en"]
+    rows = []
+    for a, b in itertools.islice(itertools.combinations(records, 2), 0, 400, 7):
+        rows.append({"pair_id": f"{a['id']}_{b['id']}", "lang1": "en", "lang2": "en",
+                     "text1": a["title"] + "\n" + a["text"], "text2": b["title"] + "\n" + b["text"],
+                     "Overall": "1.0" if a["story"] == b["story"] else "4.0"})
+    path = tmp_path / "pairs.csv"
+    with path.open("w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    results = {r.lang_pair: r for r in evaluate_pairs(path)}
+    assert results["all"].pairs == len(rows)
+    assert results["en-en"].pearson > 0.5

@@ -64,7 +64,7 @@ def process_unit(unit: Unit, overrides: Overrides | None = None) -> Result:
             return Reject(unit.origin, str(exc))
         article = identify(doc)
         return Processed(article, signature(article.text),
-                         sublinear(features(article.title, article.text)))
+                         sublinear(features(article.title, article.text, article.lang)))
     except Exception as exc:  # one bad input must not stop the batch
         return Reject(unit.origin, f"could not be processed ({type(exc).__name__}: {exc})")
 

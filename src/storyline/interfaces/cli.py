@@ -457,6 +457,26 @@ def eval_clean(
             typer.echo(f"lost    {key}: {line}  [{reason}]")
 
 
+@eval_app.command("pairs")
+def eval_pairs(
+    file: Annotated[Path, typer.Argument(help="SemEval-2022 Task 8 CSV (text1, text2, Overall).")],
+    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+) -> None:
+    """Same-story similarity against human Overall scores: Pearson and Spearman."""
+    from storyline.evaluation.pairs import evaluate_pairs
+
+    try:
+        results = evaluate_pairs(file)
+    except (OSError, ValueError) as exc:
+        _fail(str(exc))
+    rows = [{"languages": r.lang_pair, "pairs": r.pairs, "pearson": round(r.pearson, 4),
+             "spearman": round(r.spearman, 4)} for r in results]
+    if fmt == "json":
+        typer.echo(json.dumps(rows))
+    else:
+        emit(rows, list(rows[0]), "table", title=f"Pairs: {file.name}")
+
+
 @eval_app.command("clusters")
 def eval_clusters(
     file: Annotated[Path, typer.Argument(help="JSON Lines: id, title, text, story[, published].")],
