@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 WORDS = [
@@ -51,26 +52,59 @@ OUTLETS = ["Harbor Daily", "Midland Post", "Coastline Herald", "The Capital Ledg
            "Pacific Tribune", "Atlantic Courier", "Baltic Observer", "Diario del Sur"]
 
 
-def _sentence(rng: random.Random) -> str:
-    words = [rng.choice(WORDS) for _ in range(rng.randint(12, 28))]
-    words.insert(rng.randrange(len(words)), rng.choice(PLACES))
+#: Articles per generated story: the corpus has stories to find, as real news does.
+STORY_SIZE = 5
+_SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "be", "da", "fi", "go", "ha",
+              "ju", "ke", "ma", "no", "pe", "ri", "su", "ta", "ve", "wo", "ze", "an", "el"]
+
+
+def _vocabulary(size: int = 20_000) -> list[str]:
+    rng = random.Random(42)
+    words: set[str] = set(WORDS)
+    while len(words) < size:
+        words.add("".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 4))))
+    return sorted(words)
+
+
+VOCABULARY = _vocabulary()
+#: Zipf-like weights: a few words are everywhere, most are rare, as in real text.
+_WEIGHTS = [1.0 / (rank + 10) for rank in range(len(VOCABULARY))]
+
+
+def _story_topic(story: int) -> tuple[list[str], list[str], str, str]:
+    rng = random.Random(f"story-{story}")
+    topic = rng.sample(VOCABULARY[2000:], 10)
+    names = [f"{rng.choice(VOCABULARY).title()} {rng.choice(VOCABULARY).title()}"
+             for _ in range(2)]
+    day = f"2023-{rng.randint(1, 12):02}-{rng.randint(1, 26):02}"
+    return topic, names, rng.choice(PLACES), day
+
+
+def _sentence(rng: random.Random, topic: list[str], names: list[str], place: str) -> str:
+    n = rng.randint(12, 28)
+    words = rng.choices(VOCABULARY, weights=_WEIGHTS, k=n)
+    for _ in range(max(1, n // 4)):
+        words[rng.randrange(n)] = rng.choice(topic)
+    words.insert(rng.randrange(len(words)), place)
     words.insert(rng.randrange(len(words)), f"{rng.randint(2, 9000):,}")
     if rng.random() < 0.3:
-        who = rng.choice(PEOPLE)
-        return f"“{' '.join(words[:10]).capitalize()},” {who} said."
+        return f"“{' '.join(words[:10]).capitalize()},” {rng.choice(names)} said."
+    if rng.random() < 0.3:
+        words.insert(rng.randrange(len(words)), rng.choice(names))
     return " ".join(words).capitalize() + "."
 
 
 def _article(i: int) -> tuple[str, list[str], str, str]:
     rng = random.Random(i)
-    title = f"{rng.choice(PLACES)} {rng.choice(WORDS)} {rng.choice(WORDS)} report {i}"
+    topic, names, place, day = _story_topic(i // STORY_SIZE)
+    title = f"{place} {' '.join(rng.sample(topic, 3))} {names[0].split()[1]}"
     paragraphs = [
-        " ".join(_sentence(rng) for _ in range(rng.randint(2, 4)))
+        " ".join(_sentence(rng, topic, names, place) for _ in range(rng.randint(2, 4)))
         for _ in range(rng.randint(6, 12))
     ]
-    paragraphs[0] = f"{rng.choice(PLACES).upper()} – " + paragraphs[0]
-    day = f"2023-{rng.randint(1, 12):02}-{rng.randint(1, 28):02}"
-    return title, paragraphs, rng.choice(OUTLETS), day
+    paragraphs[0] = f"{place.upper()} – " + paragraphs[0]
+    published = (date.fromisoformat(day) + timedelta(days=rng.randint(0, 2))).isoformat()
+    return title, paragraphs, rng.choice(OUTLETS), published
 
 
 def _text(i: int) -> str:

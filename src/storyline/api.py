@@ -48,10 +48,14 @@ class Storyline:
         published: str | None = None,
         lang: str | None = None,
         stdin: bytes | None = None,
-        workers: int | None = None,
+        workers: int = 1,
         progress: pipeline.Progress | None = None,
     ) -> IngestReport:
         """Read files, folders, globs (and ``-`` for ``stdin``) into the store.
+
+        ``workers`` > 1 parses in that many processes (the CLI uses one per core); as with
+        any multiprocessing code, a script doing so needs an ``if __name__ == "__main__":``
+        guard.
 
         ``source``, ``published`` and ``lang`` override what the documents say. Raises
         ValueError for a bad argument; bad *inputs* never raise, they end up in

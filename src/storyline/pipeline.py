@@ -248,8 +248,10 @@ def _commit_chunk(
                     label = item.article.origin
                 if progress is not None:
                     progress(label)
+            assigner.flush()
         except BaseException:
             linker.rollback(pending)
+            assigner.forget()
             raise
     report.ingested += ingested
     report.already_stored += already

@@ -6,7 +6,7 @@ from functools import lru_cache
 from typing import Any
 
 #: Characters of text used to identify the language; more adds time, not accuracy.
-SAMPLE_CHARS = 3000
+SAMPLE_CHARS = 1200
 #: Below this many letters the guess is a coin toss and is not made.
 MIN_LETTERS = 20
 

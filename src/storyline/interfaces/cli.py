@@ -83,6 +83,9 @@ def ingest(
     db: DbOption = None,
 ) -> None:
     """Read articles into the store. Bad inputs are reported and kept in the rejects list."""
+    from storyline.pipeline import default_workers
+
+    workers = workers or default_workers()
     stdin = sys.stdin.buffer.read() if "-" in paths else None
     with _open(db) as sl:
         report = _run_ingest(
@@ -406,13 +409,15 @@ def demo(
     fmt: FormatOption = None,
 ) -> None:
     """Ingest the bundled sample corpus into a fresh store and list its stories."""
+    from storyline.pipeline import default_workers
+
     path = db or default_db_path().with_name("demo.db")
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     output = _format(fmt)
     with _open(path) as sl:
         report = _run_ingest(sl, [str(sample_corpus())], input_format="auto", source=None,
-                             published=None, lang=None, workers=None, stdin=None)
+                             published=None, lang=None, workers=default_workers(), stdin=None)
         found = sl.stories(limit=None)
     emit(_story_rows(found), STORY_COLUMNS, output,
          title=f"Sample corpus: {len(report.ingested)} articles in {len(found)} stories")

@@ -76,10 +76,10 @@ class StoryTables:
                 out[term] = int(df)
         return out
 
-    def add_document_frequencies(self, terms: Iterable[str]) -> None:
+    def set_document_frequencies(self, counts: dict[str, int]) -> None:
         self._db.executemany(
-            "INSERT INTO term_df(term, df) VALUES (?, 1) ON CONFLICT(term) DO UPDATE SET "
-            "df = df + 1", ((t,) for t in terms),
+            "INSERT INTO term_df(term, df) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET "
+            "df = excluded.df", sorted(counts.items()),
         )
 
     # -- stories -------------------------------------------------------------------------
@@ -108,7 +108,8 @@ class StoryTables:
             current = row[0]
         return current
 
-    def save(self, story: StoryRow, index_terms: Sequence[str]) -> None:
+    def save(self, story: StoryRow, index_terms: Sequence[str] | None) -> None:
+        """Write a story; ``index_terms`` None keeps its lookup terms as they are."""
         self._db.execute(
             "INSERT INTO stories(id, headline, headline_article, headline_score, first_seen, "
             "last_seen, article_count, centroid, langs, merged_into, created_at) "
@@ -121,6 +122,8 @@ class StoryTables:
              story.first_seen, story.last_seen, story.article_count, _dumps(story.centroid),
              _dumps(story.langs), story.merged_into, story.created_at),
         )
+        if index_terms is None:
+            return
         self._db.execute("DELETE FROM story_terms WHERE story_id=?", (story.id,))
         self._db.executemany(
             "INSERT OR IGNORE INTO story_terms(term, story_id) VALUES (?,?)",

@@ -18,11 +18,11 @@ from storyline.store import Store
 from storyline.store.story_tables import Assignment, StoryRow
 from storyline.stories.score import (
     Match,
+    Prepared,
     Vector,
     add_into,
     cosine,
-    match,
-    normalise,
+    match_prepared,
     top,
     weigh,
 )
@@ -36,7 +36,11 @@ QUERY_TERMS = 16
 #: Story terms kept in the lookup index.
 INDEX_TERMS = 40
 #: Candidate stories scored per article at most.
-MAX_CANDIDATES = 40
+MAX_CANDIDATES = 25
+#: Stories kept parsed in memory during a batch (then the cache starts over).
+CACHE_STORIES = 50_000
+#: Document frequencies kept in memory during a batch before writing back.
+CACHE_TERMS = 500_000
 #: Stories whose last article is further away than this are not candidates.
 WINDOW_DAYS = 21
 
@@ -80,18 +84,70 @@ class StoryAssigner:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.tables = store.stories
+        #: story id → (row, prepared centroid); valid for this assigner's lifetime, which
+        #: is one batch: every write goes through ``_save``, which refreshes it.
+        self._cache: dict[str, tuple[StoryRow, Prepared]] = {}
+        #: Document frequencies read or changed in this batch; written back by ``flush``.
+        self._df: dict[str, int] = {}
+        self._df_dirty: set[str] = set()
+        self._documents: int | None = None
+        self._indexed: dict[str, frozenset[str]] = {}
+
+    def _load(self, story_id: str) -> tuple[StoryRow, Prepared] | None:
+        hit = self._cache.get(story_id)
+        if hit is None:
+            row = self.tables.get(story_id)
+            if row is None:
+                return None
+            hit = (row, Prepared.of(row.centroid))
+            if len(self._cache) > CACHE_STORIES:
+                self._cache.clear()
+            self._cache[story_id] = hit
+        return hit
+
+    def forget(self) -> None:
+        """Drop everything cached (after a rolled-back transaction)."""
+        self._cache.clear()
+        self._df.clear()
+        self._df_dirty.clear()
+        self._documents = None
+        self._indexed.clear()
+
+    def flush(self) -> None:
+        """Write the batch's statistics back; call inside the transaction, before commit."""
+        if self._df_dirty:
+            self.tables.set_document_frequencies({t: self._df[t] for t in self._df_dirty})
+            self._df_dirty.clear()
+        if self._documents is not None:
+            self.tables.set_meta("documents", str(self._documents))
+
+    def _count(self, terms: Mapping[str, float]) -> tuple[dict[str, int], int]:
+        if self._documents is None:
+            self._documents = int(self.tables.meta("documents", "0"))
+        missing = [t for t in terms if t not in self._df]
+        if missing:
+            found = self.tables.document_frequencies(missing)
+            for t in missing:
+                self._df[t] = found.get(t, 0)
+        if len(self._df) > CACHE_TERMS:
+            self.flush()
+            keep = {t: self._df[t] for t in terms}
+            self._df = keep
+        for t in terms:
+            self._df[t] += 1
+        self._df_dirty.update(terms)
+        self._documents += 1
+        return self._df, self._documents
 
     def assign(self, article: Article, raw: Mapping[str, float],
                copies_of: list[str] | None = None) -> Decision:
         tables = self.tables
-        n = int(tables.meta("documents", "0")) + 1
-        tables.set_meta("documents", str(n))
-        tables.add_document_frequencies(raw.keys())
-        df = tables.document_frequencies(raw.keys())
+        df, n = self._count(raw)
         vec = weigh(raw, df, n)
         tables.save_vector(article.id, vec)
         decision = self._decide(article, vec, copies_of or [])
-        story = tables.get(decision.story_id)
+        loaded = self._load(decision.story_id)
+        story = loaded[0] if loaded else None
         if story is None:
             story = StoryRow(decision.story_id, article.title, article.id, 0.0,
                              article.published, article.published, 0, {}, {})
@@ -137,16 +193,19 @@ class StoryAssigner:
         since = (when - timedelta(days=WINDOW_DAYS)).isoformat() if when else None
         until = (when + timedelta(days=WINDOW_DAYS)).isoformat() + "~" if when else None
         scored: list[tuple[str, Match]] = []
+        mine = Prepared.of(vec)
         for sid in tables.candidates(query, since=since, until=until, limit=MAX_CANDIDATES):
-            story = tables.get(sid)
-            if story is None or not story.centroid:
+            loaded = self._load(sid)
+            if loaded is None or not loaded[0].centroid:
                 continue
+            story, centroid = loaded
             main_lang = max(story.langs, key=lambda k: (story.langs[k], k)) if story.langs \
                 else None
             cross = bool(article.lang and main_lang and article.lang != main_lang)
-            m = match(vec, story.centroid,
-                      days=days_between(article.published, story.first_seen, story.last_seen),
-                      cross_language=cross)
+            m = match_prepared(
+                mine, centroid, cross_language=cross,
+                days=days_between(article.published, story.first_seen, story.last_seen),
+            )
             scored.append((sid, m))
         scored.sort(key=lambda item: (-item[1].score, item[0]))
         return scored
@@ -175,6 +234,7 @@ class StoryAssigner:
                 article.title, article.id, fit)
 
     def _merge_into(self, story: StoryRow, loser_id: str) -> None:
+        self._cache.pop(loser_id, None)
         loser = self.tables.get(loser_id)
         if loser is None or loser.id == story.id:
             return
@@ -218,4 +278,8 @@ class StoryAssigner:
         return story
 
     def _save(self, story: StoryRow) -> None:
-        self.tables.save(story, list(top(normalise(story.centroid), INDEX_TERMS)))
+        terms = frozenset(top(story.centroid, INDEX_TERMS))
+        unchanged = self._indexed.get(story.id) == terms
+        self.tables.save(story, None if unchanged else sorted(terms))
+        self._indexed[story.id] = terms
+        self._cache[story.id] = (story, Prepared.of(story.centroid))

@@ -34,6 +34,7 @@ def stopwords() -> frozenset[str]:
     )
 
 
+@lru_cache(maxsize=200_000)
 def fold(word: str) -> str:
     """Lower-case and strip accents: "Erdoğan" and "Erdogan" are one feature."""
     return _COMBINING.sub("", unicodedata.normalize("NFKD", word.casefold()))
@@ -67,6 +68,16 @@ def names(text: str) -> list[str]:
     return [n for n in found if fold(n) not in stop]
 
 
+@lru_cache(maxsize=200_000)
+def _term(token: str) -> str | None:
+    """The feature a token counts as (None: a stopword or noise); cached, tokens repeat."""
+    if token[0].isdigit():
+        number = _number(token)
+        return None if number is None else f"n:{number}"
+    word = fold(_POSSESSIVE.sub("", token).strip("'’-"))
+    return word if len(word) > 2 and word not in stopwords() else None
+
+
 def features(title: str, text: str, lang: str | None = None) -> Counter[str]:
     """Raw feature counts of an article (weighting happens against the store's statistics).
 
@@ -77,14 +88,9 @@ def features(title: str, text: str, lang: str | None = None) -> Counter[str]:
     counts: Counter[str] = Counter()
     for part, weight in ((title, TITLE_WEIGHT), (text, 1)):
         for token in _TOKEN.findall(part):
-            if token[0].isdigit():
-                number = _number(token)
-                if number is not None:
-                    counts[f"n:{number}"] += weight
-                continue
-            word = fold(_POSSESSIVE.sub("", token).strip("'’-"))
-            if len(word) > 2 and word not in stop:
-                counts[word] += weight
+            term = _term(token)
+            if term is not None:
+                counts[term] += weight
         for name in names(part):
             key = fold(name)
             counts[f"e:{key}"] += weight
