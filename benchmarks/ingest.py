@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import itertools
 import json
 import os
 import random
@@ -68,7 +69,7 @@ def _vocabulary(size: int = 20_000) -> list[str]:
 
 VOCABULARY = _vocabulary()
 #: Zipf-like weights: a few words are everywhere, most are rare, as in real text.
-_WEIGHTS = [1.0 / (rank + 10) for rank in range(len(VOCABULARY))]
+_CUMULATIVE = list(itertools.accumulate(1.0 / (rank + 10) for rank in range(len(VOCABULARY))))
 
 
 def _story_topic(story: int) -> tuple[list[str], list[str], str, str]:
@@ -82,7 +83,7 @@ def _story_topic(story: int) -> tuple[list[str], list[str], str, str]:
 
 def _sentence(rng: random.Random, topic: list[str], names: list[str], place: str) -> str:
     n = rng.randint(12, 28)
-    words = rng.choices(VOCABULARY, weights=_WEIGHTS, k=n)
+    words = rng.choices(VOCABULARY, cum_weights=_CUMULATIVE, k=n)
     for _ in range(max(1, n // 4)):
         words[rng.randrange(n)] = rng.choice(topic)
     words.insert(rng.randrange(len(words)), place)

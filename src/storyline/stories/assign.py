@@ -37,10 +37,11 @@ QUERY_TERMS = 16
 INDEX_TERMS = 40
 #: Candidate stories scored per article at most.
 MAX_CANDIDATES = 25
-#: Stories kept parsed in memory during a batch (then the cache starts over).
-CACHE_STORIES = 50_000
+#: Stories kept parsed in memory during a batch, least recently used dropped first (a
+#: parsed centroid costs tens of kB; time windows keep the live set small anyway).
+CACHE_STORIES = 4_000
 #: Document frequencies kept in memory during a batch before writing back.
-CACHE_TERMS = 500_000
+CACHE_TERMS = 200_000
 #: Stories whose last article is further away than this are not candidates.
 WINDOW_DAYS = 21
 
@@ -91,18 +92,19 @@ class StoryAssigner:
         self._df: dict[str, int] = {}
         self._df_dirty: set[str] = set()
         self._documents: int | None = None
-        self._indexed: dict[str, frozenset[str]] = {}
+        #: story id → hash of its indexed term set, to skip rewriting an unchanged index.
+        self._indexed: dict[str, int] = {}
 
     def _load(self, story_id: str) -> tuple[StoryRow, Prepared] | None:
-        hit = self._cache.get(story_id)
+        hit = self._cache.pop(story_id, None)
         if hit is None:
             row = self.tables.get(story_id)
             if row is None:
                 return None
             hit = (row, Prepared.of(row.centroid))
-            if len(self._cache) > CACHE_STORIES:
-                self._cache.clear()
-            self._cache[story_id] = hit
+            while len(self._cache) >= CACHE_STORIES:
+                self._cache.pop(next(iter(self._cache)))
+        self._cache[story_id] = hit  # (re)inserted last: dicts keep insertion order
         return hit
 
     def forget(self) -> None:
@@ -279,7 +281,10 @@ class StoryAssigner:
 
     def _save(self, story: StoryRow) -> None:
         terms = frozenset(top(story.centroid, INDEX_TERMS))
-        unchanged = self._indexed.get(story.id) == terms
+        unchanged = self._indexed.get(story.id) == hash(terms)
         self.tables.save(story, None if unchanged else sorted(terms))
-        self._indexed[story.id] = terms
+        self._indexed[story.id] = hash(terms)
+        self._cache.pop(story.id, None)
+        while len(self._cache) >= CACHE_STORIES:
+            self._cache.pop(next(iter(self._cache)))
         self._cache[story.id] = (story, Prepared.of(story.centroid))
