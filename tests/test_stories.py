@@ -181,3 +181,32 @@ def test_pairs_harness_on_sample_pairs(tmp_path: Path) -> None:
     results = {r.lang_pair: r for r in evaluate_pairs(path)}
     assert results["all"].pairs == len(rows)
     assert results["en-en"].pearson > 0.5
+
+
+def test_awkward_articles_are_handled(tmp_path: Path) -> None:
+    """Identical generic titles, one-word titles, no dates, mixed languages: no crash, no
+    story built on a title alone."""
+    quake = ("A strong earthquake struck the High Atlas mountains late on Friday, killing "
+             "hundreds of people in villages south of Marrakech, the interior ministry said. "
+             "Rescue teams from Spain and Qatar arrived on Sunday.")
+    rates = ("The European Central Bank raised its deposit rate to 4 percent on Thursday, "
+             "its tenth increase in a row, and signalled that borrowing costs may have peaked, "
+             "Christine Lagarde told reporters in Frankfurt.")
+    mixed = ("Die EZB hat den Leitzins erneut erhöht. The European Central Bank said inflation "
+             "remained too high. El Banco Central Europeo subió los tipos.")
+    docs = [{"title": "Live updates", "text": quake}, {"title": "Live updates", "text": rates},
+            {"title": "Quake", "text": quake.replace("hundreds", "more than 800")},
+            {"title": "Rates", "text": mixed}, {"title": "Live updates", "text": "   "}]
+    path = tmp_path / "awkward.jsonl"
+    path.write_text("\n".join(json.dumps(d) for d in docs))
+    with Storyline(tmp_path / "a.db") as sl:
+        report = sl.ingest([path], workers=1)
+        assert len(report.ingested) == 4 and len(report.rejected) == 1
+        by_title = {}
+        for a in sl.articles(limit=None):
+            by_title.setdefault(a.text[:20], a.story_id)
+        quake_story = by_title[quake[:20]]
+        assert by_title[rates[:20]] != quake_story, "a shared generic title is no story"
+        assert all(a.published is None for a in sl.articles(limit=None))
+        for a in sl.articles(limit=None):
+            assert sl.why(a.id) is not None
