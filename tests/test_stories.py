@@ -76,7 +76,7 @@ def test_why_explains_every_article(tmp_path: Path) -> None:
         for article in sl.articles(limit=None):
             why = sl.why(article.id)
             assert why is not None and why["decision"]["method"] in (
-                "new", "joined", "copy", "merged")
+                "new", "joined", "copy", "translation", "merged")
             if why["decision"]["method"] == "joined":
                 assert why["shared_terms"] or why["shared_names"]
 

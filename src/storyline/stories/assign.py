@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from storyline.dedupe.translation import evidence, is_translation
 from storyline.models import Article
 from storyline.store import Store
 from storyline.store.story_tables import Assignment, StoryRow
@@ -37,6 +38,9 @@ QUERY_TERMS = 16
 INDEX_TERMS = 40
 #: Candidate stories scored per article at most.
 MAX_CANDIDATES = 25
+#: Candidate stories, and members of each, checked for a translated original.
+TRANSLATION_STORIES = 3
+TRANSLATION_MEMBERS = 30
 #: Stories kept parsed in memory during a batch, least recently used dropped first (a
 #: parsed centroid costs tens of kB; time windows keep the live set small anyway).
 CACHE_STORIES = 4_000
@@ -49,7 +53,7 @@ WINDOW_DAYS = 21
 @dataclass(frozen=True, slots=True)
 class Decision:
     story_id: str
-    method: str  # "new", "joined", "copy", "merged"
+    method: str  # "new", "joined", "copy", "translation", "merged"
     score: float | None
     runner_up: str | None
     runner_up_score: float | None
@@ -171,6 +175,11 @@ class StoryAssigner:
             if row is not None and row.story_id:
                 return Decision(tables.resolve(row.story_id), "copy", 1.0, None, None)
         scored = self.score_candidates(article, vec)
+        translated = self._translation_of(article, [sid for sid, _ in scored[:TRANSLATION_STORIES]])
+        if translated is not None:
+            story_id, original, score = translated
+            self.store.add_copy_link(article.id, original, score, "translation")
+            return Decision(story_id, "translation", round(score, 4), None, None)
         if not scored or scored[0][1].score < JOIN_THRESHOLD:
             closest = scored[0] if scored else None
             return Decision(story_id_for(article.id), "new", None,
@@ -186,6 +195,24 @@ class StoryAssigner:
                             round(runner.score, 4), (newer,))
         return Decision(best_id, "joined", round(best.score, 4), runner_id,
                         round(runner.score, 4) if runner else None)
+
+    def _translation_of(self, article: Article, story_ids: list[str]
+                        ) -> tuple[str, str, float] | None:
+        """A member of a candidate story, in another language, that this article translates
+        (or that translates it): (story id, article id, score)."""
+        if not article.lang or not story_ids:
+            return None
+        mine = evidence(article.text)
+        best: tuple[str, str, float] | None = None
+        for sid in story_ids:
+            members = self.tables.members(sid)[-TRANSLATION_MEMBERS:]
+            for other in self.store.articles_by_id(members).values():
+                if not other.lang or other.lang == article.lang:
+                    continue
+                found, score = is_translation(mine, evidence(other.text))
+                if found and (best is None or score > best[2]):
+                    best = (sid, other.id, score)
+        return best
 
     def score_candidates(self, article: Article, vec: Vector) -> list[tuple[str, Match]]:
         """Candidate stories for ``vec``, best first, with the parts of each score."""
