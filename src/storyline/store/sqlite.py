@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from storyline.models import Article, Reject, RemovedLine
+from storyline.store.chunks import in_chunks
 from storyline.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from storyline.store.story_tables import StoryTables
 
@@ -213,11 +214,8 @@ class Store:
         if ids is None:
             rows = self._db.execute("SELECT a, b, similarity, method FROM copy_links")
             return [(r[0], r[1], r[2], r[3]) for r in rows]
-        wanted = list(ids)
         found: list[tuple[str, str, float, str]] = []
-        for start in range(0, len(wanted), 500):
-            part = wanted[start : start + 500]
-            marks = ",".join("?" * len(part))
+        for part, marks in in_chunks(ids):
             rows = self._db.execute(
                 f"SELECT a, b, similarity, method FROM copy_links WHERE a IN ({marks}) "
                 f"OR b IN ({marks})", part + part,
@@ -226,11 +224,8 @@ class Store:
         return sorted(set(found))
 
     def articles_by_id(self, ids: Iterable[str]) -> dict[str, Article]:
-        wanted = list(ids)
         out: dict[str, Article] = {}
-        for start in range(0, len(wanted), 500):
-            part = wanted[start : start + 500]
-            marks = ",".join("?" * len(part))
+        for part, marks in in_chunks(ids):
             for row in self._db.execute(
                 f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id IN ({marks})", part
             ):

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from storyline.store.chunks import in_chunks
+
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
@@ -65,11 +67,8 @@ class StoryTables:
         )
 
     def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
-        wanted = list(terms)
         out: dict[str, int] = {}
-        for start in range(0, len(wanted), 500):
-            part = wanted[start : start + 500]
-            marks = ",".join("?" * len(part))
+        for part, marks in in_chunks(terms):
             for term, df in self._db.execute(
                 f"SELECT term, df FROM term_df WHERE term IN ({marks})", part
             ):
@@ -176,11 +175,8 @@ class StoryTables:
         )
 
     def vectors(self, article_ids: Iterable[str]) -> dict[str, dict[str, float]]:
-        wanted = list(article_ids)
         out: dict[str, dict[str, float]] = {}
-        for start in range(0, len(wanted), 500):
-            part = wanted[start : start + 500]
-            marks = ",".join("?" * len(part))
+        for part, marks in in_chunks(article_ids):
             for aid, feats in self._db.execute(
                 f"SELECT article_id, features FROM article_vectors WHERE article_id IN "
                 f"({marks})", part,
