@@ -210,3 +210,13 @@ def test_awkward_articles_are_handled(tmp_path: Path) -> None:
         assert all(a.published is None for a in sl.articles(limit=None))
         for a in sl.articles(limit=None):
             assert sl.why(a.id) is not None
+
+
+def test_eval_commands_reject_bad_files_with_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("not json\n")
+    runner = CliRunner()
+    for command in (["eval", "dupes", str(bad)], ["eval", "clusters", str(bad)]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 2, result.output
+        assert "bad.jsonl:1: invalid JSON" in result.output

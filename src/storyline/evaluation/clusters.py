@@ -62,7 +62,10 @@ def read_records(path: Path) -> list[dict[str, Any]]:
     for n, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
         if not line.strip():
             continue
-        record = json.loads(line)
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}:{n}: invalid JSON ({exc.msg})") from None
         if not isinstance(record, dict) or "story" not in record or not record.get("text"):
             raise ValueError(f"{path}:{n}: each line needs 'text' and 'story'")
         record.setdefault("id", str(n))

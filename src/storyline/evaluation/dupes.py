@@ -87,7 +87,17 @@ def make_copy(text: str, rng: random.Random, vocabulary: list[str]) -> tuple[str
 
 
 def evaluate_dupes(docs_path: Path, *, seed: int = 1, n: int = 300) -> DupeScore:
-    docs = [json.loads(line) for line in docs_path.read_text("utf-8").splitlines() if line]
+    docs = []
+    for number, line in enumerate(docs_path.read_text("utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            doc = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{docs_path}:{number}: invalid JSON ({exc.msg})") from None
+        if not isinstance(doc, dict) or not isinstance(doc.get("text"), str):
+            raise ValueError(f"{docs_path}:{number}: each line needs a 'text' string")
+        docs.append(doc)
     docs = _distinct([d for d in docs if len(d["text"].split()) >= 60])
     rng = random.Random(seed)
     chosen = rng.sample(docs, min(n, len(docs)))

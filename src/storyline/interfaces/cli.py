@@ -532,7 +532,10 @@ def eval_dupes(
     """Near-duplicate detection on generated copies (5–40% edits, reorders, junk, cuts)."""
     from storyline.evaluation.dupes import evaluate_dupes
 
-    score = evaluate_dupes(docs, seed=seed, n=n)
+    try:
+        score = evaluate_dupes(docs, seed=seed, n=n)
+    except (OSError, ValueError) as exc:
+        _fail(str(exc))
     rows = [{"edit rate": k, "copies found": f"{hit}/{total}"}
             for k, (hit, total) in score.by_edit.items()]
     emit(rows, ["edit rate", "copies found"], "table",
