@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -82,8 +83,116 @@ def sample(labels_path: Path) -> Iterator[Record]:
                "published": a.published, "source": a.source, "lang": a.lang}
 
 
+def _json_lines(path: Path) -> Iterator[tuple[int, Record]]:
+    """Line number and object of each line, with errors that name the file (and line)."""
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        raise ValueError(f"{path}: not found") from None
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}:{n}: invalid JSON ({exc.msg})") from None
+        if not isinstance(record, dict):
+            raise ValueError(f"{path}:{n}: not a JSON object")
+        yield n, record
+
+
+def _require(where: str, record: Record, *fields: str) -> None:
+    missing = [f for f in fields if not record.get(f)]
+    if missing:
+        raise ValueError(f"{where}: no {', '.join(missing)}")
+
+
+PAC_SPLITS = ("train", "dev", "test", "all")
+PLACEHOLDER = re.compile(r"[\w-]+_\d+_\d+")  # "gun_6_1": a file name, not a headline
+
+
+def pac(folder: Path, split: str = "all") -> Iterator[Record]:
+    """PAC: AllSides stories as a pair of articles from a left- and a right-leaning outlet.
+
+    Gold story = ``story_id``, except that stories sharing an article (same outlet and
+    headline: a roundup annotated twice, or one article paired with two others) are one story,
+    as no clustering could tell them apart. Splits are by date (train ≤2021 < dev < test).
+    Placeholder headlines such as ``abortion_9_2`` are dropped rather than passed as titles.
+    """
+    if split not in PAC_SPLITS:
+        raise ValueError(f"unknown PAC split {split!r}; one of {', '.join(PAC_SPLITS)}")
+    path = folder / "docs.jsonl"
+    docs = []
+    for n, doc in _json_lines(path):
+        _require(f"{path}:{n}", doc, "doc_id", "story_id", "text")
+        docs.append(doc)
+    # Join stories through shared articles (a tiny union-find over story ids).
+    parent = {str(d["story_id"]): str(d["story_id"]) for d in docs}
+
+    def root(story: str) -> str:
+        while parent[story] != story:
+            story = parent[story]
+        return story
+
+    seen: dict[tuple[str, str], str] = {}
+    for d in docs:
+        headline = " ".join(str(d.get("title") or "").split()).casefold()
+        if headline and not PLACEHOLDER.fullmatch(headline):
+            key = (str(d.get("source") or "").casefold(), headline)
+            other = seen.setdefault(key, str(d["story_id"]))
+            a, b = sorted((root(str(d["story_id"])), root(other)))
+            parent[b] = a
+    members: dict[str, list[str]] = {}
+    for story in sorted(parent):
+        members.setdefault(root(story), []).append(story)
+    for d in docs:
+        if split != "all" and d.get("split") != split:
+            continue
+        title = str(d.get("title") or "")
+        yield {"id": d["doc_id"], "title": "" if PLACEHOLDER.fullmatch(title) else title,
+               "text": d["text"], "story": "+".join(members[root(str(d["story_id"]))]),
+               "published": d.get("date") or None, "source": d.get("source") or None,
+               "lang": "en"}
+
+
+WIKIREF_SUBSETS = {"220": None, "186": "in_WikiRef186", "150": "in_WikiRef150"}
+
+
+def wikiref(folder: Path, subset: str = "220") -> Iterator[Record]:
+    """WikiRef220 (or its subsets 186 / 150): news cited by Wikipedia, by the citing page.
+
+    Gold story = the topic (file-name prefix): coarse, an entity like "Michelle Obama" more
+    often than one event. The readme's noise topics (≤5 docs) keep their own labels. The
+    headline is the file's first line; there are no dates or outlets.
+    """
+    if subset not in WIKIREF_SUBSETS:
+        raise ValueError(f"unknown WikiRef subset {subset!r}; one of {', '.join(WIKIREF_SUBSETS)}")
+    column = WIKIREF_SUBSETS[subset]
+    labels = folder / "labels.csv"
+    try:
+        with labels.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+    except FileNotFoundError:
+        raise ValueError(f"{labels}: not found") from None
+    for n, row in enumerate(rows, start=2):
+        _require(f"{labels}:{n}", row, "doc", "topic", *([column] if column else []))
+        if column and row[column] != "1":
+            continue
+        path = folder / "docs" / row["doc"]
+        encoding = row.get("source_encoding") or "utf-8"
+        try:
+            raw = path.read_bytes().decode(encoding)
+        except FileNotFoundError:
+            raise ValueError(f"{path}: not found") from None
+        except (UnicodeDecodeError, LookupError):
+            raise ValueError(f"{path}: cannot be read as {encoding}") from None
+        title, _, body = raw.replace("\r\n", "\n").strip().partition("\n")
+        yield {"id": Path(row["doc"]).stem, "title": title.strip(),
+               "text": body.strip() or title.strip(), "story": row["topic"], "lang": "en"}
+
+
 CONVERTERS = {"ecbplus": ecbplus, "allsides": allsides, "uci": uci, "basil": basil,
-              "sample": sample}
+              "sample": sample, "pac": pac, "wikiref": wikiref}
 
 
 def convert(kind: str, folder: Path, split: str | None = None) -> Iterator[Record]:
@@ -91,6 +200,10 @@ def convert(kind: str, folder: Path, split: str | None = None) -> Iterator[Recor
         raise ValueError(f"unknown dataset kind {kind!r}; one of {', '.join(CONVERTERS)}")
     if kind == "allsides":
         return allsides(folder, split or "test")
+    if kind == "pac":
+        return pac(folder, split or "all")
+    if kind == "wikiref":
+        return wikiref(folder, split or "220")
     if kind == "basil":
         return basil(folder, dates=split != "nodates")
     if kind == "sample":

@@ -147,6 +147,15 @@ MIGRATIONS: tuple[str, ...] = (
         value TEXT NOT NULL
     );
     """,
+    # 4: the story term index carries each story's last date, so that the candidate lookup
+    # reads only the postings inside the time window (its cost stays flat as stores grow).
+    # '~' sorts after every ISO date: an undated story is inside every window.
+    """
+    ALTER TABLE story_terms ADD COLUMN seen_until TEXT NOT NULL DEFAULT '~';
+    UPDATE story_terms SET seen_until = coalesce(
+        (SELECT last_seen FROM stories WHERE stories.id = story_terms.story_id), '~');
+    CREATE INDEX story_terms_window ON story_terms(term, seen_until);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -125,9 +125,14 @@ class StoryTables:
             return
         self._db.execute("DELETE FROM story_terms WHERE story_id=?", (story.id,))
         self._db.executemany(
-            "INSERT OR IGNORE INTO story_terms(term, story_id) VALUES (?,?)",
-            ((t, story.id) for t in index_terms),
+            "INSERT OR IGNORE INTO story_terms(term, story_id, seen_until) VALUES (?,?,?)",
+            ((t, story.id, story.last_seen or "~") for t in index_terms),
         )
+
+    def move_window(self, story_id: str, last_seen: str | None) -> None:
+        """Keep the term index's copy of a story's last date in step (terms unchanged)."""
+        self._db.execute("UPDATE story_terms SET seen_until=? WHERE story_id=?",
+                         (last_seen or "~", story_id))
 
     def retire(self, story_id: str, into: str) -> None:
         self._db.execute("DELETE FROM story_terms WHERE story_id=?", (story_id,))
@@ -142,6 +147,7 @@ class StoryTables:
         if not terms:
             return []
         marks = ",".join("?" * len(terms))
+        # Postings are read by (term, seen_until): only stories still alive at ``since``.
         sql = (
             f"SELECT st.story_id, count(*) AS shared FROM story_terms st "
             f"JOIN stories s ON s.id = st.story_id WHERE st.term IN ({marks}) "
@@ -149,7 +155,7 @@ class StoryTables:
         )
         params: list[Any] = list(terms)
         if since:
-            sql += " AND (s.last_seen IS NULL OR s.last_seen >= ?)"
+            sql += " AND st.seen_until >= ?"
             params.append(since)
         if until:
             sql += " AND (s.first_seen IS NULL OR s.first_seen <= ?)"

@@ -96,8 +96,9 @@ class StoryAssigner:
         self._df: dict[str, int] = {}
         self._df_dirty: set[str] = set()
         self._documents: int | None = None
-        #: story id → hash of its indexed term set, to skip rewriting an unchanged index.
-        self._indexed: dict[str, int] = {}
+        #: story id → (hash of its indexed term set, last date in the index), to skip
+        #: rewriting an unchanged index.
+        self._indexed: dict[str, tuple[int, str | None]] = {}
 
     def _load(self, story_id: str) -> tuple[StoryRow, Prepared] | None:
         hit = self._cache.pop(story_id, None)
@@ -202,13 +203,17 @@ class StoryAssigner:
         (or that translates it): (story id, article id, score)."""
         if not article.lang or not story_ids:
             return None
-        mine = evidence(article.text)
+        mine: list[str] | None = None
         best: tuple[str, str, float] | None = None
         for sid in story_ids:
+            loaded = self._load(sid)
+            if loaded is None or not set(loaded[0].langs) - {article.lang}:
+                continue  # no member in another language to be a translation of
             members = self.tables.members(sid)[-TRANSLATION_MEMBERS:]
             for other in self.store.articles_by_id(members).values():
                 if not other.lang or other.lang == article.lang:
                     continue
+                mine = mine if mine is not None else evidence(article.text)
                 found, score = is_translation(mine, evidence(other.text))
                 if found and (best is None or score > best[2]):
                     best = (sid, other.id, score)
@@ -308,9 +313,12 @@ class StoryAssigner:
 
     def _save(self, story: StoryRow) -> None:
         terms = frozenset(top(story.centroid, INDEX_TERMS))
-        unchanged = self._indexed.get(story.id) == hash(terms)
+        before = self._indexed.get(story.id)
+        unchanged = before is not None and before[0] == hash(terms)
         self.tables.save(story, None if unchanged else sorted(terms))
-        self._indexed[story.id] = hash(terms)
+        if unchanged and before is not None and before[1] != story.last_seen:
+            self.tables.move_window(story.id, story.last_seen)
+        self._indexed[story.id] = (hash(terms), story.last_seen)
         self._cache.pop(story.id, None)
         while len(self._cache) >= CACHE_STORIES:
             self._cache.pop(next(iter(self._cache)))

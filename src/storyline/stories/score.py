@@ -40,17 +40,21 @@ def idf(df: int, n: int) -> float:
 
 def weigh(raw: Mapping[str, float], df: Mapping[str, int], n: int) -> Vector:
     """TF-IDF with names and numbers boosted, L2-normalised, top ARTICLE_TERMS terms."""
-    vec = {
-        t: w * idf(df.get(t, 0), n) * (_boost() if is_entity(t) else 1.0)
-        for t, w in raw.items()
-    }
+    boost, log_n = _boost(), math.log(n + 1)
+    vec: Vector = {}
+    for t, w in raw.items():
+        x = w * (log_n - math.log(df.get(t, 0) + 1) + 1.0)  # = w * idf(df, n)
+        vec[t] = x * boost if t.startswith(("e:", "n:")) else x
     return normalise(top(vec, ARTICLE_TERMS))
 
 
 def top(vec: Mapping[str, float], k: int) -> Vector:
+    """The k heaviest terms; ties go to the alphabetically first term (deterministic)."""
     if len(vec) <= k:
         return dict(vec)
-    return dict(sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:k])
+    keys = sorted(vec)
+    keys.sort(key=vec.__getitem__, reverse=True)  # stable: ties stay alphabetical
+    return {t: vec[t] for t in keys[:k]}
 
 
 def normalise(vec: Mapping[str, float]) -> Vector:
@@ -59,9 +63,7 @@ def normalise(vec: Mapping[str, float]) -> Vector:
 
 
 def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    dot = sum(w * b.get(t, 0.0) for t, w in a.items())
+    dot = _dot(a, b)
     na = math.sqrt(sum(w * w for w in a.values()))
     nb = math.sqrt(sum(w * w for w in b.values()))
     return dot / (na * nb) if na and nb else 0.0
@@ -124,9 +126,9 @@ class Prepared:
 
 
 def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(w * b.get(t, 0.0) for t, w in a.items())
+    """Over the shared terms only (few, found by a set intersection in C); fsum is exact,
+    so the result does not depend on the (per-process) order of the set."""
+    return math.fsum(a[t] * b[t] for t in a.keys() & b.keys())
 
 
 def match_prepared(a: Prepared, b: Prepared, *, days: float | None,
