@@ -77,3 +77,36 @@ def write_warc(path: Path, pages: list[tuple[str, str]], *, truncate_at: int | N
 def sl(tmp_path: Path) -> Iterator[Storyline]:
     with Storyline(tmp_path / "store.db") as handle:
         yield handle
+
+
+TINY_WORDS = ["portugal", "desalination", "plan", "algarve", "water", "drought", "plants",
+              "lisbon", "minister", "euros", "election", "vote", "parliament", "party", "seats",
+              "poll", "results", "bank", "rates", "inflation"]
+
+
+def build_tiny_model(root: Path, words: list[str] = TINY_WORDS) -> Path:
+    """A 2-layer, 32-wide BERT with a small WordPiece vocab and mean pooling, saved as a
+    sentence-transformers folder (needs the embeddings extra; callers skip without it)."""
+    import torch
+    from sentence_transformers import SentenceTransformer
+    from transformers import BertConfig, BertModel, BertTokenizerFast
+
+    try:
+        from sentence_transformers.sentence_transformer.modules import Pooling, Transformer
+    except ImportError:  # sentence-transformers < 6
+        from sentence_transformers.models import Pooling, Transformer
+
+    bert = root / "bert"
+    bert.mkdir(parents=True)
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *words]
+    (bert / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
+    tokenizer = BertTokenizerFast.from_pretrained(str(bert), local_files_only=True)
+    tokenizer.save_pretrained(str(bert))
+    torch.manual_seed(0)
+    config = BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=2,
+                        num_attention_heads=2, intermediate_size=64, max_position_embeddings=64)
+    BertModel(config).save_pretrained(str(bert))
+    model = SentenceTransformer(modules=[Transformer(str(bert), max_seq_length=32),
+                                         Pooling(32, "mean")], device="cpu")
+    model.save(str(root / "st"))
+    return root / "st"

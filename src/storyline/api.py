@@ -20,6 +20,7 @@ from storyline.models import INPUT_FORMATS, Article, IngestReport, InputFormat, 
 from storyline.store import ArticleFilter, RejectRow, Store, resolve_db
 from storyline.store.sqlite import fts_query
 from storyline.stories import corrections
+from storyline.stories.dense import Encoder
 from storyline.stories.explain import explain
 
 
@@ -50,6 +51,8 @@ class Storyline:
         stdin: bytes | None = None,
         workers: int = 1,
         progress: pipeline.Progress | None = None,
+        embeddings: str | Encoder | None = None,
+        dense_weight: float | None = None,
     ) -> IngestReport:
         """Read files, folders, globs (and ``-`` for ``stdin``) into the store.
 
@@ -60,13 +63,27 @@ class Storyline:
         ``source``, ``published`` and ``lang`` override what the documents say. Raises
         ValueError for a bad argument; bad *inputs* never raise, they end up in
         ``report.rejected`` and in the store's rejects list.
+
+        ``embeddings`` (the ``storyline[embeddings]`` extra) adds a dense same-story signal:
+        a model ("default" for the bundled all-MiniLM-L6-v2, a local sentence-transformers
+        folder, or a model name in the local HF cache; nothing is downloaded) or a loaded
+        :class:`~storyline.stories.dense.Encoder`. ``dense_weight`` is its share of the
+        score (default ``assign.DENSE_WEIGHT``). Raises ``EmbeddingsError`` (one line) when
+        the extra or the model is missing, and its subclass ``ModelMismatchError`` when the
+        store's embeddings come from another model (a store never mixes models).
         """
         fmt = _check_format(format)
+        if dense_weight is not None:
+            if embeddings is None:
+                raise ValueError("a dense weight needs embeddings")
+            if not 0.0 <= dense_weight <= 1.0:
+                raise ValueError(f"dense weight must be between 0 and 1, not {dense_weight}")
         overrides = Overrides(
             source=source or None,
             published=parse_user_date(published) if published else None,
             lang=_check_lang(lang),
         )
+        encoder = _encoder(embeddings)
         return pipeline.ingest(
             self.store,
             [str(p) for p in paths],
@@ -75,6 +92,8 @@ class Storyline:
             stdin=stdin,
             workers=workers,
             progress=progress,
+            encoder=encoder,
+            dense_weight=dense_weight,
         )
 
     def articles(
@@ -188,6 +207,14 @@ class Storyline:
                 frontier = {x for a, b, _, _ in links for x in (a, b)}
         ids = {x for a, b, _, _ in links for x in (a, b)}
         return build_groups(links, self.store.articles_by_id(ids))
+
+
+def _encoder(embeddings: str | Encoder | None) -> Encoder | None:
+    if embeddings is None or not isinstance(embeddings, str):
+        return embeddings
+    from storyline.stories.dense import load_encoder  # imports torch only when called
+
+    return load_encoder(embeddings)
 
 
 def _check_format(value: str) -> InputFormat | None:

@@ -28,6 +28,7 @@ from storyline.ingest.units import Unit
 from storyline.models import Article, IngestReport, InputFormat, Overrides, Reject
 from storyline.store import Store
 from storyline.stories.assign import StoryAssigner
+from storyline.stories.dense import Encoder
 from storyline.stories.features import features, sublinear
 
 #: Units sent to a worker at once; big enough to amortise pickling, small enough to balance.
@@ -162,6 +163,8 @@ def ingest(
     stdin: bytes | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
+    encoder: Encoder | None = None,
+    dense_weight: float | None = None,
 ) -> IngestReport:
     """Ingest paths into the store; see ``Storyline.ingest`` for the public entry point.
 
@@ -171,7 +174,7 @@ def ingest(
     own = [store.path.with_name(store.path.name + s) for s in ("", "-wal", "-shm", "-journal")]
     units = iter_units(expand(paths, stdin=stdin, exclude=own), fmt)
     return ingest_units(store, units, label=list(paths), overrides=overrides, workers=workers,
-                        progress=progress)
+                        progress=progress, encoder=encoder, dense_weight=dense_weight)
 
 
 def ingest_units(
@@ -182,14 +185,19 @@ def ingest_units(
     overrides: Overrides | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
+    encoder: Encoder | None = None,
+    dense_weight: float | None = None,
 ) -> IngestReport:
     """The stages after reading: process units (in a pool), store, link copies, assign stories.
 
     Also the entry point for evaluation harnesses, which build units from labelled records.
+    With ``encoder``, articles are embedded in the main process, a chunk at a time, and the
+    dense cosine joins the story score (``StoryAssigner``); raises ``ModelMismatchError``
+    before anything is written if the store's embeddings come from another model.
     """
     report = IngestReport()
     linker = CopyLinker(store)
-    assigner = StoryAssigner(store)
+    assigner = StoryAssigner(store, encoder, dense_weight=dense_weight)
     batch_id = store.begin_batch(label)
     report.batch_id = batch_id
     results = process_stream(units, overrides=overrides, workers=workers or default_workers())
@@ -227,6 +235,8 @@ def _commit_chunk(
     already: list[str] = []
     rejected: list[Reject] = []
     origins: dict[str, str] = {}
+    # Embeddings (when on) for the whole chunk in one call, before its transaction.
+    assigner.prepare([item.article for item in chunk if isinstance(item, Processed)])
     with store.transaction():
         pending = linker.checkpoint()
         try:

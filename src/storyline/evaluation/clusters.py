@@ -3,11 +3,13 @@
 Input: JSON Lines, one article a line — ``id``, ``title``, ``text``, ``story`` (gold), and
 optionally ``published``, ``source``, ``lang``. Articles are fed in ``published`` order (file
 order when absent) into a throw-away store, exactly as a stream of ingests would be.
+
+Optionally (the ``storyline[embeddings]`` extra) with the dense same-story signal, as
+``ingest --embeddings`` would use it, at a chosen dense weight.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import tempfile
 from collections import Counter, defaultdict
@@ -18,9 +20,11 @@ from typing import Any
 
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
+from storyline.evaluation.records import json_lines
 from storyline.ingest.units import Unit
 from storyline.pipeline import ingest_units
 from storyline.store import Store
+from storyline.stories.dense import Encoder
 
 
 @dataclass
@@ -59,14 +63,8 @@ class ClusterScore:
 
 def read_records(path: Path) -> list[dict[str, Any]]:
     records = []
-    for n, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{path}:{n}: invalid JSON ({exc.msg})") from None
-        if not isinstance(record, dict) or "story" not in record or not record.get("text"):
+    for n, record in json_lines(path):
+        if "story" not in record or not record.get("text"):
             raise ValueError(f"{path}:{n}: each line needs 'text' and 'story'")
         record.setdefault("id", str(n))
         records.append(record)
@@ -92,10 +90,13 @@ def _units(records: list[dict[str, Any]]) -> Iterator[Unit]:
         )
 
 
-def cluster_records(records: list[dict[str, Any]], workers: int = 1) -> dict[str, str]:
+def cluster_records(records: list[dict[str, Any]], workers: int = 1, *,
+                    encoder: Encoder | None = None, dense_weight: float | None = None
+                    ) -> dict[str, str]:
     """Record id → predicted story id, through a throw-away store."""
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "eval.db") as store:
-        report = ingest_units(store, _units(records), label=["eval"], workers=workers)
+        report = ingest_units(store, _units(records), label=["eval"], workers=workers,
+                              encoder=encoder, dense_weight=dense_weight)
         stories = {}
         for origin, article_id in report.origins.items():
             article = store.article(article_id)
@@ -130,21 +131,37 @@ def score_clustering(gold: dict[str, str], predicted: dict[str, str], seconds: f
     )
 
 
-def evaluate_clusters(path: Path, workers: int = 1) -> ClusterScore:
+def evaluate_clusters(path: Path, workers: int = 1, *, encoder: Encoder | None = None,
+                      dense_weight: float | None = None) -> ClusterScore:
+    """Scores of the clustering of ``path``; ``seconds`` is the wall time of the ingest
+    (embedding included, model loading not)."""
+    return clusters_report(path, workers, encoder=encoder, dense_weight=dense_weight)[0]
+
+
+def clusters_report(path: Path, workers: int = 1, *, encoder: Encoder | None = None,
+                    dense_weight: float | None = None
+                    ) -> tuple[ClusterScore, dict[str, list[tuple[str, str]]]]:
+    """The scores and the mixed stories (see ``errors``) of one clustering run."""
     import time
 
     records = read_records(path)
     start = time.perf_counter()
-    predicted = cluster_records(records, workers=workers)
+    predicted = cluster_records(records, workers=workers, encoder=encoder,
+                                dense_weight=dense_weight)
     elapsed = time.perf_counter() - start
     gold = {str(r["id"]): str(r["story"]) for r in records}
-    return score_clustering(gold, predicted, elapsed)
+    return score_clustering(gold, predicted, elapsed), _mixed(records, predicted)
 
 
-def errors(path: Path) -> dict[str, list[tuple[str, str]]]:
+def errors(path: Path, *, encoder: Encoder | None = None, dense_weight: float | None = None
+           ) -> dict[str, list[tuple[str, str]]]:
     """Predicted stories with the gold stories mixed in them (for --mistakes)."""
     records = read_records(path)
-    predicted = cluster_records(records)
+    return _mixed(records, cluster_records(records, encoder=encoder, dense_weight=dense_weight))
+
+
+def _mixed(records: list[dict[str, Any]], predicted: dict[str, str]
+           ) -> dict[str, list[tuple[str, str]]]:
     by_pred: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for r in records:
         by_pred[predicted[str(r["id"])]].append((str(r["story"]), str(r.get("title", ""))[:80]))

@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from storyline.evaluation.records import json_lines
+
 Record = dict[str, Any]
 
 
@@ -83,24 +85,6 @@ def sample(labels_path: Path) -> Iterator[Record]:
                "published": a.published, "source": a.source, "lang": a.lang}
 
 
-def _json_lines(path: Path) -> Iterator[tuple[int, Record]]:
-    """Line number and object of each line, with errors that name the file (and line)."""
-    try:
-        text = path.read_text("utf-8")
-    except FileNotFoundError:
-        raise ValueError(f"{path}: not found") from None
-    for n, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{path}:{n}: invalid JSON ({exc.msg})") from None
-        if not isinstance(record, dict):
-            raise ValueError(f"{path}:{n}: not a JSON object")
-        yield n, record
-
-
 def _require(where: str, record: Record, *fields: str) -> None:
     missing = [f for f in fields if not record.get(f)]
     if missing:
@@ -123,7 +107,7 @@ def pac(folder: Path, split: str = "all") -> Iterator[Record]:
         raise ValueError(f"unknown PAC split {split!r}; one of {', '.join(PAC_SPLITS)}")
     path = folder / "docs.jsonl"
     docs = []
-    for n, doc in _json_lines(path):
+    for n, doc in json_lines(path):
         _require(f"{path}:{n}", doc, "doc_id", "story_id", "text")
         docs.append(doc)
     # Join stories through shared articles (a tiny union-find over story ids).

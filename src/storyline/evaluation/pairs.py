@@ -6,6 +6,9 @@ decide whether an article joins a story, computed article-to-article; document f
 come from all texts of the file, as a store holding them would have. Pearson and Spearman
 are reported against ``5 - Overall`` (so that higher means more similar), overall and per
 language pair.
+
+Optionally (the ``storyline[embeddings]`` extra) the score is the dense cosine of sentence
+embeddings of title + lead, or a blend ``(1 - dense_weight) * sparse + dense_weight * dense``.
 """
 
 from __future__ import annotations
@@ -16,11 +19,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from scipy.stats import pearsonr, spearmanr
 
 from storyline.clean import clean_document
 from storyline.clean.text import repair
 from storyline.models import RawDocument
+from storyline.stories.dense import Encoder, article_text, normalise
 from storyline.stories.features import features, sublinear
 from storyline.stories.score import match, weigh
 
@@ -62,16 +67,27 @@ def _raw(text: str, lang: str) -> tuple[str, str]:
         return title, body
 
 
-def similarities(rows: list[dict[str, str]]) -> list[float]:
-    """The story-stage score for every pair (document frequencies over the whole file)."""
-    texts: dict[tuple[str, str], Counter[str]] = {}
+Key = tuple[str, str]
+
+
+def _articles(rows: list[dict[str, str]]) -> dict[Key, tuple[str, str]]:
+    """(title, body) of every distinct text of the file, keyed by (text, lang)."""
+    articles: dict[Key, tuple[str, str]] = {}
     for r in rows:
         for side in ("1", "2"):
             key = (r[f"text{side}"], r.get(f"lang{side}", ""))
-            if key not in texts:
+            if key not in articles:
                 given = (r.get(f"title{side}") or "").strip()
-                title, body = (given, key[0]) if given else _raw(*key)
-                texts[key] = features(title, body, key[1] or None)
+                articles[key] = (given, key[0]) if given else _raw(*key)
+    return articles
+
+
+def _keys(r: dict[str, str]) -> tuple[Key, Key]:
+    return (r["text1"], r.get("lang1", "")), (r["text2"], r.get("lang2", ""))
+
+
+def _sparse(rows: list[dict[str, str]], articles: dict[Key, tuple[str, str]]) -> list[float]:
+    texts = {k: features(title, body, k[1] or None) for k, (title, body) in articles.items()}
     df: Counter[str] = Counter()
     for counts in texts.values():
         df.update(counts.keys())
@@ -79,16 +95,68 @@ def similarities(rows: list[dict[str, str]]) -> list[float]:
     vectors = {k: weigh(sublinear(c), df, n) for k, c in texts.items()}
     out = []
     for r in rows:
-        a = vectors[(r["text1"], r.get("lang1", ""))]
-        b = vectors[(r["text2"], r.get("lang2", ""))]
+        a, b = _keys(r)
         cross = bool(r.get("lang1")) and r.get("lang1") != r.get("lang2")
-        out.append(match(a, b, days=None, cross_language=cross).score)
+        out.append(match(vectors[a], vectors[b], days=None, cross_language=cross).score)
     return out
 
 
-def evaluate_pairs(path: Path) -> list[PairResult]:
+def _dense(rows: list[dict[str, str]], articles: dict[Key, tuple[str, str]],
+           encoder: Encoder) -> list[float]:
+    keys = list(articles)
+    vectors = encoder.encode([article_text(*articles[k]) for k in keys])
+    if vectors.shape[0] != len(keys):
+        raise ValueError(f"encoder returned {vectors.shape[0]} rows for {len(keys)} texts")
+    vectors = normalise(vectors)  # the Encoder contract, enforced: dot product = cosine
+    index = {k: i for i, k in enumerate(keys)}
+    pairs = [_keys(r) for r in rows]
+    left = vectors[[index[a] for a, _ in pairs]]
+    right = vectors[[index[b] for _, b in pairs]]
+    return [float(x) for x in np.einsum("ij,ij->i", left, right)]
+
+
+def similarities(rows: list[dict[str, str]]) -> list[float]:
+    """The story-stage score for every pair (document frequencies over the whole file)."""
+    return _sparse(rows, _articles(rows))
+
+
+def dense_similarities(rows: list[dict[str, str]], encoder: Encoder) -> list[float]:
+    """Cosine of the two articles' embeddings (title + first words of the body) per pair."""
+    return _dense(rows, _articles(rows), encoder)
+
+
+def blend(sparse: list[float], dense: list[float], dense_weight: float) -> list[float]:
+    """``(1 - dense_weight) * sparse + dense_weight * dense`` (both cosine-like, about 0..1)."""
+    _check_weight(dense_weight)
+    return [(1.0 - dense_weight) * s + dense_weight * d for s, d in zip(sparse, dense, strict=True)]
+
+
+def _check_weight(dense_weight: float) -> None:
+    if not 0.0 <= dense_weight <= 1.0:
+        raise ValueError(f"dense weight must be between 0 and 1, not {dense_weight}")
+
+
+def pair_scores(rows: list[dict[str, str]], *, encoder: Encoder | None = None,
+                dense_weight: float | None = None) -> list[float]:
+    """Sparse scores without an encoder; with one, dense (``dense_weight`` None or 1) or the
+    blend (the sparse side is only computed when it has weight)."""
+    if encoder is None:
+        if dense_weight is not None:
+            raise ValueError("a dense weight needs an embedding model")
+        return similarities(rows)
+    weight = 1.0 if dense_weight is None else dense_weight
+    _check_weight(weight)
+    articles = _articles(rows)
+    dense = _dense(rows, articles, encoder)
+    if weight == 1.0:
+        return dense
+    return blend(_sparse(rows, articles), dense, weight)
+
+
+def evaluate_pairs(path: Path, *, encoder: Encoder | None = None,
+                   dense_weight: float | None = None) -> list[PairResult]:
     rows = read_pairs(path)
-    scores = similarities(rows)
+    scores = pair_scores(rows, encoder=encoder, dense_weight=dense_weight)
     gold = [5.0 - float(r["Overall"]) for r in rows]
     groups: dict[str, list[int]] = defaultdict(list)
     for i, r in enumerate(rows):

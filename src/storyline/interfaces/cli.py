@@ -23,6 +23,7 @@ from storyline.clean.dates import DateError
 from storyline.interfaces.output import FORMATS, default_format, emit
 from storyline.models import Article, IngestReport
 from storyline.store import StoreError, default_db_path
+from storyline.stories.dense import EmbeddingsError
 
 app = typer.Typer(
     help="Storyline: turn piles and streams of news articles into stories, offline.",
@@ -80,21 +81,50 @@ def ingest(
     ] = None,
     lang: Annotated[str | None, typer.Option(help="Language code for every article.")] = None,
     workers: Annotated[int | None, typer.Option(help="Worker processes (default: cores).")] = None,
+    embeddings: Annotated[str | None, typer.Option(
+        "--embeddings", metavar="MODEL", envvar="STORYLINE_EMBEDDINGS", show_envvar=True,
+        help="Also match stories by sentence embeddings (needs the embeddings extra): "
+             "'default' for the bundled all-MiniLM-L6-v2 (English articles only), a local "
+             "model folder or a cached model name; 'none' turns it off. Offline. A store "
+             "keeps the model it was first given.", show_default=False)] = None,
+    dense_weight: Annotated[float | None, typer.Option(
+        "--dense-weight", min=0.0, max=1.0,
+        help="With --embeddings: the dense share of the story score, "
+             "(1 - w) * sparse + w * dense evidence (default 0.5).",
+        show_default=False)] = None,
     db: DbOption = None,
 ) -> None:
     """Read articles into the store. Bad inputs are reported and kept in the rejects list."""
     from storyline.pipeline import default_workers
 
+    model = _embeddings_model(embeddings)
+    if dense_weight is not None and model is None:
+        _fail("--dense-weight needs --embeddings MODEL")
     workers = workers or default_workers()
     stdin = sys.stdin.buffer.read() if "-" in paths else None
     with _open(db) as sl:
         report = _run_ingest(
             sl, paths, input_format=input_format, source=source, published=published,
-            lang=lang, workers=workers, stdin=stdin,
+            lang=lang, workers=workers, stdin=stdin, embeddings=model, dense_weight=dense_weight,
         )
+        stored_model = sl.store.stories.meta("embedding_model")
     _print_report(report)
+    if model is None and stored_model and report.ingested:
+        from storyline.stories.assign import cli_model
+
+        err.print(f"note: this store has embeddings ({stored_model}); these articles were "
+                  f"placed without them (use --embeddings {cli_model(stored_model)})",
+                  soft_wrap=True, markup=False)
     if report.interrupted:
         raise typer.Exit(130)
+
+
+def _embeddings_model(value: str | None) -> str | None:
+    """--embeddings / STORYLINE_EMBEDDINGS: None, '' or 'none' is off."""
+    model = (value or "").strip()
+    if model.lower() in ("", "none", "off"):
+        return None
+    return model
 
 
 def _run_ingest(sl: Storyline, paths: list[str], **kwargs: Any) -> IngestReport:
@@ -114,6 +144,10 @@ def _run_ingest(sl: Storyline, paths: list[str], **kwargs: Any) -> IngestReport:
             return sl.ingest(paths, format=kwargs.pop("input_format"), progress=tick, **kwargs)
         except (ValueError, DateError) as exc:
             _fail(str(exc))
+        except EmbeddingsError as exc:
+            from rich.markup import escape
+
+            _fail(escape(str(exc)))  # keep "storyline[embeddings]" from being read as markup
     raise AssertionError("unreachable")
 
 
@@ -297,7 +331,8 @@ def why(
     if d:
         runner = (f"; runner-up {d['runner_up']} at {d['runner_up_score']}"
                   if d["runner_up"] else "")
-        out.print(f"placed by: {d['method']} (score {d['score']}{runner})"
+        dense = f", dense {d['dense']}" if d.get("dense") is not None else ""
+        out.print(f"placed by: {d['method']} (score {d['score']}{dense}{runner})"
                   + (" · pinned by an analyst" if d["pinned"] else ""))
     now = found.get("now")
     if now:
@@ -305,6 +340,11 @@ def why(
                   f"names & numbers {now['names_and_numbers']}, time factor {now['time_factor']}"
                   + (" (cross-language: names and numbers only)" if now["cross_language"]
                      else ""))
+        if now.get("dense") is not None:
+            w = now["dense_weight"]
+            out.print(f"  with embeddings: score = ({1 - w:g} × sparse {now['sparse']} + {w:g} × "
+                      f"dense evidence {now['dense_evidence']}) × time factor; dense cosine "
+                      f"{now['dense']}, model {now['embedding_model']}", markup=False)
         out.print(f"shared names: {', '.join(found['shared_names']) or '—'}")
         out.print(f"shared numbers: {', '.join(found['shared_numbers']) or '—'}")
         out.print("shared terms: " + (", ".join(t for t, _ in found["shared_terms"]) or "—"))
@@ -466,20 +506,42 @@ def eval_clean(
 def eval_pairs(
     file: Annotated[Path, typer.Argument(help="SemEval-2022 Task 8 CSV (text1, text2, Overall).")],
     fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+    embeddings: Annotated[str | None, typer.Option(
+        "--embeddings", metavar="MODEL",
+        help="Score with sentence embeddings (needs storyline[embeddings]): 'default' for the "
+             "bundled all-MiniLM-L6-v2, a local model folder or a cached model name. Offline.",
+        show_default=False)] = None,
+    dense_weight: Annotated[float | None, typer.Option(
+        "--dense-weight", min=0.0, max=1.0,
+        help="With --embeddings: score = (1 - w) * sparse + w * dense (default 1: dense only).",
+        show_default=False)] = None,
 ) -> None:
     """Same-story similarity against human Overall scores: Pearson and Spearman."""
-    from storyline.evaluation.pairs import evaluate_pairs
+    from rich.markup import escape
 
+    from storyline.evaluation.pairs import evaluate_pairs
+    from storyline.stories.dense import EmbeddingsError, load_encoder
+
+    if dense_weight is not None and embeddings is None:
+        _fail("--dense-weight needs --embeddings MODEL")
     try:
-        results = evaluate_pairs(file)
-    except (OSError, ValueError) as exc:
-        _fail(str(exc))
-    rows = [{"languages": r.lang_pair, "pairs": r.pairs, "pearson": round(r.pearson, 4),
-             "spearman": round(r.spearman, 4)} for r in results]
+        encoder = load_encoder(embeddings) if embeddings is not None else None
+        results = evaluate_pairs(file, encoder=encoder, dense_weight=dense_weight)
+    except (OSError, ValueError, EmbeddingsError) as exc:
+        _fail(escape(str(exc)))  # keep "storyline[embeddings]" from being read as markup
+    rows: list[dict[str, Any]] = [
+        {"languages": r.lang_pair, "pairs": r.pairs, "pearson": round(r.pearson, 4),
+         "spearman": round(r.spearman, 4)} for r in results]
+    title = f"Pairs: {file.name}"
+    if encoder is not None:
+        weight = 1.0 if dense_weight is None else dense_weight
+        score = "dense" if weight == 1.0 else f"{1 - weight:g}*sparse+{weight:g}*dense"
+        rows = [{"score": score, **row} for row in rows]
+        title += f" ({score}, {encoder.name})"
     if fmt == "json":
         typer.echo(json.dumps(rows))
     else:
-        emit(rows, list(rows[0]), "table", title=f"Pairs: {file.name}")
+        emit(rows, list(rows[0]), "table", title=title)
 
 
 @eval_app.command("clusters")
@@ -487,30 +549,87 @@ def eval_clusters(
     file: Annotated[Path, typer.Argument(help="JSON Lines: id, title, text, story[, published].")],
     fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
     mistakes: Annotated[bool, typer.Option("--mistakes", help="List mixed stories.")] = False,
+    embeddings: Annotated[str | None, typer.Option(
+        "--embeddings", metavar="MODEL",
+        help="Also match stories by sentence embeddings, as ingest --embeddings (needs the "
+             "embeddings extra): 'default' for the bundled all-MiniLM-L6-v2, a local "
+             "model folder or a cached model name. Offline.", show_default=False)] = None,
+    dense_weight: Annotated[float | None, typer.Option(
+        "--dense-weight", min=0.0, max=1.0,
+        help="With --embeddings: score = (1 - w) * sparse + w * dense evidence (default 0.5).",
+        show_default=False)] = None,
 ) -> None:
     """Story clustering through the incremental ingest path: B-cubed, pairwise F1, ARI, NMI."""
-    from storyline.evaluation.clusters import errors, evaluate_clusters
+    from rich.markup import escape
 
+    from storyline.evaluation.clusters import clusters_report
+    from storyline.stories.assign import DENSE_WEIGHT
+    from storyline.stories.dense import load_encoder
+
+    if dense_weight is not None and embeddings is None:
+        _fail("--dense-weight needs --embeddings MODEL")
     try:
-        score = evaluate_clusters(file)
-    except (OSError, ValueError) as exc:
-        _fail(str(exc))
+        encoder = load_encoder(embeddings) if embeddings is not None else None
+        score, mixed = clusters_report(file, encoder=encoder, dense_weight=dense_weight)
+    except (OSError, ValueError, EmbeddingsError) as exc:
+        _fail(escape(str(exc)))
     row = score.as_dict()
+    title = f"Clusters: {file.name}"
+    if encoder is not None:
+        weight = DENSE_WEIGHT if dense_weight is None else dense_weight
+        row |= {"dense weight": weight, "model": encoder.name}
+        title += f" (dense weight {weight:g}, {encoder.name})"
     if fmt == "json":
         typer.echo(json.dumps(row))
     else:
-        emit([row], list(row), "table", title=f"Clusters: {file.name}")
+        emit([row], list(row), "table", title=title)
     if mistakes:
-        for story, members in errors(file).items():
+        for story, members in mixed.items():
             typer.echo(f"{story}: " + " | ".join(f"[{g}] {t}" for g, t in members))
+
+
+@eval_app.command("quotes")
+def eval_quotes(
+    file: Annotated[Path, typer.Argument(
+        help="PolNeAR derived/polnear_<split>_attributions.jsonl (or the PolNeAR folder).")],
+    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+    part: Annotated[str, typer.Option(
+        help="all | tune (articles at even positions by name) | held-out (odd).")] = "all",
+    texts: Annotated[Path | None, typer.Option(
+        help="Folder of <article>.txt (default: <folder>/<split>/text).",
+        show_default=False)] = None,
+    mistakes: Annotated[bool, typer.Option(
+        "--mistakes", help="List missed, false and ignored quotes and wrong speakers.")] = False,
+) -> None:
+    """Direct quotes and speakers against PolNeAR: detection P/R/F1, speaker accuracy."""
+    from storyline.evaluation.quotes import evaluate_quotes
+
+    if fmt not in ("table", "json"):
+        _fail(f"--format must be table or json, not {fmt!r}")
+    try:
+        report = evaluate_quotes(file, part, texts, mistakes=mistakes)
+    except (OSError, ValueError) as exc:
+        _fail(str(exc))
+    if fmt == "json":
+        row = report.as_dict()
+        typer.echo(json.dumps({**row, "mistakes": report.mistakes} if mistakes else row))
+        return
+    summary = {k: v for k, v in report.as_dict().items() if k not in ("detection", "part")}
+    emit(report.rows(), list(report.rows()[0]), "table",
+         title=f"Quotes: {file.name}, {report.part} ({report.articles} articles)")
+    typer.echo("; ".join(f"{k}: {v}" for k, v in summary.items()))
+    for line in report.mistakes:
+        typer.echo(line)
 
 
 @eval_app.command("convert")
 def eval_convert(
-    kind: Annotated[str, typer.Argument(help="ecbplus | allsides | basil | uci | sample")],
+    kind: Annotated[str, typer.Argument(
+        help="ecbplus | allsides | basil | uci | sample | pac | wikiref")],
     source: Annotated[Path, typer.Argument(help="The dataset folder (or labels.json).")],
     split: Annotated[str | None, typer.Option(
-        help="allsides: train|val|test|all; basil: nodates to drop dates.")] = None,
+        help="allsides: train|val|test|all; pac: train|dev|test|all; wikiref: 220|186|150; "
+             "basil: nodates to drop dates.")] = None,
 ) -> None:
     """Write a development set as clusters JSON Lines on stdout (nothing is copied)."""
     from storyline.evaluation.convert import convert
@@ -572,6 +691,50 @@ def eval_extraction(
     if mistakes:
         for page, reason in report.rejected:
             typer.echo(f"rejected {page}: {reason}")
+
+
+@eval_app.command("entities")
+def eval_entities(
+    file: Annotated[Path, typer.Argument(
+        help="CoNLL file (token … tag), re3d folder, or MEANTIME folder or XML file.")],
+    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+    input_format: Annotated[str, typer.Option(
+        "--input-format", help="auto | conll | re3d | meantime")] = "auto",
+    limit: Annotated[int | None, typer.Option(help="Only the first N documents.")] = None,
+    mistakes: Annotated[bool, typer.Option(
+        "--mistakes", help="List missed, spurious, wrong-type and wrong-boundary mentions.")
+    ] = False,
+    extent: Annotated[str, typer.Option(
+        help="MEANTIME only: full (the annotated noun phrase) | name (the name inside it)")
+    ] = "full",
+) -> None:
+    """Named entities: exact-span precision, recall and F1 for PER, ORG, LOC and overall."""
+    from rich.markup import escape
+
+    from storyline.evaluation.entities import evaluate_entities
+
+    if fmt not in ("table", "json"):
+        _fail(f"--format must be table or json, not {fmt!r}")
+    try:
+        report = evaluate_entities(file, input_format, limit, extent=extent)
+    except (OSError, ValueError) as exc:
+        _fail(escape(str(exc)))
+    if fmt == "json":
+        typer.echo(json.dumps(report.as_dict(mistakes=mistakes), ensure_ascii=False))
+        return
+    rows = report.rows()
+    emit(rows, list(rows[0]), "table", title=f"Entities: {file.name} ({report.format}, "
+         f"{report.documents} documents)")
+    typer.echo(f"{report.tokens} tokens in {report.seconds:.2f} s "
+               f"({report.tokens_per_second:,.0f} tokens/s) after {report.setup_seconds:.2f} s "
+               f"of setup; pipeline {report.pipeline}")
+    if mistakes:
+        for m in report.mistakes:
+            types = f"{m.gold.type if m.gold else '-'}/{m.system.type if m.system else '-'}"
+            texts = " ≠ ".join(dict.fromkeys(repr(t) for t in (m.gold_text, m.system_text) if t))
+            note = f"  ({m.note})" if m.note else ""
+            typer.echo(f"{m.kind:<13} {types:<7} {texts}  {m.where}{note}")
+            typer.echo(f"    {m.sentence}")
 
 
 def main() -> None:

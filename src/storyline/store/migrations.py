@@ -156,6 +156,24 @@ MIGRATIONS: tuple[str, ...] = (
         (SELECT last_seen FROM stories WHERE stories.id = story_terms.story_id), '~');
     CREATE INDEX story_terms_window ON story_terms(term, seen_until);
     """,
+    # 5: optional dense embeddings (``ingest --embeddings``): one float32 row per embedded
+    # article, and per story the sum of its embedded members' rows (its dense centroid).
+    # The model that made them is recorded in ``meta`` (embedding_model, embedding_dim), so
+    # a store never mixes models. ``assignments.dense`` keeps the dense cosine behind a
+    # placement (NULL when no embedding took part). story_dense rows are written as members
+    # join, before the story row itself is saved, and removed when a story is retired.
+    """
+    CREATE TABLE article_embeddings (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        vector BLOB NOT NULL
+    );
+    CREATE TABLE story_dense (
+        story_id TEXT PRIMARY KEY,
+        centroid BLOB NOT NULL,
+        members INTEGER NOT NULL
+    );
+    ALTER TABLE assignments ADD COLUMN dense REAL;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from storyline.store.chunks import in_chunks
+
+#: Dense rows (article embeddings, story dense centroids) as stored: float32 BLOBs.
+Dense = npt.NDArray[np.float32]
 
 
 def _now() -> str:
@@ -22,6 +28,14 @@ def _now() -> str:
 
 def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def _blob(vector: Dense) -> bytes:
+    return np.ascontiguousarray(vector, dtype="<f4").tobytes()
+
+
+def _row(blob: bytes) -> Dense:
+    return np.frombuffer(blob, dtype="<f4").astype(np.float32)  # a writable copy
 
 
 @dataclass
@@ -49,6 +63,19 @@ class Assignment:
     runner_up_score: float | None
     pinned: bool
     at: str
+    #: Dense cosine with the chosen story when embeddings took part, else None.
+    dense: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DenseCentroid:
+    """A story's dense centroid: the sum of its embedded members' rows, and how many."""
+
+    story_id: str
+    total: Dense
+    members: int
+    first_seen: str | None = None
+    last_seen: str | None = None
 
 
 class StoryTables:
@@ -136,6 +163,7 @@ class StoryTables:
 
     def retire(self, story_id: str, into: str) -> None:
         self._db.execute("DELETE FROM story_terms WHERE story_id=?", (story_id,))
+        self._db.execute("DELETE FROM story_dense WHERE story_id=?", (story_id,))
         self._db.execute(
             "UPDATE stories SET merged_into=?, article_count=0, centroid='{}' WHERE id=?",
             (into, story_id),
@@ -193,19 +221,77 @@ class StoryTables:
     def record_assignment(self, a: Assignment) -> None:
         self._db.execute(
             "INSERT OR REPLACE INTO assignments(article_id, story_id, method, score, runner_up, "
-            "runner_up_score, pinned, at) VALUES (?,?,?,?,?,?,?,?)",
+            "runner_up_score, pinned, at, dense) VALUES (?,?,?,?,?,?,?,?,?)",
             (a.article_id, a.story_id, a.method, a.score, a.runner_up, a.runner_up_score,
-             int(a.pinned), a.at),
+             int(a.pinned), a.at, a.dense),
         )
 
     def assignment(self, article_id: str) -> Assignment | None:
         row = self._db.execute(
-            "SELECT article_id, story_id, method, score, runner_up, runner_up_score, pinned, at "
-            "FROM assignments WHERE article_id=?", (article_id,),
+            "SELECT article_id, story_id, method, score, runner_up, runner_up_score, pinned, at, "
+            "dense FROM assignments WHERE article_id=?", (article_id,),
         ).fetchone()
         if row is None:
             return None
-        return Assignment(row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]), row[7])
+        return Assignment(row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]), row[7],
+                          row[8])
+
+    # -- dense embeddings (optional) -----------------------------------------------------
+    def save_embedding(self, article_id: str, vector: Dense) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO article_embeddings(article_id, vector) VALUES (?,?)",
+            (article_id, _blob(vector)),
+        )
+
+    def embeddings(self, article_ids: Iterable[str]) -> dict[str, Dense]:
+        out: dict[str, Dense] = {}
+        for part, marks in in_chunks(article_ids):
+            for aid, blob in self._db.execute(
+                f"SELECT article_id, vector FROM article_embeddings WHERE article_id IN "
+                f"({marks})", part,
+            ):
+                out[aid] = _row(blob)
+        return out
+
+    def has_embeddings(self) -> bool:
+        return self._db.execute("SELECT 1 FROM article_embeddings LIMIT 1").fetchone() is not None
+
+    def dense_centroid(self, story_id: str) -> DenseCentroid | None:
+        row = self._db.execute(
+            "SELECT d.centroid, d.members, s.first_seen, s.last_seen FROM story_dense d "
+            "LEFT JOIN stories s ON s.id = d.story_id WHERE d.story_id=?", (story_id,),
+        ).fetchone()
+        return None if row is None else DenseCentroid(story_id, _row(row[0]), int(row[1]),
+                                                      row[2], row[3])
+
+    def dense_window(self, *, since: str | None, until: str | None,
+                     limit: int) -> list[DenseCentroid]:
+        """Dense centroids of the live stories a time window's articles may join (the same
+        window as ``candidates``; undated stories are in every window), newest first."""
+        sql = ("SELECT d.story_id, d.centroid, d.members, s.first_seen, s.last_seen "
+               "FROM story_dense d JOIN stories s ON s.id = d.story_id "
+               "WHERE s.merged_into IS NULL")
+        params: list[Any] = []
+        if since:
+            sql += " AND coalesce(s.last_seen, '~') >= ?"
+            params.append(since)
+        if until:
+            sql += " AND (s.first_seen IS NULL OR s.first_seen <= ?)"
+            params.append(until)
+        sql += " ORDER BY coalesce(s.last_seen, '~') DESC, d.story_id LIMIT ?"
+        params.append(limit)
+        return [DenseCentroid(r[0], _row(r[1]), int(r[2]), r[3], r[4])
+                for r in self._db.execute(sql, params)]
+
+    def save_dense(self, story_id: str, total: Dense, members: int) -> None:
+        """Write a story's dense centroid; no embedded member deletes it."""
+        if members <= 0:
+            self._db.execute("DELETE FROM story_dense WHERE story_id=?", (story_id,))
+            return
+        self._db.execute(
+            "INSERT OR REPLACE INTO story_dense(story_id, centroid, members) VALUES (?,?,?)",
+            (story_id, _blob(total), members),
+        )
 
     # -- corrections ---------------------------------------------------------------------
     def record_correction(self, kind: str, args: dict[str, Any]) -> None:

@@ -5,19 +5,43 @@ Nothing already assigned is re-clustered. Candidates come from the story term in
 the store. A copy joins the story of what it copies. When an article scores high with two
 stories, they were one story all along and are merged (the older id survives; the newer
 one stays valid as an alias) unless an analyst split them apart.
+
+Optionally (``encoder``; the ``storyline[embeddings]`` extra), each article is also embedded
+(title and lead) and each story keeps a dense centroid, the sum of its members' embeddings.
+The dense cosine then enters the score, ``(1 - w) * sparse + w * evidence`` (times the time
+factor as before; the evidence is the cosine rescaled so that ``score.DENSE_ZERO`` counts as
+none, see ``Match``), and stories near the article by embedding alone are candidates too. An
+English-only model (the default all-MiniLM-L6-v2) is used for English articles against
+stories whose main language is English; a multilingual one (its name says so) everywhere.
+Without an encoder nothing of this runs and the decisions are the sparse ones.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+
+import numpy as np
 
 from storyline.dedupe.translation import evidence, is_translation
 from storyline.models import Article
 from storyline.store import Store
-from storyline.store.story_tables import Assignment, StoryRow
+from storyline.store.story_tables import Assignment, Dense, DenseCentroid, StoryRow
+from storyline.stories.dense import (
+    BUNDLED_NAME,
+    DEFAULT_MODEL,
+    Encoder,
+    ModelMismatchError,
+    article_text,
+    covers,
+    is_multilingual,
+    model_name,
+    normalise,
+)
+from storyline.stories.dense_stories import DenseStories, ordinal
 from storyline.stories.score import (
+    DENSE_ZERO,
     Match,
     Prepared,
     Vector,
@@ -48,6 +72,15 @@ CACHE_STORIES = 4_000
 CACHE_TERMS = 200_000
 #: Stories whose last article is further away than this are not candidates.
 WINDOW_DAYS = 21
+#: With embeddings: the dense share of the score, (1 - w) * sparse + w * evidence (chosen
+#: on AllSides validation with all-MiniLM-L6-v2; see benchmarks/README.md).
+DENSE_WEIGHT = 0.5
+#: With embeddings: stories found by embedding alone, scored besides the term-index ones...
+DENSE_CANDIDATES = 10
+#: ...when their dense cosine is above the no-evidence point.
+DENSE_FLOOR = DENSE_ZERO
+#: With embeddings: dense centroids loaded for a chunk at most (the newest first).
+DENSE_LOAD = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +91,8 @@ class Decision:
     runner_up: str | None
     runner_up_score: float | None
     merged: tuple[str, ...] = ()
+    #: Dense cosine with the chosen story, when embeddings took part in the decision.
+    dense: float | None = None
 
 
 def _day(value: str | None) -> date | None:
@@ -83,12 +118,49 @@ def story_id_for(article_id: str) -> str:
     return f"s{article_id[:11]}"
 
 
-class StoryAssigner:
-    """Assigns articles in arrival order. Lives for one ingest batch, inside its transactions."""
+def dense_applies(multilingual: bool, article_lang: str | None, story_lang: str | None) -> bool:
+    """Whether the dense cosine counts between an article and a story (by its main
+    language): always for a multilingual model, else when both are English."""
+    return multilingual or (article_lang == "en" and story_lang == "en")
 
-    def __init__(self, store: Store) -> None:
+
+def main_language(langs: Mapping[str, int]) -> str | None:
+    return max(langs, key=lambda k: (langs[k], k)) if langs else None
+
+
+def cli_model(name: str) -> str:
+    """How to ask for a recorded model again (``--embeddings``)."""
+    return DEFAULT_MODEL if name == BUNDLED_NAME else name
+
+
+class StoryAssigner:
+    """Assigns articles in arrival order. Lives for one ingest batch, inside its transactions.
+
+    ``encoder`` turns on the dense signal (see the module docs); ``model`` is the name the
+    store records (the encoder's ``name`` by default): a store whose embeddings come from
+    another model raises :class:`ModelMismatchError` here, before anything is written.
+    """
+
+    def __init__(self, store: Store, encoder: Encoder | None = None, *,
+                 model: str | None = None, dense_weight: float | None = None,
+                 multilingual: bool | None = None) -> None:
         self.store = store
         self.tables = store.stories
+        self.encoder = encoder
+        self.dense_weight = DENSE_WEIGHT if dense_weight is None else float(dense_weight)
+        if not 0.0 <= self.dense_weight <= 1.0:
+            raise ValueError(f"dense weight must be between 0 and 1, not {self.dense_weight}")
+        self.model = (model or model_name(encoder)) if encoder is not None else None
+        self.multilingual = (bool(multilingual) if multilingual is not None
+                             else bool(self.model and is_multilingual(self.model)))
+        #: article id → its embedding, encoded for the current chunk by ``prepare``.
+        self._embedded: dict[str, Dense] = {}
+        #: dense centroids of the stories around the current chunk (mirror of story_dense).
+        self._dense = DenseStories()
+        self._no_dense: set[str] = set()
+        self._meta_written = False
+        if encoder is not None:
+            self._check_model()
         #: story id → (row, prepared centroid); valid for this assigner's lifetime, which
         #: is one batch: every write goes through ``_save``, which refreshes it.
         self._cache: dict[str, tuple[StoryRow, Prepared]] = {}
@@ -119,6 +191,10 @@ class StoryAssigner:
         self._df_dirty.clear()
         self._documents = None
         self._indexed.clear()
+        self._embedded.clear()
+        self._dense.clear()
+        self._no_dense.clear()
+        self._meta_written = False
 
     def flush(self) -> None:
         """Write the batch's statistics back; call inside the transaction, before commit."""
@@ -152,30 +228,137 @@ class StoryAssigner:
         df, n = self._count(raw)
         vec = weigh(raw, df, n)
         tables.save_vector(article.id, vec)
-        decision = self._decide(article, vec, copies_of or [])
+        emb = self._embedding(article) if self.encoder is not None else None
+        decision = self._decide(article, vec, copies_of or [], emb)
         loaded = self._load(decision.story_id)
         story = loaded[0] if loaded else None
         if story is None:
             story = StoryRow(decision.story_id, article.title, article.id, 0.0,
                              article.published, article.published, 0, {}, {})
-        self._add_member(story, article, vec)
+        self._add_member(story, article, vec, emb)
         for loser in decision.merged:
             self._merge_into(story, loser)
         self._save(story)
         tables.record_assignment(Assignment(
             article.id, story.id, decision.method, decision.score, decision.runner_up,
             decision.runner_up_score, False, datetime.now(UTC).isoformat(timespec="seconds"),
+            decision.dense,
         ))
         return decision
 
+    # -- embeddings (only with an encoder) -----------------------------------------------
+    def _check_model(self) -> None:
+        stored = self.tables.meta("embedding_model")
+        if stored and stored != self.model:
+            raise ModelMismatchError(
+                f"this store's embeddings come from model {stored!r}, not {self.model!r}; a "
+                f"store never mixes models: use --embeddings {cli_model(stored)} (or ingest "
+                "without embeddings)")
+
+    def prepare(self, articles: Sequence[Article]) -> None:
+        """Before assigning a chunk: encode its articles in one call (those the model covers
+        and the store does not hold yet), and load the dense centroids of the stories they
+        may join. Does nothing without an encoder. Call outside the chunk's transaction."""
+        if self.encoder is None:
+            return
+        self._embedded.clear()
+        todo: dict[str, Article] = {}
+        for a in articles:
+            if (a.id not in todo and covers(a.lang, self.multilingual)
+                    and self.store.existing_id(a) is None):
+                todo[a.id] = a
+        self._encode(list(todo.values()))
+        self._load_window(articles)
+
+    def _encode(self, articles: list[Article]) -> None:
+        if not articles or self.encoder is None:
+            return
+        texts = [article_text(a.title, a.text) for a in articles]
+        rows = self.encoder.encode(texts)
+        if rows.ndim != 2 or rows.shape[0] != len(texts):
+            raise ValueError(f"encoder returned {rows.shape[0]} rows for {len(texts)} texts")
+        rows = normalise(rows)  # the Encoder contract, enforced: dot product = cosine
+        for a, row in zip(articles, rows, strict=True):
+            self._embedded[a.id] = row
+
+    def _load_window(self, articles: Sequence[Article]) -> None:
+        days = sorted(d for d in (_day(a.published) for a in articles) if d is not None)
+        since = (days[0] - timedelta(days=WINDOW_DAYS)).isoformat() if days else None
+        until = (days[-1] + timedelta(days=WINDOW_DAYS)).isoformat() + "~" if days else None
+        self._dense.clear()
+        self._no_dense.clear()
+        for centroid in self.tables.dense_window(since=since, until=until, limit=DENSE_LOAD):
+            self._dense.put(centroid)
+
+    def _embedding(self, article: Article) -> Dense | None:
+        """The article's embedding (prepared, or encoded now); None if the model does not
+        cover its language. Saved with the article."""
+        if not covers(article.lang, self.multilingual):
+            return None
+        emb = self._embedded.pop(article.id, None)
+        if emb is None:  # not prepared (a caller outside the pipeline): encode it alone
+            self._encode([article])
+            self._load_window([article])
+            emb = self._embedded.pop(article.id, None)
+            if emb is None:
+                return None
+        if not self._meta_written:
+            self._write_meta(emb.shape[0])
+        self.tables.save_embedding(article.id, emb)
+        return emb
+
+    def _write_meta(self, dim: int) -> None:
+        tables = self.tables
+        self._check_model()
+        stored_dim = tables.meta("embedding_dim")
+        if stored_dim and int(stored_dim) != dim:
+            raise ModelMismatchError(f"this store's embeddings have {stored_dim} dimensions, "
+                                     f"the encoder gives {dim}")
+        assert self.model is not None
+        tables.set_meta("embedding_model", self.model)
+        tables.set_meta("embedding_dim", str(dim))
+        tables.set_meta("embedding_weight", str(self.dense_weight))
+        self._meta_written = True
+
+    def _dense_of(self, story_id: str) -> DenseCentroid | None:
+        """A story's dense centroid: from the chunk's mirror, else from the store."""
+        found = self._dense.get(story_id)
+        if found is not None or story_id in self._no_dense:
+            return found
+        found = self.tables.dense_centroid(story_id)
+        if self.encoder is not None:
+            if found is None:
+                self._no_dense.add(story_id)
+            else:
+                self._dense.put(found)
+        return found
+
+    def _put_dense(self, story: StoryRow, total: Dense | None, members: int) -> None:
+        self._no_dense.discard(story.id)
+        if total is None or members <= 0:
+            self.tables.save_dense(story.id, np.zeros(0, dtype=np.float32), 0)
+            self._dense.drop(story.id)
+            return
+        self.tables.save_dense(story.id, total, members)
+        if self.encoder is not None:
+            self._dense.put(DenseCentroid(story.id, total, members, story.first_seen,
+                                          story.last_seen))
+
+    def _dense_cosine(self, emb: Dense, story_id: str) -> float | None:
+        cos = self._dense.cosine(story_id, emb)
+        if cos is None and story_id not in self._dense and self._dense_of(story_id):
+            cos = self._dense.cosine(story_id, emb)
+        return cos
+
     # -- the decision --------------------------------------------------------------------
-    def _decide(self, article: Article, vec: Vector, copies_of: list[str]) -> Decision:
+    def _decide(self, article: Article, vec: Vector, copies_of: list[str],
+                emb: Dense | None = None) -> Decision:
         tables = self.tables
         for original in copies_of:
             row = self.store.article(original)
             if row is not None and row.story_id:
                 return Decision(tables.resolve(row.story_id), "copy", 1.0, None, None)
-        scored = self.score_candidates(article, vec)
+        scored = self.score_candidates(article, vec, emb)
         translated = self._translation_of(article, [sid for sid, _ in scored[:TRANSLATION_STORIES]])
         if translated is not None:
             story_id, original, score = translated
@@ -193,9 +376,9 @@ class StoryAssigner:
                 and not tables.merge_forbidden(best_id, runner_id)):
             older, newer = self._older_first(best_id, runner_id)
             return Decision(older, "merged", round(best.score, 4), newer,
-                            round(runner.score, 4), (newer,))
+                            round(runner.score, 4), (newer,), _rounded(best.dense))
         return Decision(best_id, "joined", round(best.score, 4), runner_id,
-                        round(runner.score, 4) if runner else None)
+                        round(runner.score, 4) if runner else None, (), _rounded(best.dense))
 
     def _translation_of(self, article: Article, story_ids: list[str]
                         ) -> tuple[str, str, float] | None:
@@ -219,8 +402,10 @@ class StoryAssigner:
                     best = (sid, other.id, score)
         return best
 
-    def score_candidates(self, article: Article, vec: Vector) -> list[tuple[str, Match]]:
-        """Candidate stories for ``vec``, best first, with the parts of each score."""
+    def score_candidates(self, article: Article, vec: Vector, emb: Dense | None = None
+                         ) -> list[tuple[str, Match]]:
+        """Candidate stories for ``vec`` (and the embedding ``emb``), best first, with the
+        parts of each score."""
         tables = self.tables
         query = list(top(vec, QUERY_TERMS))
         when = _day(article.published)
@@ -228,17 +413,28 @@ class StoryAssigner:
         until = (when + timedelta(days=WINDOW_DAYS)).isoformat() + "~" if when else None
         scored: list[tuple[str, Match]] = []
         mine = Prepared.of(vec)
-        for sid in tables.candidates(query, since=since, until=until, limit=MAX_CANDIDATES):
+        ids = tables.candidates(query, since=since, until=until, limit=MAX_CANDIDATES)
+        if emb is not None:  # stories close by embedding, whatever their words
+            near = self._dense.nearest(
+                emb, k=DENSE_CANDIDATES, floor=DENSE_FLOOR,
+                since=ordinal(since, 0.0) if since else None,
+                until=ordinal(until, 0.0) if until else None)
+            known = set(ids)
+            ids += [sid for sid, _ in near if sid not in known]
+        for sid in ids:
             loaded = self._load(sid)
             if loaded is None or not loaded[0].centroid:
                 continue
             story, centroid = loaded
-            main_lang = max(story.langs, key=lambda k: (story.langs[k], k)) if story.langs \
-                else None
+            main_lang = main_language(story.langs)
             cross = bool(article.lang and main_lang and article.lang != main_lang)
+            dense = (self._dense_cosine(emb, sid)
+                     if emb is not None and dense_applies(self.multilingual, article.lang,
+                                                          main_lang) else None)
             m = match_prepared(
                 mine, centroid, cross_language=cross,
                 days=days_between(article.published, story.first_seen, story.last_seen),
+                dense=dense, dense_weight=self.dense_weight,
             )
             scored.append((sid, m))
         scored.sort(key=lambda item: (-item[1].score, item[0]))
@@ -251,7 +447,8 @@ class StoryAssigner:
         return (a, b) if ka <= kb else (b, a)
 
     # -- story bookkeeping ---------------------------------------------------------------
-    def _add_member(self, story: StoryRow, article: Article, vec: Vector) -> None:
+    def _add_member(self, story: StoryRow, article: Article, vec: Vector,
+                    emb: Dense | None = None) -> None:
         story.centroid = add_into(story.centroid, vec)
         story.article_count += 1
         if article.lang:
@@ -266,6 +463,12 @@ class StoryAssigner:
         if current is None or current.id == article.id or fit > story.headline_score:
             story.headline, story.headline_article, story.headline_score = (
                 article.title, article.id, fit)
+        if emb is not None:
+            before = self._dense_of(story.id)
+            if before is None:
+                self._put_dense(story, emb.copy(), 1)
+            else:
+                self._put_dense(story, before.total + emb, before.members + 1)
 
     def _merge_into(self, story: StoryRow, loser_id: str) -> None:
         self._cache.pop(loser_id, None)
@@ -283,6 +486,14 @@ class StoryAssigner:
             story.langs[lang] = story.langs.get(lang, 0) + c
         story.first_seen = min(filter(None, (story.first_seen, loser.first_seen)), default=None)
         story.last_seen = max(filter(None, (story.last_seen, loser.last_seen)), default=None)
+        lost = self._dense_of(loser.id)  # the dense centroids add up like the sparse ones
+        if lost is not None:
+            kept = self._dense_of(story.id)
+            if kept is None:
+                self._put_dense(story, lost.total, lost.members)
+            else:
+                self._put_dense(story, kept.total + lost.total, kept.members + lost.members)
+        self._dense.drop(loser.id)
         self.tables.retire(loser.id, story.id)
         self.tables.record_correction("auto-merge", {"into": story.id, "merged": loser.id})
 
@@ -308,6 +519,11 @@ class StoryAssigner:
         if best is not None and best in arts:
             story.headline, story.headline_article = arts[best].title, best
             story.headline_score = cosine(vectors.get(best, {}), story.centroid)
+        embedded = self.tables.embeddings(members)
+        rows = [embedded[a] for a in members if a in embedded]
+        total = (np.asarray(np.sum(np.stack(rows), axis=0, dtype=np.float64), dtype=np.float32)
+                 if rows else None)
+        self._put_dense(story, total, len(rows))
         self._save(story)
         return story
 
@@ -319,7 +535,12 @@ class StoryAssigner:
         if unchanged and before is not None and before[1] != story.last_seen:
             self.tables.move_window(story.id, story.last_seen)
         self._indexed[story.id] = (hash(terms), story.last_seen)
+        self._dense.move(story.id, story.first_seen, story.last_seen)
         self._cache.pop(story.id, None)
         while len(self._cache) >= CACHE_STORIES:
             self._cache.pop(next(iter(self._cache)))
         self._cache[story.id] = (story, Prepared.of(story.centroid))
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)

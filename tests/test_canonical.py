@@ -1,0 +1,78 @@
+"""Entities across articles: misspelt and shortened names meet their person, and no two
+different people merge (checked on the sample corpus labels, written by us)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from storyline import Storyline
+from storyline.extract.canonical import Occurrence, near_spelling, resolve
+from storyline.extract.run import extract
+from storyline.extract.types import Mention
+from storyline.interfaces.cli import sample_corpus, sample_labels
+
+
+def _m(text: str, kind: str = "PERSON", canonical: str | None = None) -> Mention:
+    return Mention(0, len(text), text, kind, 0, canonical or text)  # type: ignore[arg-type]
+
+
+def test_near_spellings() -> None:
+    assert near_spelling("antony blinkin", "antony blinken")
+    assert near_spelling("qin gnag", "qin gang")
+    assert not near_spelling("kim jong un", "kim jong il")  # short words must match
+    assert not near_spelling("antony blinken", "blinken")
+
+
+def test_context_decides_a_near_spelling() -> None:
+    occ = [
+        Occurrence("a1", "s1", None, _m("John Smith")),
+        Occurrence("a1", "s1", None, _m("Acme Corp", "ORG")),
+        Occurrence("a2", "s2", None, _m("Joan Smith")),
+        Occurrence("a2", "s2", None, _m("Other Ltd", "ORG")),
+    ]
+    _, ids = resolve(occ)
+    assert ids[0] != ids[2]  # nothing shared: two people
+    occ[2] = Occurrence("a2", "s1", None, _m("Joan Smith"))
+    _, ids = resolve(occ)
+    assert ids[0] == ids[2]  # same story: one person, misspelt
+
+
+def test_lone_surname_joins_the_person_of_its_story() -> None:
+    occ = [
+        Occurrence("a1", "s1", "2023-06-14", Mention(0, 14, "Antony Blinken", "PERSON", 0,
+                                                     "Antony Blinken", role="secretary of state")),
+        Occurrence("a2", "s1", "2023-06-15", _m("Blinken")),
+        Occurrence("a3", "s9", None, _m("Nora Blinken")),
+    ]
+    entities, ids = resolve(occ)
+    assert ids[0] == ids[1] != ids[2]
+    blinken = next(e for e in entities if e.id == ids[0])
+    assert blinken.name == "Antony Blinken" and blinken.mentions == 2
+    assert blinken.roles == (("secretary of state", "2023-06-14"),)
+
+
+def test_sample_corpus_people_are_canonical(tmp_path: Path) -> None:
+    labels = json.loads(sample_labels().read_text("utf-8"))
+    occ: list[Occurrence] = []
+    with Storyline(tmp_path / "s.db") as sl:
+        sl.ingest([sample_corpus()], workers=1)
+        for row in sl.articles(limit=None):
+            art = sl.article(row.id)
+            assert art is not None
+            for m in extract(art.text, art.lang).mentions:
+                occ.append(Occurrence(art.id, art.story_id, art.published, m))
+    entities, ids = resolve(occ)
+    name = {e.id: e.name for e in entities}
+    found: dict[str, set[str]] = {}
+    for o, i in zip(occ, ids, strict=True):
+        found.setdefault(o.mention.text, set()).add(name[i])
+    labelled = {(e.get("surface", e["text"]), e["text"]) for a in labels["articles"]
+                for e in a.get("entities", []) if e["kind"] == "PERSON"}
+    misspelt = {(s, t) for s, t in labelled if s != t}
+    assert len(misspelt) >= 4
+    for surface, canonical in labelled:
+        assert found.get(surface) == {canonical}, surface
+    people = {t for _, t in labelled}
+    merged = {n for n in name.values() if n in people}
+    assert merged == people  # every labelled person is its own entity

@@ -1,0 +1,120 @@
+"""The rule recogniser on sentences written for these tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from storyline.extract.entities import EntityRecogniser, find_mentions
+from storyline.extract.gazetteer import key, load
+from storyline.extract.lexicon import build, common_words
+from storyline.extract.nlp import pipeline
+
+
+def _mentions(text: str) -> dict[str, tuple[str, str]]:
+    doc = pipeline("en")(text)
+    return {m.text: (m.kind, m.canonical) for m in find_mentions(doc)}
+
+
+def test_titles_roles_places_and_bodies() -> None:
+    found = _mentions(
+        "U.S. Secretary of State Antony Blinken met Chinese Foreign Minister Qin Gang in "
+        "Beijing on Sunday. The State Department called the talks candid. Blinken told "
+        "reporters the Pentagon and NATO were briefed.")
+    assert found["U.S."] == ("GPE", "United States")
+    assert found["Antony Blinken"][0] == "PERSON"
+    assert found["Qin Gang"][0] == "PERSON"
+    assert found["Beijing"] == ("GPE", "Beijing")
+    assert found["State Department"][0] == "ORG"
+    assert found["Blinken"] == ("PERSON", "Antony Blinken")  # the short form, canonicalised
+    assert found["Pentagon"][0] == "ORG" and found["NATO"] == ("ORG", "NATO")
+    assert "Sunday" not in found and "The" not in found
+
+
+def test_roles_are_attached() -> None:
+    doc = pipeline("en")("Olaf Scholz, the German chancellor, spoke to President Joe Biden.")
+    roles = {m.text: m.role for m in find_mentions(doc)}
+    assert roles["Olaf Scholz"] == "chancellor"
+    assert roles["Joe Biden"] == "president"
+
+
+def test_surname_that_is_a_place_follows_the_person() -> None:
+    found = _mentions("Director Neil Jordan defended the film. Jordan said it was history, "
+                      "not politics, and flew home to Jordan's rival, Israel.")
+    assert found["Neil Jordan"][0] == "PERSON"
+    assert found["Jordan"] == ("PERSON", "Neil Jordan")
+    assert found["Israel"][0] == "GPE"
+
+
+def test_sentence_openings_are_not_names() -> None:
+    found = _mentions('Officials in Kyiv said Russia fired missiles. "We will rebuild," '
+                      "the mayor said. However, Police gave no figures.")
+    assert set(found) == {"Kyiv", "Russia"}
+
+
+def test_organisations_by_their_heads_and_teams_by_scores() -> None:
+    found = _mentions("Leeds 2 Arsenal 1. Shares of Boatmen Bancshares Inc and Lear Corp "
+                      "rose after the Bank of Canada and Air France reported.")
+    assert found["Leeds"][0] == "ORG"
+    assert found["Boatmen Bancshares Inc"][0] == "ORG"
+    assert found["Lear Corp"][0] == "ORG"
+    assert found["Bank of Canada"][0] == "ORG"
+    assert found["Air France"][0] == "ORG"
+
+
+def test_all_caps_headlines_take_only_known_names() -> None:
+    found = _mentions("JAPAN BEAT CHINA IN SURPRISE DEFEAT\nJapan beat China 2-1 on Friday.")
+    assert found["JAPAN"][0] == "GPE" and found["CHINA"][0] == "GPE"
+    assert "BEAT" not in found and "SURPRISE" not in found
+
+
+def test_bad_input_gives_no_nonsense() -> None:
+    assert _mentions("") == {}
+    assert _mentions("....!!!") == {}
+    nonlatin = _mentions("Владимир Путин встретился с Си Цзиньпином. 習近平 " * 3)
+    assert all(kind in ("PERSON", "ORG", "GPE", "LOC") for kind, _ in nonlatin.values())
+    long = "and the " * 20_000 + "Paris."
+    assert _mentions(long) == {"Paris": ("GPE", "Paris")}
+    unclosed = _mentions('He said "this never ends and Berlin agrees')
+    assert unclosed["Berlin"][0] == "GPE"
+
+
+def test_gazetteer_folds_and_translates() -> None:
+    gaz = load()
+    assert key("Erdoğan") == key("Erdogan")
+    assert gaz.lookup("Peking")[0].canonical == "Beijing"
+    assert gaz.lookup("Finnland")[0].country == "FI"
+    assert gaz.lookup("EZB")[0].canonical == "European Central Bank"
+    paris = gaz.lookup("Paris")
+    assert paris[0].country == "FR" and paris[0].geonameid and paris[0].lat is not None
+    assert any(e.country == "US" for e in paris)  # the other Paris is still a candidate
+    assert gaz.demonyms[key("Chinese")] == "CN"
+
+
+def test_user_gazetteer_extends_the_tables(tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    extra = tmp_path / "organisations.tsv"
+    extra.write_text("Storyline Labs\tSLabs\t-\tBUS\n", "utf-8")
+    monkeypatch.setenv("STORYLINE_GAZETTEER", str(extra))
+    load.cache_clear()
+    try:
+        rec = EntityRecogniser(load())
+        doc = pipeline("en")("A spokesman for SLabs declined to comment.")
+        found = {m.text: m.canonical for m in rec(doc)}
+        assert found["SLabs"] == "Storyline Labs"
+    finally:
+        load.cache_clear()
+
+
+def test_common_words_come_from_case_sensitive_probabilities(tmp_path: Path) -> None:
+    import gzip
+    import json
+
+    table = {"officials": -10.0, "Officials": -14.0, "paris": -15.0, "Paris": -11.0,
+             "police": -9.0, "Police": -11.5, "rare": -20.0}
+    source = tmp_path / "en_lexeme_prob.json.gz"
+    with gzip.open(source, "wt", encoding="utf-8") as fh:
+        json.dump(table, fh)
+    assert build(source) == ["officials", "police"]
+    assert isinstance(common_words(), frozenset)
