@@ -9,6 +9,12 @@ that is still feasible.
 
     python benchmarks/stories.py                      # checkpoints 1k, 10k, 100k
     python benchmarks/stories.py --sizes 1000 10000 --runs 3
+    python benchmarks/stories.py --rate 0             # all 2023 at once (a dense backfill)
+
+Two arrival patterns: ``--rate N`` (default 1,000) is a stream of N articles a day in date
+order, so the store's time span grows with it, as a monitor's does; ``--rate 0`` spreads the
+stories over one year whatever the size, so the number of live stories in any time window
+grows with the store (a backfill of one year: the hard case for a windowed index).
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 from storyline.dedupe.link import CopyLinker
@@ -38,17 +45,19 @@ BATCH = 1000
 BASELINE_LIMIT = 20_000
 
 
-def _units(start: int, stop: int) -> list[Unit]:
+def _units(start: int, stop: int, rate: int = 0) -> list[Unit]:
     units = []
     for i in range(start, stop):
         title, paragraphs, outlet, day = _article(i)
+        if rate:
+            day = (date(2023, 1, 1) + timedelta(days=i // rate)).isoformat()
         units.append(Unit(origin=f"gen#{i}", format="jsonl", data="\n\n".join(paragraphs),
                           title=title, source=outlet, published=day,
                           published_from="metadata", lang="en"))
     return units
 
 
-def _child(size: int, workers: int) -> None:
+def _child(size: int, workers: int, rate: int) -> None:
     """One run: grow a store to ``size`` articles, timing each batch of BATCH."""
     timings: list[tuple[int, float, float | None]] = []
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "s.db") as store:
@@ -57,7 +66,7 @@ def _child(size: int, workers: int) -> None:
         report = IngestReport()
         checkpoints = {1000, 10_000, 100_000, size}
         for start in range(0, size, BATCH):
-            items = [r for r in process_stream(_units(start, start + BATCH), workers=workers)
+            items = [r for r in process_stream(_units(start, start + BATCH, rate), workers=workers)
                      if isinstance(r, Processed)]
             stored = start
             baseline = None
@@ -91,13 +100,16 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="+", type=int, default=[1000, 10_000, 100_000])
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--rate", type=int, default=1000,
+                        help="articles a day, in date order (0: all stories within 2023)")
     args = parser.parse_args()
     size = max(args.sizes)
     runs = []
     for run in range(args.runs):
         print(f"run {run + 1}/{args.runs}: growing a store to {size:,} articles …",
               file=sys.stderr)
-        out = subprocess.run([sys.executable, __file__, "--child", str(size), str(args.workers)],
+        out = subprocess.run([sys.executable, __file__, "--child", str(size), str(args.workers),
+                              str(args.rate)],
                              check=True, capture_output=True, text=True)
         runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
     print("store size | ms/article (median over runs) | art/s | all-pairs ms/article | ratio")
@@ -125,6 +137,6 @@ def main() -> None:
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        _child(int(sys.argv[2]), int(sys.argv[3]))
+        _child(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))
     else:
         main()

@@ -174,6 +174,42 @@ MIGRATIONS: tuple[str, ...] = (
     );
     ALTER TABLE assignments ADD COLUMN dense REAL;
     """,
+    # 6: the term index read in (term, seen_until, story_id) order, so that a query takes the
+    # most recent postings of a term without sorting them; entity mentions and quotes, each
+    # with its evidence span in the article text.
+    """
+    DROP INDEX story_terms_window;
+    CREATE INDEX story_terms_window ON story_terms(term, seen_until, story_id);
+    CREATE TABLE mentions (
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        sentence INTEGER NOT NULL,
+        canonical TEXT NOT NULL,
+        rule TEXT NOT NULL,
+        country TEXT,
+        geonameid INTEGER,
+        role TEXT
+    );
+    CREATE INDEX mentions_article ON mentions(article_id, start);
+    CREATE INDEX mentions_canonical ON mentions(canonical);
+    CREATE TABLE quotes (
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        sentence INTEGER NOT NULL,
+        speaker TEXT,
+        speaker_start INTEGER,
+        speaker_end INTEGER,
+        cue TEXT,
+        partial INTEGER NOT NULL
+    );
+    CREATE INDEX quotes_article ON quotes(article_id, start);
+    CREATE INDEX quotes_speaker ON quotes(speaker);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -22,6 +22,10 @@ from storyline.store.chunks import in_chunks
 Dense = npt.NDArray[np.float32]
 
 
+#: Postings read per query term at most (most recently seen stories first).
+POSTINGS_PER_TERM = 400
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -170,25 +174,27 @@ class StoryTables:
         )
 
     def candidates(self, terms: Sequence[str], *, since: str | None, until: str | None,
-                   limit: int) -> list[str]:
-        """Live stories sharing the most index terms with ``terms``, within a time window."""
+                   limit: int, per_term: int = POSTINGS_PER_TERM) -> list[str]:
+        """Live stories sharing the most index terms with ``terms``, within a time window.
+
+        Each term contributes at most ``per_term`` postings, the most recently seen
+        stories first (read in order from the (term, seen_until, story_id) index), so a
+        common term costs the same in a store of a thousand stories or a million.
+        """
         if not terms:
             return []
-        marks = ",".join("?" * len(terms))
-        # Postings are read by (term, seen_until): only stories still alive at ``since``.
-        sql = (
-            f"SELECT st.story_id, count(*) AS shared FROM story_terms st "
-            f"JOIN stories s ON s.id = st.story_id WHERE st.term IN ({marks}) "
-            f"AND s.merged_into IS NULL"
-        )
-        params: list[Any] = list(terms)
-        if since:
-            sql += " AND st.seen_until >= ?"
-            params.append(since)
+        one = ("SELECT story_id FROM (SELECT story_id FROM story_terms WHERE term = ? "
+               "AND seen_until >= ? ORDER BY seen_until DESC, story_id DESC LIMIT ?)")
+        sql = (f"WITH hits(story_id) AS ({' UNION ALL '.join([one] * len(terms))}) "
+               "SELECT h.story_id, count(*) AS shared FROM hits h "
+               "JOIN stories s ON s.id = h.story_id WHERE s.merged_into IS NULL")
+        params: list[Any] = []
+        for term in terms:
+            params += [term, since or "", per_term]
         if until:
             sql += " AND (s.first_seen IS NULL OR s.first_seen <= ?)"
             params.append(until)
-        sql += " GROUP BY st.story_id ORDER BY shared DESC, st.story_id LIMIT ?"
+        sql += " GROUP BY h.story_id ORDER BY shared DESC, h.story_id LIMIT ?"
         params.append(limit)
         return [row[0] for row in self._db.execute(sql, params)]
 
