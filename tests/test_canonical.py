@@ -76,3 +76,33 @@ def test_sample_corpus_people_are_canonical(tmp_path: Path) -> None:
     people = {t for _, t in labelled}
     merged = {n for n in name.values() if n in people}
     assert merged == people  # every labelled person is its own entity
+
+
+def test_entities_and_quotes_from_the_store(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from storyline.interfaces.cli import app
+
+    db = tmp_path / "s.db"
+    with Storyline(db) as sl:
+        sl.ingest([sample_corpus()], workers=1)
+        blinken = sl.entities(kind="PERSON", name="Blinken")
+        assert [e.name for e in blinken] == ["Antony Blinken"]
+        assert {"Antony Blinkin", "Blinken"} <= set(blinken[0].aliases)
+        assert ("secretary of state", "2023-02-04") in blinken[0].roles
+        places = sl.entities(kind="GPE", name="Peking")
+        assert places and places[0].name == "Beijing" and places[0].geonameid
+        quotes = sl.quotes(speaker="Miller")
+        assert quotes and all(q.speaker == "Matthew Miller" for q in quotes)
+        assert all(q.speaker_id == "person:matthew-miller" for q in quotes)
+        story = sl.story(quotes[0].article_id[:0] or sl.article(quotes[0].article_id).story_id)
+        assert story is not None
+        in_story = sl.quotes(story=story["id"])
+        assert {q.article_id for q in in_story} <= set(story["article_ids"])
+    runner = CliRunner()
+    out = runner.invoke(app, ["entities", "--db", str(db), "--kind", "person", "--format",
+                              "json", "--name", "qin"])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.output)[0]["name"] == "Qin Gang"
+    out = runner.invoke(app, ["quotes", "--db", str(db), "--story", "nope"])
+    assert out.exit_code != 0 and "no story" in out.output

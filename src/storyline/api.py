@@ -10,12 +10,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from storyline import pipeline
 from storyline.clean.dates import parse_user_date
 from storyline.dedupe.groups import CopyGroup, build_groups
+from storyline.extract.canonical import Entity, Occurrence, resolve
+from storyline.extract.gazetteer import key
 from storyline.models import INPUT_FORMATS, Article, IngestReport, InputFormat, Overrides
 from storyline.store import ArticleFilter, RejectRow, Store, resolve_db
 from storyline.store.sqlite import fts_query
@@ -195,6 +198,60 @@ class Storyline:
         """Move an article to another story and pin it there; returns that story's id."""
         return corrections.move(self.store, article, story)
 
+    def _scope(self, story: str | None) -> list[str] | None:
+        if story is None:
+            return None
+        sid = self._story_id(story)
+        if sid is None:
+            raise ValueError(f"no story {story!r}")
+        return self.store.stories.members(sid)
+
+    def _entities(self, article_ids: list[str] | None
+                  ) -> tuple[list[Entity], list[Occurrence], list[str]]:
+        meta = self.store.article_meta(article_ids)
+        occ = [Occurrence(aid, meta.get(aid, (None, None, None))[0],
+                          meta.get(aid, (None, None, None))[1], m)
+               for aid, m in self.store.extraction.mentions(article_ids)]
+        entities, ids = resolve(occ)
+        return entities, occ, ids
+
+    def entities(self, *, story: str | None = None, kind: str | None = None,
+                 name: str | None = None, limit: int | None = 100) -> list[Entity]:
+        """People, organisations and places, one entry per real-world thing across the
+        articles (all, or one story's), most mentioned first."""
+        if kind is not None and kind.upper() not in ("PERSON", "ORG", "GPE", "LOC"):
+            raise ValueError(f"kind must be PERSON, ORG, GPE or LOC, not {kind!r}")
+        entities, _, _ = self._entities(self._scope(story))
+        if kind is not None:
+            entities = [e for e in entities if e.kind == kind.upper()]
+        if name is not None:
+            wanted = key(name)
+            entities = [e for e in entities if wanted in key(e.name) or
+                        any(wanted in key(a) for a in e.aliases)]
+        entities.sort(key=lambda e: (-e.mentions, -len(e.articles), e.name))
+        return entities[:limit] if limit is not None else entities
+
+    def quotes(self, *, story: str | None = None, speaker: str | None = None,
+               limit: int | None = 100) -> list[QuoteRow]:
+        """Direct quotes with their speakers (as entities), in publication order."""
+        scope = self._scope(story)
+        entities, occ, ids = self._entities(scope)
+        names = {e.id: e.name for e in entities}
+        entity_of = {(o.article, o.mention.canonical): i for o, i in zip(occ, ids, strict=True)}
+        meta = self.store.article_meta(scope)
+        rows = []
+        for aid, q in self.store.extraction.quotes(scope):
+            eid = entity_of.get((aid, q.speaker)) if q.speaker else None
+            _, published, source = meta.get(aid, (None, None, None))
+            rows.append(QuoteRow(aid, source, published,
+                                 names.get(eid, q.speaker) if eid else q.speaker, eid, q.text,
+                                 q.cue, q.partial, q.start, q.end))
+        if speaker is not None:
+            wanted = key(speaker)
+            rows = [r for r in rows if r.speaker and wanted in key(r.speaker)]
+        rows.sort(key=lambda r: (r.published or "~", r.article_id, r.start))
+        return rows[:limit] if limit is not None else rows
+
     def dupes(self, article_ids: Sequence[str] | None = None) -> list[CopyGroup]:
         """Copy groups (all, or those holding any of ``article_ids``), original first."""
         links = self.store.copy_links(article_ids)
@@ -207,6 +264,22 @@ class Storyline:
                 frontier = {x for a, b, _, _ in links for x in (a, b)}
         ids = {x for a, b, _, _ in links for x in (a, b)}
         return build_groups(links, self.store.articles_by_id(ids))
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteRow:
+    """A quote as listed: the words, who said them (an entity), where they were reported."""
+
+    article_id: str
+    source: str | None
+    published: str | None
+    speaker: str | None
+    speaker_id: str | None
+    text: str
+    cue: str | None
+    partial: bool
+    start: int
+    end: int
 
 
 def _encoder(embeddings: str | Encoder | None) -> Encoder | None:

@@ -17,6 +17,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from itertools import islice
+from typing import TYPE_CHECKING
 
 from storyline.clean import clean_document
 from storyline.dedupe import identify
@@ -38,6 +39,9 @@ POOL_THRESHOLD = 64
 #: Articles per committed chunk: an interrupted batch loses at most this much work.
 COMMIT_EVERY = 500
 
+if TYPE_CHECKING:
+    from storyline.extract.run import Extraction
+
 Progress = Callable[[str], None]
 
 
@@ -48,6 +52,8 @@ class Processed:
     article: Article
     signature: Signature | None
     features: dict[str, float]
+    #: Entities and quotes (None when extraction failed: the article is kept without them).
+    extraction: Extraction | None = None
 
 
 Result = Processed | Reject
@@ -64,8 +70,15 @@ def process_unit(unit: Unit, overrides: Overrides | None = None) -> Result:
         except ValueError as exc:
             return Reject(unit.origin, str(exc))
         article = identify(doc)
+        from storyline.extract.run import extract  # spaCy loads in workers, not at startup
+
+        try:
+            extraction: Extraction | None = extract(article.text, article.lang)
+        except Exception:  # an extraction bug must not lose the article
+            extraction = None
         return Processed(article, signature(article.text),
-                         sublinear(features(article.title, article.text, article.lang)))
+                         sublinear(features(article.title, article.text, article.lang)),
+                         extraction)
     except Exception as exc:  # one bad input must not stop the batch
         return Reject(unit.origin, f"could not be processed ({type(exc).__name__}: {exc})")
 
@@ -247,6 +260,9 @@ def _commit_chunk(
                     label = item.origin
                 elif store.add_article(item.article, batch_id) == "ingested":
                     ingested.append(item.article.id)
+                    if item.extraction is not None:
+                        store.extraction.save(item.article.id, item.extraction.mentions,
+                                              item.extraction.quotes)
                     copies = linker.link(item.article, item.signature)
                     assigner.assign(item.article, item.features, [c for c, _ in copies])
                     origins[item.article.origin] = item.article.id

@@ -88,6 +88,8 @@ _PLACE_NOUNS = frozenset({"village", "town", "city", "province", "region", "dist
                           "island", "neighbourhood", "neighborhood", "suburb", "capital"})
 #: Rules that name a person surely enough for a lone surname to follow them.
 _STRONG_PERSON = frozenset({"title", "given name", "apposition", "initial", "who"})
+#: Tokens at least this long may be compounds ending in a role.
+COMPOUND_ROLE = 12
 #: A one-word town smaller than this is taken as a place only after "in", "at", …
 SMALL_TOWN = 100_000
 
@@ -145,6 +147,8 @@ class EntityRecogniser:
         self.stop = stopwords()
         self.common = common_words()
         self.max_role = max((len(r) for r in self.gaz.roles), default=1)
+        #: One-word roles long enough to end a compound ("…sprecher", "…minister").
+        self.role_suffixes = tuple(r[0] for r in self.gaz.roles if len(r) == 1 and len(r[0]) >= 6)
 
     # -- 1. runs of capitalised tokens ---------------------------------------------------
     def _runs(self, doc: _Tokens, sentences: list[Span], lower_forms: set[str],
@@ -183,6 +187,9 @@ class EntityRecogniser:
                 runs.extend(self._split_joined(doc, i, j))
                 i = j
         return runs
+
+    def _role_suffix(self, word: str) -> bool:
+        return any(word.endswith(r) for r in self.role_suffixes)
 
     def _given(self, tok: Token) -> bool:
         """A given name or an initial."""
@@ -253,10 +260,17 @@ class EntityRecogniser:
         pending = start
         while i < end:
             found = None
-            for n in range(min(7, end - i), 0, -1):
+            text = doc[i].text
+            if "-" in text and (key(text.rsplit("-", 1)[1]),) in self.gaz.roles:
+                # "US-Außenminister", "ex-President": a role with a prefix
+                found = _Segment(i, i + 1, "ROLE", role=text.rsplit("-", 1)[1].lower())
+            elif len(text) >= COMPOUND_ROLE and self._role_suffix(key(text)):
+                # German compounds: "Ministeriumssprecher", "Bundesaußenminister"
+                found = _Segment(i, i + 1, "ROLE", role=text.lower())
+            for n in range(min(7, end - i), 0, -1) if found is None else ():
                 words = tuple(key(t.text) for t in doc[i: i + n])
                 if words in self.gaz.roles and n <= self.max_role:
-                    found = _Segment(i, i + n, "ROLE", role=" ".join(words))
+                    found = _Segment(i, i + n, "ROLE", role=doc[i: i + n].text.lower())
                     break
                 entries = self.gaz.names.get(" ".join(words))
                 if entries and self._plausible(doc, i, i + n, end, entries[0]):
@@ -410,7 +424,7 @@ class EntityRecogniser:
         for n in range(min(self.max_role, i), 0, -1):
             words = tuple(key(t.text) for t in doc[i - n: i])
             if words in self.gaz.roles:
-                return " ".join(words)
+                return doc[i - n: i].text.lower()
         return None
 
     def _apposition_role(self, doc: _Tokens, i: int) -> str | None:
@@ -427,7 +441,7 @@ class EntityRecogniser:
             for n in range(min(self.max_role, len(doc) - k), 0, -1):
                 words = tuple(key(t.text) for t in doc[k: k + n])
                 if words in self.gaz.roles and words[0] not in ("mr", "mrs", "ms", "dr"):
-                    return " ".join(words)
+                    return doc[k: k + n].text.lower()
         return None
 
     # -- 4. the document -----------------------------------------------------------------

@@ -276,6 +276,61 @@ def stories(
 
 
 @app.command()
+def entities(
+    story: Annotated[str | None, typer.Option(help="Only this story's articles.")] = None,
+    kind: Annotated[str | None, typer.Option(help="PERSON | ORG | GPE | LOC")] = None,
+    name: Annotated[str | None, typer.Option(help="Whose name or alias contains this.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many (0: all).")] = 100,
+    fmt: FormatOption = None,
+    db: DbOption = None,
+) -> None:
+    """People, organisations and places: canonical name, aliases seen, roles, counts."""
+    output = _format(fmt)
+    with _open(db) as sl:
+        try:
+            found = sl.entities(story=story, kind=kind, name=name, limit=limit or None)
+        except ValueError as exc:
+            _fail(str(exc))
+    rows = [{"id": e.id, "name": e.name, "kind": e.kind, "mentions": e.mentions,
+             "articles": len(e.articles), "stories": len(e.stories),
+             "aliases": list(e.aliases) if output in ("json", "jsonl") else
+             "; ".join(e.aliases),
+             "roles": [{"role": r, "first_reported": d} for r, d in e.roles]
+             if output in ("json", "jsonl") else "; ".join(r for r, _ in e.roles),
+             "country": e.country, "geonameid": e.geonameid} for e in found]
+    emit(rows, ("name", "kind", "mentions", "articles", "stories", "aliases", "roles"),
+         output, title=f"{len(rows)} entities")
+
+
+@app.command()
+def quotes(
+    story: Annotated[str | None, typer.Option(help="Only this story's articles.")] = None,
+    speaker: Annotated[str | None, typer.Option(help="Whose name contains this.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many (0: all).")] = 100,
+    fmt: FormatOption = None,
+    db: DbOption = None,
+) -> None:
+    """Direct quotes with who said them, where and when they were reported."""
+    output = _format(fmt)
+    with _open(db) as sl:
+        try:
+            found = sl.quotes(story=story, speaker=speaker, limit=limit or None)
+        except ValueError as exc:
+            _fail(str(exc))
+    rows = [{"published": (q.published or "")[:10] or None, "source": q.source,
+             "speaker": q.speaker, "quote": q.text if output != "table" else _clip(q.text, 90),
+             "cue": q.cue, "partial": q.partial, "article": q.article_id,
+             "speaker_id": q.speaker_id, "start": q.start, "end": q.end} for q in found]
+    emit(rows, ("published", "source", "speaker", "quote", "cue"), output,
+         title=f"{len(rows)} quotes")
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@app.command()
 def show(
     ref: Annotated[str, typer.Argument(help="Story id (or alias, or a unique prefix).")],
     fmt: FormatOption = None,

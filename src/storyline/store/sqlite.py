@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from storyline.models import Article, Reject, RemovedLine
 from storyline.store.chunks import in_chunks
+from storyline.store.extraction_tables import ExtractionTables
 from storyline.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from storyline.store.story_tables import StoryTables
 
@@ -82,6 +83,7 @@ class Store:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._migrate()
         self.stories = StoryTables(self._db)
+        self.extraction = ExtractionTables(self._db)
 
     # -- lifecycle -----------------------------------------------------------------------
     def close(self) -> None:
@@ -222,6 +224,18 @@ class Store:
             )
             found += [(r[0], r[1], r[2], r[3]) for r in rows]
         return sorted(set(found))
+
+    def article_meta(self, ids: Iterable[str] | None = None
+                     ) -> dict[str, tuple[str | None, str | None, str | None]]:
+        """id → (story id, published, source) without the texts (all articles when None)."""
+        sql = "SELECT id, story_id, published, source FROM articles"
+        if ids is None:
+            return {r[0]: (r[1], r[2], r[3]) for r in self._db.execute(sql)}
+        out = {}
+        for part, marks in in_chunks(ids):
+            for r in self._db.execute(f"{sql} WHERE id IN ({marks})", part):
+                out[r[0]] = (r[1], r[2], r[3])
+        return out
 
     def articles_by_id(self, ids: Iterable[str]) -> dict[str, Article]:
         out: dict[str, Article] = {}
