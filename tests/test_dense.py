@@ -151,9 +151,11 @@ def test_dense_pairs_and_blend_with_fake_encoder(tmp_path: Path) -> None:
     assert pair_scores(rows, encoder=encoder) == pytest.approx(dense_scores)
     assert pair_scores(rows, encoder=encoder, dense_weight=1.0) == pytest.approx(dense_scores)
     mixed = pair_scores(rows, encoder=encoder, dense_weight=0.25)
-    assert mixed == pytest.approx([0.75 * s + 0.25 * d for s, d in zip(sparse, dense_scores,
-                                                                        strict=True)])
-    assert mixed == pytest.approx(blend(sparse, dense_scores, 0.25))
+    # the story stage's score: cosines at or below DENSE_ZERO (0.5) count as no evidence
+    assert mixed == pytest.approx([0.75 * s + 0.25 * max(0.0, (d - 0.5) / 0.5)
+                                   for s, d in zip(sparse, dense_scores, strict=True)])
+    assert mixed == pytest.approx(blend(sparse, list(dense_scores), 0.25))
+    assert blend([0.3], [None], 0.5) == [0.3]  # a pair the model does not cover: sparse
     assert pair_scores(rows, encoder=encoder, dense_weight=0.0) == pytest.approx(sparse)
 
     results = {r.lang_pair: r for r in evaluate_pairs(path, encoder=encoder, dense_weight=0.5)}

@@ -25,9 +25,16 @@ from scipy.stats import pearsonr, spearmanr
 from storyline.clean import clean_document
 from storyline.clean.text import repair
 from storyline.models import RawDocument
-from storyline.stories.dense import Encoder, article_text, normalise
+from storyline.stories.dense import (
+    Encoder,
+    article_text,
+    covers,
+    is_multilingual,
+    model_name,
+    normalise,
+)
 from storyline.stories.features import features, sublinear
-from storyline.stories.score import match, weigh
+from storyline.stories.score import DENSE_ZERO, match, weigh
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,10 +132,21 @@ def dense_similarities(rows: list[dict[str, str]], encoder: Encoder) -> list[flo
     return _dense(rows, _articles(rows), encoder)
 
 
-def blend(sparse: list[float], dense: list[float], dense_weight: float) -> list[float]:
-    """``(1 - dense_weight) * sparse + dense_weight * dense`` (both cosine-like, about 0..1)."""
+def blend(sparse: list[float], dense: list[float | None], dense_weight: float,
+          dense_zero: float = DENSE_ZERO) -> list[float]:
+    """The story stage's score: ``(1 - w) * sparse + w * evidence``, where the evidence is
+    the dense cosine rescaled so that ``dense_zero`` and below count as nothing; a pair the
+    model does not cover (None: another language for an English model) keeps its sparse
+    score, as in story assignment."""
     _check_weight(dense_weight)
-    return [(1.0 - dense_weight) * s + dense_weight * d for s, d in zip(sparse, dense, strict=True)]
+    out = []
+    for s, d in zip(sparse, dense, strict=True):
+        if d is None:
+            out.append(s)
+            continue
+        evidence = max(0.0, (d - dense_zero) / (1.0 - dense_zero)) if dense_zero < 1 else 0.0
+        out.append((1.0 - dense_weight) * s + dense_weight * evidence)
+    return out
 
 
 def _check_weight(dense_weight: float) -> None:
@@ -150,7 +168,12 @@ def pair_scores(rows: list[dict[str, str]], *, encoder: Encoder | None = None,
     dense = _dense(rows, articles, encoder)
     if weight == 1.0:
         return dense
-    return blend(_sparse(rows, articles), dense, weight)
+    multilingual = is_multilingual(model_name(encoder))
+    covered: list[float | None] = [
+        d if covers(r.get("lang1") or None, multilingual) and
+        covers(r.get("lang2") or None, multilingual) else None
+        for d, r in zip(dense, rows, strict=True)]
+    return blend(_sparse(rows, articles), covered, weight)
 
 
 def evaluate_pairs(path: Path, *, encoder: Encoder | None = None,

@@ -69,6 +69,19 @@ def names(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=200_000)
+def _canonical(name: str) -> str:
+    """One form per place or body across languages and spellings ("peking" → "beijing",
+    "ezb" → "european central bank", "u.s." → "united states"): names are what carries a
+    story across languages."""
+    from storyline.extract.gazetteer import load  # built once per process, on first use
+
+    entries = load().names.get(name.replace(".", ""))
+    if not entries or (entries[0].level == "city" and entries[0].population < 100_000):
+        return name
+    return fold(entries[0].canonical)
+
+
+@lru_cache(maxsize=200_000)
 def _term(token: str) -> str | None:
     """The feature a token counts as (None: a stopword or noise); cached, tokens repeat."""
     if token[0].isdigit():
@@ -92,7 +105,7 @@ def features(title: str, text: str, lang: str | None = None) -> Counter[str]:
             if term is not None:
                 counts[term] += weight
         for name in names(part):
-            key = fold(name)
+            key = fold(name) if lang in (None, "en") else _canonical(fold(name))
             counts[f"e:{key}"] += weight
             last = key.split()[-1]
             if " " in key and len(last) > 2 and last not in stop:
