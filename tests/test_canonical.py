@@ -106,3 +106,27 @@ def test_entities_and_quotes_from_the_store(tmp_path: Path) -> None:
     assert json.loads(out.output)[0]["name"] == "Qin Gang"
     out = runner.invoke(app, ["quotes", "--db", str(db), "--story", "nope"])
     assert out.exit_code != 0 and "no story" in out.output
+
+
+def test_ambiguous_places_follow_their_story() -> None:
+    def place(text: str) -> Mention:
+        from storyline.extract.gazetteer import load
+
+        e = load().lookup(text)[0]
+        return Mention(0, len(text), text, "GPE", 0, e.canonical, "gazetteer", e.country,
+                       e.geonameid)
+
+    occ = [
+        Occurrence("a1", "s1", None, place("Paris")),
+        Occurrence("a1", "s1", None, place("Lyon")),
+        Occurrence("a2", "s2", None, place("Paris")),
+        Occurrence("a2", "s2", None, place("Texas")),
+        Occurrence("a2", "s2", None, place("Dallas")),
+        Occurrence("a3", "s3", None, place("Georgia")),
+        Occurrence("a3", "s3", None, place("Tbilisi")),
+    ]
+    entities, ids = resolve(occ)
+    by_id = {e.id: e for e in entities}
+    assert by_id[ids[0]].country == "FR" and by_id[ids[0]].capital_of == "FR"
+    assert by_id[ids[2]].country == "US" and ids[2] != ids[0]  # Paris, Texas
+    assert by_id[ids[5]].country == "GE"

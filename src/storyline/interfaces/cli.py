@@ -297,7 +297,8 @@ def entities(
              "; ".join(e.aliases),
              "roles": [{"role": r, "first_reported": d} for r, d in e.roles]
              if output in ("json", "jsonl") else "; ".join(r for r, _ in e.roles),
-             "country": e.country, "geonameid": e.geonameid} for e in found]
+             "country": e.country, "geonameid": e.geonameid, "capital_of": e.capital_of}
+            for e in found]
     emit(rows, ("name", "kind", "mentions", "articles", "stories", "aliases", "roles"),
          output, title=f"{len(rows)} entities")
 
