@@ -107,8 +107,10 @@ def resolve(occurrences: Sequence[Occurrence]) -> tuple[list[Entity], list[str]]
         if o.story:
             stories[k].add(o.story)
     for names in by_article.values():
+        # Places are shared by too many unrelated reports to say two names are one person.
+        telling = {k for k in names if not k.startswith("PLACE:")}
         for k in names:
-            context[k] |= names - {k}
+            context[k] |= telling - {k}
     union = _Union()
     for k in keys:
         union.find(k)
@@ -137,8 +139,11 @@ def resolve(occurrences: Sequence[Occurrence]) -> tuple[list[Entity], list[str]]
         if " " in k:
             continue
         word = k[7:]
-        candidates = [c for c in full if c.split()[-1] == word or
-                      (len(word) >= MIN_FUZZY_LENGTH and near_spelling(c.split()[-1], word))]
+        exact = [c for c in full if c.split()[-1] == word]
+        # A misspelt lone surname ("Blinkin") only joins a person of the same story.
+        fuzzy = [c for c in full if c not in exact and len(word) >= MIN_FUZZY_LENGTH
+                 and near_spelling(c.split()[-1], word) and stories[k] & stories[c]]
+        candidates = exact + fuzzy
         candidates = [c for c in candidates if agrees(k, c)] or (
             candidates if len({union.find(c) for c in candidates}) == 1 else [])
         if candidates:

@@ -515,11 +515,24 @@ def demo(
         report = _run_ingest(sl, [str(sample_corpus())], input_format="auto", source=None,
                              published=None, lang=None, workers=default_workers(), stdin=None)
         found = sl.stories(limit=None)
+        people = sl.entities(kind="PERSON", limit=8)
+        biggest = found[0]["id"] if found else None
+        said = sl.quotes(story=biggest, limit=None) if biggest else []
     emit(_story_rows(found), STORY_COLUMNS, output,
          title=f"Sample corpus: {len(report.ingested)} articles in {len(found)} stories")
+    if output == "table":
+        emit([{"name": e.name, "roles": "; ".join(r for r, _ in e.roles[:2]),
+               "aliases": "; ".join(a for a in e.aliases if a != e.name)[:60],
+               "articles": len(e.articles)} for e in people],
+             ("name", "roles", "aliases", "articles"), output, title="People in the news")
+        shown = [q for q in said if q.speaker and not q.partial][:5]
+        emit([{"speaker": q.speaker, "quote": _clip(q.text, 70), "source": q.source}
+              for q in shown], ("speaker", "quote", "source"), output,
+             title=f"Who said what in the biggest story ({found[0]['headline'][:50]})"
+             if found else "Quotes")
     _print_report(report)
     err.print(f"store: {path}  (next: storyline show STORY --db {path}; "
-              f"storyline dupes --db {path})")
+              f"storyline entities --db {path}; storyline quotes --db {path})")
 
 
 eval_app = typer.Typer(help="Measure Storyline against labelled data.", no_args_is_help=True)

@@ -1,0 +1,120 @@
+"""Throughput of the extraction stage (entities and quotes) on a generated corpus.
+
+Articles are generated from seeded templates written for this benchmark: a dateline,
+people with titles and given names, organisations, places, direct quotes with speakers
+("…," said X / X told reporters / according to X), and filler sentences from a Zipf
+vocabulary. Each run processes all of them in a process pool, as ingest does, and the
+baseline in the same run is the spaCy part alone (blank tokenizer and sentencizer), so the
+ratio says what the rules cost on top of tokenising.
+
+    python benchmarks/extract.py                 # 10,000 articles, 2 workers, 3 runs
+    python benchmarks/extract.py -n 2000 -r 5 -w 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from ingest import _CUMULATIVE, VOCABULARY
+
+GIVEN = ["Maria", "John", "Ahmed", "Olga", "Pierre", "Li", "Anna", "Carlos", "Fatima", "Peter",
+         "Elena", "David", "Yusuf", "Sofia", "Michael", "Ines", "Tomas", "Laura", "Kenji", "Ruth"]
+SURNAMES = ["Lindqvist", "Moreau", "Haddad", "Petrenko", "Okafor", "Brennan", "Castillo",
+            "Nakamura", "Weber", "Rossi", "Kowalski", "Osei", "Fischer", "Duarte", "Sato",
+            "Novak", "Hughes", "Alvarez", "Karimi", "Jensen"]
+ROLES = ["Foreign Minister", "President", "Defence Secretary", "spokesman", "Prime Minister",
+         "central bank governor", "mayor", "police chief"]
+PLACES = ["Berlin", "Nairobi", "Lima", "Warsaw", "Jakarta", "Ankara", "Ottawa", "Hanoi",
+          "Lisbon", "Cairo", "Seoul", "Kyiv", "Madrid", "Manila", "Tunis", "Oslo"]
+BODIES = ["the United Nations", "NATO", "the European Commission", "the World Bank",
+          "the Interior Ministry", "Reuters", "the State Department", "the Kremlin"]
+
+
+def _filler(rng: random.Random, n: int) -> str:
+    words = rng.choices(VOCABULARY, cum_weights=_CUMULATIVE, k=n)
+    return " ".join(words).capitalize() + "."
+
+
+def article(i: int) -> str:
+    rng = random.Random(f"extract-{i}")
+    people = [(rng.choice(GIVEN), rng.choice(SURNAMES), rng.choice(ROLES)) for _ in range(3)]
+    place, body = rng.choice(PLACES), rng.choice(BODIES)
+    first, last, role = people[0]
+    paragraphs = [
+        f"{place.upper()} – {role.capitalize() if role[0].islower() else role} {first} {last} "
+        f"met officials from {body} in {place} on Tuesday, {_filler(rng, 12)}",
+        f"“{_filler(rng, 14)[:-1]},” {last} told reporters after the meeting. "
+        f"{_filler(rng, 18)}",
+    ]
+    for given, surname, r in people[1:]:
+        paragraphs.append(
+            f"{given} {surname}, the {r.lower()}, said the talks in {rng.choice(PLACES)} were "
+            f"\"{_filler(rng, 6)[:-1].lower()}\". According to {surname}, {_filler(rng, 15)}")
+        paragraphs.append(f"\"{_filler(rng, 12)}\" {surname} added. {_filler(rng, 20)}")
+    for _ in range(rng.randint(3, 6)):
+        paragraphs.append(" ".join(_filler(rng, rng.randint(12, 26)) for _ in range(3)))
+    return f"{last} holds talks in {place}\n\n" + "\n\n".join(paragraphs)
+
+
+def _extract_many(texts: list[str]) -> int:
+    from storyline.extract.run import extract
+
+    return sum(len(extract(t, "en").mentions) for t in texts)
+
+
+def _tokenise_many(texts: list[str]) -> int:
+    from storyline.extract.nlp import pipeline
+
+    nlp = pipeline("en")
+    return sum(len(list(doc.sents)) for doc in nlp.pipe(texts))
+
+
+def _warm(_: int) -> int:
+    from storyline.extract.entities import find_mentions
+    from storyline.extract.nlp import pipeline
+
+    return len(find_mentions(pipeline("en")("Warm up in Paris.")))
+
+
+def timed(pool: ProcessPoolExecutor, work: object, texts: list[str], chunk: int = 64) -> float:
+    start = time.perf_counter()
+    parts = [texts[k: k + chunk] for k in range(0, len(texts), chunk)]
+    list(pool.map(work, parts))  # type: ignore[arg-type]
+    return len(texts) / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("-n", type=int, default=10_000)
+    parser.add_argument("-r", "--runs", type=int, default=3)
+    parser.add_argument("-w", "--workers", type=int, default=2)
+    args = parser.parse_args()
+    texts = [article(i) for i in range(args.n)]
+    words = sum(len(t.split()) for t in texts) / len(texts)
+    rates, base = [], []
+    with ProcessPoolExecutor(args.workers, mp_context=get_context("forkserver")) as pool:
+        list(pool.map(_warm, range(args.workers * 2)))  # gazetteers built once per worker
+        for run in range(args.runs):
+            base.append(timed(pool, _tokenise_many, texts))
+            rates.append(timed(pool, _extract_many, texts))
+            print(f"run {run + 1}/{args.runs}: {rates[-1]:.0f} art/s "
+                  f"(spaCy alone {base[-1]:.0f})", file=sys.stderr)
+    print(f"{args.n:,} generated articles, {words:.0f} words each, {args.workers} workers")
+    print("stage | median art/s | min–max | baseline (spaCy alone, same run) | ratio")
+    print("------|--------------|---------|----------------------------------|------")
+    m, b = statistics.median(rates), statistics.median(base)
+    print(f"entities + quotes | {m:.0f} | {min(rates):.0f}–{max(rates):.0f} | {b:.0f} art/s "
+          f"| {m / b:.2f}×")
+    print("rerun: python benchmarks/extract.py " + " ".join(sys.argv[1:]))
+
+
+if __name__ == "__main__":
+    main()
