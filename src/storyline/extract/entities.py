@@ -14,8 +14,16 @@ organisations end in heads like "Ministry" or "Party", places are in gazetteers.
    (even when a town has that name), and one form keeps one kind.
 
 In all-capital text (headlines, sports tables) capitals say nothing, so only gazetteer
-names and names the same document writes in mixed case are taken there. When a statistical
-spaCy pipeline is installed, its entities fill the stretches the rules leave unknown.
+names and names the same document writes in mixed case are taken there.
+
+When the pipeline is statistical (a trained ``ner``, see ``nlp.pipeline``), its entities are
+one more piece of evidence: an entity on exactly the words of a stretch the rules left
+unknown or only guessed at ("capitalised", "two names", "speaker", "place preposition",
+"place noun") gives that stretch its kind (PERSON; ORG; GPE; LOC and FAC as LOC; NORP says
+"no mention"), and an entity on words no rule took becomes a mention of its own (rule
+"model"), except in all-capital sentences. Gazetteer names, roles and the strong rules
+(titles, appositions, given names, organisation heads …) keep priority, and step 4 treats
+the model's mentions like the rules'.
 """
 
 from __future__ import annotations
@@ -24,12 +32,15 @@ import bisect
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import overload
+from typing import Any
 
-from spacy.tokens import Doc, Span, Token
+import numpy as np
+from spacy.lexeme import Lexeme
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
 from storyline.extract.gazetteer import Entry, Gazetteer, key, load
 from storyline.extract.lexicon import common_words
@@ -87,7 +98,16 @@ _PLACE_NOUNS = frozenset({"village", "town", "city", "province", "region", "dist
                           "county", "state", "area", "camp", "valley", "municipality", "port",
                           "island", "neighbourhood", "neighborhood", "suburb", "capital"})
 #: Rules that name a person surely enough for a lone surname to follow them.
-_STRONG_PERSON = frozenset({"title", "given name", "apposition", "initial", "who"})
+_STRONG_PERSON = frozenset({"title", "given name", "apposition", "initial", "who", "model"})
+#: Entity labels of a statistical spaCy pipeline → mention kinds (OntoNotes labels, and PER
+#: of the WikiNER-trained pipelines). Other labels name no person, organisation or place.
+MODEL_KINDS = {"PERSON": "PERSON", "PER": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC",
+               "FAC": "LOC"}
+#: A model label that says a stretch the rules only guessed at is not a mention at all.
+MODEL_NOT_MENTIONS = frozenset({"NORP"})
+#: Rules that only guess: a model entity on exactly the same words overrides them.
+_WEAK_RULES = frozenset({"capitalised", "two names", "speaker", "place preposition",
+                         "place noun"})
 #: Tokens at least this long may be compounds ending in a role.
 COMPOUND_ROLE = 12
 #: A one-word town smaller than this is taken as a place only after "in", "at", …
@@ -104,39 +124,92 @@ class _Segment:
     role: str | None = None
 
 
-def _is_cap(tok: Token) -> bool:
-    t = tok.text
-    return bool(t) and t[0].isupper() and any(c.isalpha() for c in t)
-
-
-def _caps_sentence(tokens: Iterable[Token]) -> bool:
-    """Most letters of the sentence are capitals: capitalisation carries no signal."""
-    words = [t.text for t in tokens if t.is_alpha and len(t.text) > 1]
-    return len(words) >= 2 and sum(w.isupper() for w in words) / len(words) > 0.6
+#: What the rules read from a word type (a spaCy lexeme), in a tuple indexed by these.
+_TEXT, _KEY, _LOWER, _ALPHA, _STOP, _TITLE, _IS_LOWER, _PUNCT, _SPACE, _UPPER, _CAP, _LONG, \
+    _LONG_UPPER, _LOWER_FORM, _KNOWN, _KNOWN_CAPS, _MARKED, _KEY_DIGIT = range(18)
+_Lexeme = tuple[Any, ...]
+#: Word types remembered per vocabulary before the memory is cleared (a bound on memory).
+LEXICON_SIZE = 50_000
 
 
 class _Tokens:
-    """A ``Doc`` whose tokens are made once: spaCy builds a new Token object on every
-    ``doc[i]``, and the rules look at each token many times."""
+    """A ``Doc`` read once into plain lists: spaCy builds a new Token object (and a Span for
+    every slice) on each access, and the rules look at each token many times.
 
-    def __init__(self, doc: Doc) -> None:
+    Only what differs between tokens of one word type is read per token, in one
+    ``doc.to_array`` call: the word, its trailing space, its offset, whether it starts a
+    sentence. The rest is a property of the word type and comes from the recogniser's
+    ``_lexemes``, read from spaCy's lexeme once per type: ``info[i][_LOWER]`` is
+    ``doc[i].lower_``, ``info[i][_STOP]`` is ``doc[i].is_stop`` … so the rules see exactly
+    what the tokens would say.
+    """
+
+    __slots__ = ("by_orth", "doc", "idx", "info", "key", "long_upper", "marked", "n",
+                 "sentences", "text", "upper", "ws")
+
+    def __init__(self, doc: Doc, lexemes: Callable[[Doc, list[int]], list[_Lexeme]]) -> None:
         self.doc = doc
-        self.toks = list(doc)
-        #: Whether each token starts with a capital letter (the cheap first test).
-        self.upper = [t.text[:1].isupper() for t in self.toks]
+        self.n = n = len(doc)
+        array = doc.to_array(_ATTRS) if n else np.zeros((0, len(_ATTRS)), dtype="uint64")
+        cols: list[list[int]] = array[:, :3].T.tolist()
+        self.ws, self.idx = cols[1], cols[2]
+        #: (start, end) of each sentence, as ``doc.sents`` gives them (without its Spans).
+        self.sentences = _sentences(doc, (np.flatnonzero(array[1:, 3] == 1) + 1).tolist())
+        self.info = info = lexemes(doc, cols[0])
+        self.by_orth = dict(zip(cols[0], info, strict=True))
+        self.text: list[str] = [x[_TEXT] for x in info]
+        self.key: list[str] = [x[_KEY] for x in info]
+        #: Tokens with a capital letter first or only capitals (a few in ordinary text).
+        self.marked = [i for i, x in enumerate(info) if x[_MARKED]]
+        #: Tokens that start with a capital letter (the cheap first test), in order.
+        self.upper = [i for i in self.marked if info[i][_UPPER]]
+        #: Words of more than one letter, all capitals, in order (for ``caps``).
+        self.long_upper = [i for i in self.marked if info[i][_LONG_UPPER]]
 
-    @overload
-    def __getitem__(self, i: int) -> Token: ...
-    @overload
-    def __getitem__(self, i: slice) -> Span: ...
-    def __getitem__(self, i: int | slice) -> Token | Span:
-        return self.toks[i] if isinstance(i, int) else self.doc[i]
+    def has_lower_word(self, word: str) -> bool:
+        """Whether the doc has ``word`` as a token in lower-case letters ("officials")."""
+        x = self.by_orth.get(self.doc.vocab.strings[word])
+        return x is not None and x[_LOWER_FORM] is not None
 
-    def __len__(self) -> int:
-        return len(self.toks)
+    def span_text(self, start: int, end: int) -> str:
+        """``doc[start:end].text``: the tokens with the spaces between them."""
+        text, last = self.text, end - 1
+        if start >= last:
+            return text[start] if start == last else ""
+        ws = self.ws
+        return "".join([text[k] + " " if ws[k] else text[k] for k in range(start, last)]) \
+            + text[last]
 
-    def __iter__(self) -> Iterator[Token]:
-        return iter(self.toks)
+    def start_char(self, i: int) -> int:
+        return self.idx[i]
+
+    def end_char(self, end: int) -> int:
+        """``doc[start:end].end_char`` (``end`` > start)."""
+        return self.idx[end - 1] + len(self.text[end - 1])
+
+    def caps(self, start: int, end: int) -> bool:
+        """Most letters of ``doc[start:end]`` are capitals: capitalisation carries no signal."""
+        at = bisect.bisect_left(self.long_upper, start)
+        if at == len(self.long_upper) or self.long_upper[at] >= end:
+            return False  # no word in capitals at all (most sentences)
+        words = [x for x in self.info[start:end] if x[_LONG]]
+        return len(words) >= 2 and sum(x[_LONG_UPPER] for x in words) / len(words) > 0.6
+
+
+def _sentences(doc: Doc, later_starts: list[int]) -> list[tuple[int, int]]:
+    """``doc.sents`` as (start, end): from token 0 and each later token whose sentence start
+    is 1 (``later_starts``) to the next, or to the end."""
+    if "sents" in doc.user_hooks or not doc.has_annotation("SENT_START"):
+        return [(s.start, s.end) for s in doc.sents]  # (or its error)
+    if not len(doc):
+        return []
+    starts = [0, *later_starts]
+    return list(zip(starts, [*later_starts, len(doc)], strict=True))
+
+
+#: What ``_Tokens`` reads from spaCy per token.
+_ATTRS: list[int | str] = ["ORTH", "SPACY", "IDX", "SENT_START"]
+_Found = tuple[int, int, str, str, Entry | None, str | None]
 
 
 class EntityRecogniser:
@@ -149,39 +222,103 @@ class EntityRecogniser:
         self.max_role = max((len(r) for r in self.gaz.roles), default=1)
         #: One-word roles long enough to end a compound ("…sprecher", "…minister").
         self.role_suffixes = tuple(r[0] for r in self.gaz.roles if len(r) == 1 and len(r[0]) >= 6)
+        # Indexes that only make the lookups cheaper, never different: the longest role
+        # starting with a word, and the most words of a gazetteer name starting with one.
+        self.role_len: dict[str, int] = {}
+        for r in self.gaz.roles:
+            if r:
+                self.role_len[r[0]] = max(self.role_len.get(r[0], 0), len(r))
+        self.role_last = frozenset(r[-1] for r in self.gaz.roles if r)
+        self.name_len: dict[str, int] = {}
+        for name in self.gaz.names:
+            first = name.split(" ", 1)[0]
+            self.name_len[first] = max(self.name_len.get(first, 0), name.count(" ") + 1)
+        #: Per vocabulary (kept alive here, so that its id is not reused): word id → lexeme.
+        self._vocabularies: dict[int, tuple[Vocab, dict[int, _Lexeme]]] = {}
+
+    def _lexemes(self, doc: Doc, orths: list[int]) -> list[_Lexeme]:
+        """What the rules read from each token's word type, remembered per vocabulary (the
+        flags are spaCy's, and differ between languages: "die" is a stop word in German)."""
+        vocab = doc.vocab
+        held = self._vocabularies.get(id(vocab))
+        if held is None or held[0] is not vocab:
+            if len(self._vocabularies) >= 8:
+                self._vocabularies.clear()
+            held = self._vocabularies[id(vocab)] = (vocab, {})
+        table = held[1]
+        if len(table) > LEXICON_SIZE:
+            table.clear()
+        info = list(map(table.get, orths))
+        if None in info:
+            for i, x in enumerate(info):
+                if x is None:
+                    x = table.get(orths[i])
+                    if x is None:
+                        x = table[orths[i]] = self._lexeme(vocab[orths[i]])
+                    info[i] = x
+        return info  # type: ignore[return-value]  # no None left
+
+    def _lexeme(self, lex: Lexeme) -> _Lexeme:
+        text = lex.orth_
+        k = key(text)
+        alpha = lex.is_alpha
+        first_upper = text[:1].isupper()
+        cap = first_upper and any(c.isalpha() for c in text)
+        upper = text.isupper()
+        long = alpha and len(text) > 1
+        known_caps = k if upper and len(text) > 1 and self.gaz.names.get(k) and \
+            k not in self.common else None
+        return (
+            text, k, lex.lower_, alpha, lex.is_stop, lex.is_title, lex.is_lower, lex.is_punct,
+            lex.is_space, first_upper, cap, long, long and upper,
+            text if alpha and text.islower() else None,
+            # Known names: capitalised (not at a sentence start, checked per token), or in
+            # capitals and in the gazetteer.
+            k if cap and not upper and not lex.is_stop else None,
+            known_caps,
+            first_upper or (long and upper) or known_caps is not None,
+            any(c.isdigit() for c in k),
+        )
 
     # -- 1. runs of capitalised tokens ---------------------------------------------------
-    def _runs(self, doc: _Tokens, sentences: list[Span], lower_forms: set[str],
-              known: set[str]) -> list[tuple[int, int]]:
+    def _runs(self, doc: _Tokens, sentences: list[tuple[int, int]], known: set[str]
+              ) -> list[tuple[int, int]]:
         runs: list[tuple[int, int]] = []
-        for sent in sentences:
-            caps = _caps_sentence(sent)
-            i, end = sent.start, sent.end
-            upper = doc.upper
+        text, info, ws, keys = doc.text, doc.info, doc.ws, doc.key
+        upper = doc.upper
+        at, n_upper = 0, len(upper)
+        for sent_start, end in sentences:
+            caps = doc.caps(sent_start, end)
+            i = sent_start
             while i < end:
-                if (not caps and not upper[i]) or \
-                        not self._starts_name(doc, i, sent.start, caps, lower_forms, known):
+                if not caps:
+                    # Outside capitals only a capitalised token can start a name: skip on.
+                    while at < n_upper and upper[at] < i:
+                        at += 1
+                    if at == n_upper or upper[at] >= end:
+                        break
+                    i = upper[at]
+                if not self._starts_name(doc, i, sent_start, caps, known):
                     i += 1
                     continue
                 j = i + 1
                 while j < end:
-                    tok = doc[j]
-                    if self._name_token(tok, caps, known):
+                    if (info[j][_CAP] and keys[j] not in _TIME_WORDS) if not caps else \
+                            self._name_token(doc, j, caps, known):
                         j += 1
-                    elif (tok.text.lower() in CONNECTORS and j + 1 < end
-                          and self._name_token(doc[j + 1], caps, known) and not caps):
+                    elif (text[j].lower() in CONNECTORS and j + 1 < end
+                          and self._name_token(doc, j + 1, caps, known) and not caps):
                         j += 2
-                    elif (tok.lower_ in ("al", "el", "bin", "ibn", "abu") and j + 2 < end
-                          and doc[j + 1].text == "-" and not tok.whitespace_
-                          and _is_cap(doc[j + 2])):
+                    elif (info[j][_LOWER] in ("al", "el", "bin", "ibn", "abu") and j + 2 < end
+                          and text[j + 1] == "-" and not ws[j] and info[j + 2][_CAP]):
                         j += 3  # "Tarek al-Kharraz"
-                    elif (tok.text in ("-", "'") and j + 1 < end and not doc[j - 1].whitespace_
-                          and not tok.whitespace_ and _is_cap(doc[j + 1])):
+                    elif (text[j] in ("-", "'") and j + 1 < end and not ws[j - 1]
+                          and not ws[j] and info[j + 1][_CAP]):
                         j += 2  # "Mao Tse-Tung", "Chester-le-Street" continue one name
                     else:
                         break
-                if j < end and doc[j].text == "-" and not doc[j - 1].whitespace_ \
-                        and j + 1 < end and doc[j + 1].is_lower:
+                if j < end and text[j] == "-" and not ws[j - 1] \
+                        and j + 1 < end and info[j + 1][_IS_LOWER]:
                     i = j  # "Dublin-born", "U.S.-based": an adjective, not a mention
                     continue
                 runs.extend(self._split_joined(doc, i, j))
@@ -191,27 +328,29 @@ class EntityRecogniser:
     def _role_suffix(self, word: str) -> bool:
         return any(word.endswith(r) for r in self.role_suffixes)
 
-    def _given(self, tok: Token) -> bool:
+    def _given(self, doc: _Tokens, i: int) -> bool:
         """A given name or an initial."""
-        t = tok.text
-        return key(t) in self.gaz.first_names or (len(t) == 2 and t[1] == "." and t[0].isupper())
+        t = doc.text[i]
+        return doc.key[i] in self.gaz.first_names or (len(t) == 2 and t[1] == "."
+                                                      and t[0].isupper())
 
     def _split_joined(self, doc: _Tokens, start: int, end: int) -> list[tuple[int, int]]:
         """Split "Britain and France" in two unless the whole is one name ("Bosnia and
         Herzegovina", "Procter & Gamble", "Department of State")."""
-        joins = [k for k in range(start + 1, end - 1) if doc[k].lower_ in JOINING or
-                 (doc[k].lower_ in ("of", "de") and self._given(doc[start]) and k - start <= 3
-                  and key(doc[k - 1].text) not in self.gaz.org_ends)]
+        info, keys = doc.info, doc.key
+        joins = [k for k in range(start + 1, end - 1) if info[k][_LOWER] in JOINING or
+                 (info[k][_LOWER] in ("of", "de") and self._given(doc, start) and k - start <= 3
+                  and keys[k - 1] not in self.gaz.org_ends)]
         # ("John Casesa of Schroder Wertheim": a person of an organisation.)
         if not joins:
             return [(start, end)]
-        words = [key(t.text) for t in doc[start:end]]
+        words = keys[start:end]
         if self.gaz.names.get(" ".join(words)):
             return [(start, end)]
         if words[-1] in self.gaz.org_ends:
             # Two organisations ("Johnson Controls Inc and Lear Corp") or one.
-            joins = [k for k in joins if doc[k].lower_ in ("and", "&") and
-                     key(doc[k - 1].text) in self.gaz.org_ends]
+            joins = [k for k in joins if info[k][_LOWER] in ("and", "&") and
+                     keys[k - 1] in self.gaz.org_ends]
             if not joins:
                 return [(start, end)]
         out, begin = [], start
@@ -222,34 +361,37 @@ class EntityRecogniser:
         out.append((begin, end))
         return out
 
-    def _name_token(self, tok: Token, caps: bool, known: set[str]) -> bool:
+    def _name_token(self, doc: _Tokens, i: int, caps: bool, known: set[str]) -> bool:
+        k = doc.key[i]
         if caps:
-            k = key(tok.text)
             return k in known or (bool(self.gaz.names.get(k)) and k not in self.common)
-        return _is_cap(tok) and key(tok.text) not in _TIME_WORDS
+        return bool(doc.info[i][_CAP]) and k not in _TIME_WORDS
 
     def _starts_name(self, doc: _Tokens, i: int, sent_start: int, caps: bool,
-                     lower_forms: set[str], known: set[str]) -> bool:
-        tok = doc[i]
-        k = key(tok.text)
-        if not self._name_token(tok, caps, known) or k in _NOT_NAMES or k in _TIME_WORDS:
+                     known: set[str]) -> bool:
+        t = doc.text[i]
+        k = doc.key[i]
+        if not self._name_token(doc, i, caps, known) or k in _NOT_NAMES or k in _TIME_WORDS:
             return False
-        if len(tok.text) == 2 and tok.text[1] == "." and tok.text[0].isupper():
+        if len(t) == 2 and t[1] == "." and t[0].isupper():
             return not caps  # an initial: "A. Dale"
-        if not caps and tok.text.isupper() and len(tok.text) >= 2 and tok.text.isalpha():
+        if not caps and t.isupper() and len(t) >= 2 and t.isalpha():
             return True  # an acronym ("GM", "NATO") is never an ordinary word opening a line
-        first = i == sent_start or (not doc[i - 1].is_alpha and doc[i - 1].text in
+        info = doc.info
+        first = i == sent_start or (not info[i - 1][_ALPHA] and doc.text[i - 1] in
                                     "\"“‘'«„(-—–:")
         # "The", "But", "Officials": a sentence opening, not a name.
-        low = tok.lower_  # not folded: "U.S." is not "us"
-        common = tok.is_stop or low in lower_forms or low in self.common
-        if first and common and not tok.is_stop and i + 1 < len(doc) and doc[i + 1].is_title:
-            if doc[i + 1].lower_ not in self.common:
+        low = info[i][_LOWER]  # not folded: "U.S." is not "us"
+        stop = info[i][_STOP]
+        common = stop or doc.has_lower_word(low) or low in self.common
+        n = doc.n
+        if first and common and not stop and i + 1 < n and info[i + 1][_TITLE]:
+            if info[i + 1][_LOWER] not in self.common:
                 return True  # "Tamer Ramadan, who heads …": a name after all
-            for j in range(i + 1, min(i + 5, len(doc))):
-                if not doc[j].is_title:
+            for j in range(i + 1, min(i + 5, n)):
+                if not info[j][_TITLE]:
                     break
-                if key(doc[j].text) in self.gaz.org_ends:
+                if doc.key[j] in self.gaz.org_ends:
                     return True  # "General Motors Corporation said …"
         return not (first and not caps and common and k not in known)
 
@@ -258,31 +400,40 @@ class EntityRecogniser:
         out: list[_Segment] = []
         i = start
         pending = start
+        text, keys = doc.text, doc.key
+        roles, names, demonyms = self.gaz.roles, self.gaz.names, self.gaz.demonyms
         while i < end:
             found = None
-            text = doc[i].text
-            if "-" in text and (key(text.rsplit("-", 1)[1]),) in self.gaz.roles:
+            t = text[i]
+            if "-" in t and (key(t.rsplit("-", 1)[1]),) in roles:
                 # "US-Außenminister", "ex-President": a role with a prefix
-                found = _Segment(i, i + 1, "ROLE", role=text.rsplit("-", 1)[1].lower())
-            elif len(text) >= COMPOUND_ROLE and self._role_suffix(key(text)):
+                found = _Segment(i, i + 1, "ROLE", role=t.rsplit("-", 1)[1].lower())
+            elif len(t) >= COMPOUND_ROLE and self._role_suffix(keys[i]):
                 # German compounds: "Ministeriumssprecher", "Bundesaußenminister"
-                found = _Segment(i, i + 1, "ROLE", role=text.lower())
-            for n in range(min(7, end - i), 0, -1) if found is None else ():
-                words = tuple(key(t.text) for t in doc[i: i + n])
-                if words in self.gaz.roles and n <= self.max_role:
-                    found = _Segment(i, i + n, "ROLE", role=doc[i: i + n].text.lower())
-                    break
-                entries = self.gaz.names.get(" ".join(words))
-                if entries and self._plausible(doc, i, i + n, end, entries[0]):
-                    e = entries[0]
-                    found = _Segment(i, i + n, e.kind, e, "gazetteer")
-                    break
-                if n == 1 and words[0] in self.gaz.demonyms:
-                    found = _Segment(i, i + 1, "DEMONYM")
+                found = _Segment(i, i + 1, "ROLE", role=t.lower())
+            if found is None:
+                # Longest first; no role or name is longer than its first word allows.
+                k = keys[i]
+                longest = max(self.role_len.get(k, 0),
+                              self.name_len.get(k.split(" ", 1)[0] if " " in k else k, 0),
+                              1 if k in demonyms else 0)
+                for n in range(min(7, end - i, longest), 0, -1):
+                    words = tuple(keys[i: i + n])
+                    if words in roles and n <= self.max_role:
+                        found = _Segment(i, i + n, "ROLE",
+                                         role=doc.span_text(i, i + n).lower())
+                        break
+                    entries = names.get(" ".join(words))
+                    if entries and self._plausible(doc, i, i + n, end, entries[0]):
+                        e = entries[0]
+                        found = _Segment(i, i + n, e.kind, e, "gazetteer")
+                        break
+                    if n == 1 and words[0] in demonyms:
+                        found = _Segment(i, i + 1, "DEMONYM")
             if found is not None and found.end - found.start == 1 and found.kind in ("GPE", "LOC") \
-                    and i > pending and self._given(doc[i - 1]):
+                    and i > pending and self._given(doc, i - 1):
                 found = None  # "Neil Jordan", "Paul Austin": a surname that is also a place
-            if found is None or doc[i].text.lower() in CONNECTORS:
+            if found is None or t.lower() in CONNECTORS:
                 i += 1
                 continue
             if pending < i:
@@ -298,29 +449,30 @@ class EntityRecogniser:
         name ("Antony Blinken") or the town is small and nothing says "place"."""
         if end - start > 1 or entry.level != "city":
             return True
-        word = key(doc[start].text)
+        word = doc.key[start]
         if word in self.gaz.first_names and end < run_end:
             return False
         if entry.population >= SMALL_TOWN:
             return True
-        return start > 0 and doc[start - 1].lower_ in _PLACE_PREPOSITIONS
+        return start > 0 and doc.info[start - 1][_LOWER] in _PLACE_PREPOSITIONS
 
     def _absorb(self, doc: _Tokens, segs: list[_Segment]) -> list[_Segment]:
         """Glue a place or demonym onto an unknown stretch ending in an organisation head
         ("Sheffield United", "Russian Orthodox Church"), and unknown words onto a known
         organisation they extend ("Apple Daily")."""
+        keys, org_ends, org_starts = doc.key, self.gaz.org_ends, self.gaz.org_starts
         for n in range(len(segs) - 1):
             role, nxt = segs[n], segs[n + 1]
             if role.kind == "ROLE" and nxt.kind is None and role.end == nxt.start and \
-                    key(doc[nxt.end - 1].text) in self.gaz.org_ends:
+                    keys[nxt.end - 1] in org_ends:
                 # "General Motors", "General Electric": a company, not a general.
                 segs = [*segs[:n], _Segment(role.start, nxt.end, "ORG", None,
                                             "organisation head"), *segs[n + 2:]]
                 break
         last = segs[-1] if segs else None
         if last is not None and len(segs) > 1 and (
-                last.kind == "ORG" or (last.kind is None and key(doc[last.end - 1].text)
-                                       in self.gaz.org_ends and last.end - last.start > 0)) \
+                last.kind == "ORG" or (last.kind is None and keys[last.end - 1]
+                                       in org_ends and last.end - last.start > 0)) \
                 and all(s.kind in ("GPE", "LOC", "DEMONYM", None) for s in segs[:-1]) \
                 and all(a.end == b.start for a, b in itertools.pairwise(segs)):
             # "U.S. State Department", "North Korean Red Cross", "Central Jakarta District
@@ -329,26 +481,24 @@ class EntityRecogniser:
                              and segs[0].start == last.start else None, "organisation head")]
         if len(segs) == 2 and segs[0].kind == "GPE" and segs[0].entry is not None and \
                 segs[0].entry.level == "city" and segs[1].kind is None and \
-                segs[0].end == segs[1].start and doc[segs[1].start].lower_ not in CONNECTORS:
+                segs[0].end == segs[1].start and doc.info[segs[1].start][_LOWER] not in CONNECTORS:
             # "Philadelphia Eagles", "Chicago Bulls": a city's team or firm.
             return [_Segment(segs[0].start, segs[1].end, "ORG", None, "city and name")]
         merged: list[_Segment] = []
         for seg in segs:
             if merged and seg.kind is None and merged[-1].kind in ("GPE", "LOC", "DEMONYM") \
-                    and key(doc[seg.end - 1].text) in self.gaz.org_ends:
+                    and keys[seg.end - 1] in org_ends:
                 prev = merged.pop()
                 merged.append(_Segment(prev.start, seg.end, "ORG", rule="organisation head"))
                 continue
             if merged and seg.kind in ("ORG",) and seg.entry is not None and \
                     merged[-1].kind is None and seg.start == merged[-1].end and \
-                    key(doc[seg.end - 1].text) in self.gaz.org_ends and \
-                    key(doc[merged[-1].start].text) in self.gaz.org_starts:
+                    keys[seg.end - 1] in org_ends and keys[merged[-1].start] in org_starts:
                 prev = merged.pop()
                 merged.append(_Segment(prev.start, seg.end, "ORG", rule="organisation head"))
                 continue
             if merged and seg.kind in ("GPE", "LOC") and merged[-1].kind is None and \
-                    seg.start == merged[-1].end and \
-                    key(doc[merged[-1].start].text) in self.gaz.org_starts:
+                    seg.start == merged[-1].end and keys[merged[-1].start] in org_starts:
                 prev = merged.pop()  # "Bank of Canada", "Air France"
                 merged.append(_Segment(prev.start, seg.end, "ORG", rule="organisation head"))
                 continue
@@ -359,48 +509,50 @@ class EntityRecogniser:
     def _classify(self, doc: _Tokens, seg: _Segment, before: _Segment | None,
                   after: _Segment | None) -> tuple[str | None, str, str | None]:
         """(kind, rule, role) for an unknown stretch; kind None drops it."""
-        toks = doc[seg.start: seg.end]
-        words = [key(t.text) for t in toks]
+        s, e = seg.start, seg.end
+        words = doc.key[s:e]
         # Split-off connectors at the edges mean nothing on their own; "of Intelligence"
         # after "Director" is the rest of a title.
-        if all(w in CONNECTORS for w in words) or words[0] in CONNECTORS or \
-                words[-1] in CONNECTORS:
+        if words[0] in CONNECTORS or words[-1] in CONNECTORS:  # (so also all connectors)
             return None, "", None
-        if len(words) == 1 and any(c.isdigit() for c in words[0]):
+        if len(words) == 1 and doc.info[s][_KEY_DIGIT]:
             return None, "", None  # "A380", "G5": models and codes, not names
-        if words[-1] in _MISC_ENDS or all(w in _NOT_NAMES for w in words):
+        if words[-1] in _MISC_ENDS or (words[0] in _NOT_NAMES
+                                       and all(w in _NOT_NAMES for w in words)):
             return None, "", None
         if len(words) > 1 and words[-1] in _PLACE_ENDS:
             return "LOC", "place word", None
-        if len(toks) > 1 and len(toks[0].text) == 2 and toks[0].text.endswith("."):
+        first = doc.text[s]
+        if len(words) > 1 and len(first) == 2 and first.endswith("."):
             return "PERSON", "initial", None
         if (len(words) > 1 and words[-1] in self.gaz.org_ends) or (
                 len(words) > 1 and words[0] in self.gaz.org_starts
                 and any(w in ("of", "for", "de", "del") for w in words)):
             return "ORG", "organisation head", None
-        text = toks.text
+        text = doc.span_text(s, e)
         if len(words) == 1 and text.isupper() and 2 <= len(text.replace(".", "")) \
-                <= _ACRONYM_MAX and not _caps_sentence(doc[max(0, seg.start - 8): seg.end + 8]):
+                <= _ACRONYM_MAX and not doc.caps(max(0, s - 8), e + 8):
             return "ORG", "acronym", None
         role = before.role if before is not None and before.kind == "ROLE" else None
         if role is None:
-            role = self._role_before(doc, seg.start)
+            role = self._role_before(doc, s)
         if role is not None:
             return "PERSON", "title", role
         if words[0] in self.gaz.first_names and (len(words) > 1 or self._surname_follows(doc, seg)):
             return "PERSON", "given name", None
-        appos = self._apposition_role(doc, seg.end)
+        appos = self._apposition_role(doc, e)
         if appos is not None:
             return "PERSON", "apposition", appos
-        prev = doc[seg.start - 1].text.lower() if seg.start > 0 else ""
-        nxt = doc[seg.end].text.lower() if seg.end < len(doc) else ""
-        nxt2 = doc[seg.end + 1].lower_ if seg.end + 1 < len(doc) else ""
+        n = doc.n
+        prev = doc.text[s - 1].lower() if s > 0 else ""
+        nxt = doc.text[e].lower() if e < n else ""
+        nxt2 = doc.info[e + 1][_LOWER] if e + 1 < n else ""
         if (nxt in _PERSON_PRONOUN_AFTER or (nxt == "," and nxt2 in _PERSON_PRONOUN_AFTER)) \
                 and len(words) > 1:
             return "PERSON", "who", None
         if prev in _PLACE_PREPOSITIONS and len(words) == 1 and after is None:
             return "GPE", "place preposition", None
-        if len(words) > 1 and all(t.is_title for t in toks if t.is_alpha) \
+        if len(words) > 1 and all(x[_TITLE] for x in doc.info[s:e] if x[_ALPHA]) \
                 and not any(w in CONNECTORS for w in words) and len(words) <= 4:
             return "PERSON", "two names", None
         if len(words) > 1 and prev in _SPEECH:
@@ -411,7 +563,7 @@ class EntityRecogniser:
             return None, "", None  # "Government", "Police": a word, capitalised
         if nxt in _SPEECH or prev in _SPEECH:
             return "PERSON", "speaker", None
-        before2 = doc[seg.start - 2].lower_ if seg.start > 1 else ""
+        before2 = doc.info[s - 2][_LOWER] if s > 1 else ""
         if nxt in _PLACE_NOUNS or (prev == "of" and before2 in _PLACE_NOUNS):
             return "GPE", "place noun", None  # "Sikhin village", "the town of Tavildara"
         return "ORG", "capitalised", None
@@ -421,52 +573,63 @@ class EntityRecogniser:
 
     def _role_before(self, doc: _Tokens, i: int) -> str | None:
         """A lower-case role title right before a name: "foreign minister Wang Yi"."""
+        if i == 0 or doc.key[i - 1] not in self.role_last:
+            return None  # every role ends in one of those words
+        keys = doc.key
         for n in range(min(self.max_role, i), 0, -1):
-            words = tuple(key(t.text) for t in doc[i - n: i])
-            if words in self.gaz.roles:
-                return doc[i - n: i].text.lower()
+            if tuple(keys[i - n: i]) in self.gaz.roles:
+                return doc.span_text(i - n, i).lower()
         return None
 
     def _apposition_role(self, doc: _Tokens, i: int) -> str | None:
         """"X, the foreign minister," / "X, a spokesman for …"."""
-        if i + 2 >= len(doc) or doc[i].text != ",":
+        n_tokens = doc.n
+        if i + 2 >= n_tokens or doc.text[i] != ",":
             return None
         j = i + 1
-        if doc[j].lower_ in ("the", "a", "an", "der", "die", "el", "la", "le"):
+        if doc.info[j][_LOWER] in ("the", "a", "an", "der", "die", "el", "la", "le"):
             j += 1
         # Words before the role: "Russia's", "Chinese", "the ministry spokesman".
-        for k in range(j, min(j + 4, len(doc))):
-            if doc[k].is_punct and doc[k].text not in ("'s", "’s"):
+        keys, roles = doc.key, self.gaz.roles
+        for k in range(j, min(j + 4, n_tokens)):
+            if doc.info[k][_PUNCT] and doc.text[k] not in ("'s", "’s"):
                 break
-            for n in range(min(self.max_role, len(doc) - k), 0, -1):
-                words = tuple(key(t.text) for t in doc[k: k + n])
-                if words in self.gaz.roles and words[0] not in ("mr", "mrs", "ms", "dr"):
-                    return doc[k: k + n].text.lower()
+            if keys[k] not in self.role_len or keys[k] in ("mr", "mrs", "ms", "dr"):
+                continue  # no role starts with this word
+            for n in range(min(self.max_role, n_tokens - k), 0, -1):
+                if tuple(keys[k: k + n]) in roles:
+                    return doc.span_text(k, k + n).lower()
         return None
 
     # -- 4. the document -----------------------------------------------------------------
     def __call__(self, spacy_doc: Doc) -> list[Mention]:
-        doc = _Tokens(spacy_doc)
-        lower_forms = {t.text for t in doc if t.is_alpha and t.text.islower()}
-        sentences = list(spacy_doc.sents)  # computed once: each ``is_sent_start`` scans the doc
-        starts = {s.start for s in sentences}
-        known = {key(t.text) for t in doc if _is_cap(t) and not t.text.isupper()
-                 and t.i not in starts and not t.is_stop} | {
-            key(t.text) for t in doc if t.text.isupper() and len(t.text) > 1
-            and self.gaz.names.get(key(t.text)) and key(t.text) not in self.common}
-        sentence_of: dict[int, int] = {}
-        for n, sent in enumerate(sentences):
-            sentence_of[sent.start] = n
-        found: list[tuple[int, int, str, str, Entry | None, str | None]] = []
-        for start, end in self._runs(doc, sentences, lower_forms, known):
+        doc = _Tokens(spacy_doc, self._lexemes)
+        info = doc.info
+        sentences = doc.sentences
+        starts = {s for s, _ in sentences}
+        # Names the document writes in mixed case (not first in a sentence), and names of
+        # the gazetteer it writes in capitals.
+        marked = doc.marked
+        known = {info[i][_KNOWN] for i in marked
+                 if info[i][_KNOWN] is not None and i not in starts} | {
+            info[i][_KNOWN_CAPS] for i in marked if info[i][_KNOWN_CAPS] is not None}
+        model = self._model_entities(doc) if spacy_doc.ents else {}
+        claimed: list[tuple[int, int]] = []  # roles and demonyms: no model mention there
+        found: list[_Found] = []
+        for start, end in self._runs(doc, sentences, known):
             segs = self._segments(doc, start, end)
             for n, seg in enumerate(segs):
                 before = segs[n - 1] if n else None
                 after = segs[n + 1] if n + 1 < len(segs) else None
                 if seg.kind in ("ROLE", "DEMONYM"):
+                    claimed.append((seg.start, seg.end))
                     continue
                 if seg.kind is None:
                     kind, rule, role = self._classify(doc, seg, before, after)
+                    label = model.get((seg.start, seg.end))
+                    if label is not None and (kind is None or rule in _WEAK_RULES):
+                        # The model's reading of words the rules only guessed at.
+                        kind, rule, role = label or None, "model", None
                     if kind is None:
                         continue
                     seg = _Segment(seg.start, seg.end, kind, None, rule, role)
@@ -476,31 +639,72 @@ class EntityRecogniser:
                         seg.role = self._apposition_role(doc, seg.end)
                 found.append((seg.start, seg.end, str(seg.kind), seg.rule, seg.entry,
                               seg.role))
+        if model:
+            self._model_only(doc, model, found, claimed, sentences)
         return self._consistent(doc, found, sentences)
 
-    def _consistent(self, doc: _Tokens,
-                    found: list[tuple[int, int, str, str, Entry | None, str | None]],
-                    sentences: list[Span]) -> list[Mention]:
-        sent_starts = [s.start for s in sentences]
+    def _model_entities(self, doc: _Tokens) -> dict[tuple[int, int], str]:
+        """The statistical pipeline's entities: token span → kind, or "" for a label that
+        says "not a mention". Edge spaces and punctuation are trimmed; an entity across a
+        line break is left out (headlines run into datelines)."""
+        out: dict[tuple[int, int], str] = {}
+        edge = [x[_SPACE] or x[_PUNCT] for x in doc.info]
+        for ent in doc.doc.ents:
+            kind = MODEL_KINDS.get(ent.label_)
+            if kind is None and ent.label_ not in MODEL_NOT_MENTIONS:
+                continue
+            start, end = ent.start, ent.end
+            while start < end and edge[start]:
+                start += 1
+            while end > start and edge[end - 1]:
+                end -= 1
+            if start < end and not any("\n" in doc.text[i] for i in range(start, end)):
+                out[start, end] = kind or ""
+        return out
+
+    def _model_only(self, doc: _Tokens, model: dict[tuple[int, int], str],
+                    found: list[_Found], claimed: list[tuple[int, int]],
+                    sentences: list[tuple[int, int]]) -> None:
+        """Add the model's entities that no rule found anything on (rule "model"), in text
+        order. Not in all-capital sentences, where capitals say nothing to the model either."""
+        taken = {i for a, b, *_ in found for i in range(a, b)}
+        taken.update(i for a, b in claimed for i in range(a, b))
+        starts = [s for s, _ in sentences]
+        added = False
+        for (start, end), kind in model.items():
+            if not kind or not doc.info[start][_CAP] or any(i in taken for i in range(start, end)):
+                continue
+            if doc.caps(*sentences[bisect.bisect_right(starts, start) - 1]):
+                continue
+            role = self._apposition_role(doc, end) if kind == "PERSON" else None
+            found.append((start, end, kind, "model", None, role))
+            added = True
+        if added:
+            found.sort(key=lambda f: f[0])
+
+    def _consistent(self, doc: _Tokens, found: list[_Found],
+                    sentences: list[tuple[int, int]]) -> list[Mention]:
+        sent_starts = [s for s, _ in sentences]
+        text, keys = doc.text, doc.key
         people: dict[str, str] = {}  # surname or given name → full name
         for start, end, kind, rule, _e, _r in found:
             if kind == "PERSON" and end - start > 1 and rule in _STRONG_PERSON:
-                full = doc[start:end].text
-                for tok in doc[start:end]:
-                    if tok.text.lower() not in CONNECTORS and len(tok.text) > 1:
-                        people.setdefault(key(tok.text), full)
+                full = doc.span_text(start, end)
+                for i in range(start, end):
+                    if text[i].lower() not in CONNECTORS and len(text[i]) > 1:
+                        people.setdefault(keys[i], full)
         votes: dict[str, Counter[str]] = {}
         for start, end, kind, rule, _e, _r in found:
             if rule not in ("capitalised", "speaker", "place preposition"):
-                votes.setdefault(key(doc[start:end].text), Counter())[kind] += 1
+                votes.setdefault(key(doc.span_text(start, end)), Counter())[kind] += 1
         out: list[Mention] = []
         for start, end, kind, rule, entry, role in found:
-            span = doc[start:end]
-            k = key(span.text)
+            span = doc.span_text(start, end)
+            k = key(span)
             if kind in ("GPE", "LOC") and entry is not None and entry.level != "country" and \
-                    end < len(doc) and _SCORE.match(doc[end].text) and "\n" not in span.text:
+                    end < doc.n and _SCORE.match(text[end]) and "\n" not in span:
                 kind, rule = "ORG", "team score"  # "Leeds 2 Arsenal 1", "Surrey 429-7"
-            canonical = entry.canonical if entry is not None else span.text
+            canonical = entry.canonical if entry is not None else span
             if end - start == 1 and k in people and kind != "PERSON" and \
                     (entry is None or entry.kind != "ORG" or rule != "gazetteer"):
                 kind, rule, entry, canonical = "PERSON", "same person", None, people[k]
@@ -510,7 +714,7 @@ class EntityRecogniser:
                 kind = votes[k].most_common(1)[0][0]
             n_sent = bisect.bisect_right(sent_starts, start) - 1
             out.append(Mention(
-                span.start_char, span.end_char, span.text, _kind(kind), max(n_sent, 0),
+                doc.start_char(start), doc.end_char(end), span, _kind(kind), max(n_sent, 0),
                 canonical, rule,
                 entry.country if entry is not None else None,
                 entry.geonameid if entry is not None and entry.level != "org" else None,
@@ -544,5 +748,6 @@ def with_roles(mentions: Sequence[Mention]) -> list[Mention]:
     for m in mentions:
         if m.kind == "PERSON" and m.role:
             latest[m.canonical] = m.role
-        out.append(replace(m, role=latest.get(m.canonical)) if m.kind == "PERSON" else m)
+        role = latest.get(m.canonical) if m.kind == "PERSON" else m.role
+        out.append(m if role == m.role else replace(m, role=role))
     return out

@@ -42,10 +42,17 @@ def _model_for(lang: str) -> str | None:
 
 @Language.component("storyline_line_breaks")
 def line_breaks(doc: Doc) -> Doc:
-    """A line break ends a sentence: headlines, datelines and table rows carry no full stop."""
-    for tok in doc[:-1]:
-        if "\n" in tok.whitespace_ or (tok.is_space and "\n" in tok.text):
-            doc[tok.i + 1].is_sent_start = True
+    """A line break ends a sentence: headlines, datelines and table rows carry no full stop.
+
+    spaCy keeps line breaks as whitespace tokens (a token's trailing ``whitespace_`` is at
+    most one space), so only those tokens are looked at, found through one array read.
+    """
+    if len(doc) < 2:
+        return doc
+    spaces = doc.to_array("IS_SPACE")[:-1].nonzero()[0]
+    for i in spaces.tolist():
+        if "\n" in doc[i].text:
+            doc[i + 1].is_sent_start = True
     return doc
 
 
@@ -56,16 +63,31 @@ def pipeline(lang: str | None = None) -> Language:
     model = _model_for(code)
     if model is not None:
         nlp = spacy.load(model, exclude=["lemmatizer"] if code != "en" else [])
-        if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names \
-                and "sentencizer" not in nlp.pipe_names:
-            nlp.add_pipe("sentencizer")
-            nlp.add_pipe("storyline_line_breaks")
     else:
         nlp = spacy.blank(code)
-        nlp.add_pipe("sentencizer")
-        nlp.add_pipe("storyline_line_breaks")
+    _sentences(nlp)
     nlp.max_length = MAX_CHARS + 1
     return nlp
+
+
+def _sentences(nlp: Language) -> None:
+    """Sentences in every pipeline, and a line break always ends one.
+
+    A pipeline without a parser or sentence recogniser gets the rule sentencizer. The
+    line-break component goes right after whatever sets sentences and before the parser (a
+    parsed doc refuses new sentence starts; the parser keeps the ones already set).
+    """
+    names = nlp.pipe_names
+    if not any(n in names for n in ("parser", "senter", "sentencizer")):
+        nlp.add_pipe("sentencizer")
+    names = nlp.pipe_names
+    if "storyline_line_breaks" in names:
+        return
+    if "parser" in names:
+        nlp.add_pipe("storyline_line_breaks", before="parser")
+    else:
+        setter = max(names.index(n) for n in ("senter", "sentencizer") if n in names)
+        nlp.add_pipe("storyline_line_breaks", after=names[setter])
 
 
 def statistical(nlp: Language) -> bool:
