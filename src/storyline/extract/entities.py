@@ -94,6 +94,9 @@ _MISC_ENDS = frozenset({"festival", "cup", "games", "prize", "award", "awards", 
                         "tour", "series", "league's", "summit", "day", "week", "act",
                         "treaty", "accord", "agreement", "plan", "doctrine", "average", "index"})
 _SCORE = re.compile(r"^\d{1,3}(-\d{1,3})?$")
+#: A model designation after a maker's name: "A380", "X5", "S23" (letters and digits: a
+#: bare number after a name is more often a score, "Leeds 2").
+_MODEL = re.compile(r"^(?=.*\d)(?=.*[A-Za-z])[A-Z]{0,3}-?\d{2,4}[A-Za-z]{0,3}$")
 _PLACE_NOUNS = frozenset({"village", "town", "city", "province", "region", "district",
                           "county", "state", "area", "camp", "valley", "municipality", "port",
                           "island", "neighbourhood", "neighborhood", "suburb", "capital"})
@@ -473,7 +476,7 @@ class EntityRecogniser:
         if last is not None and len(segs) > 1 and (
                 last.kind == "ORG" or (last.kind is None and keys[last.end - 1]
                                        in org_ends and last.end - last.start > 0)) \
-                and all(s.kind in ("GPE", "LOC", "DEMONYM", None) for s in segs[:-1]) \
+                and all(s.kind in ("GPE", "LOC", "DEMONYM", "ORG", None) for s in segs[:-1]) \
                 and all(a.end == b.start for a, b in itertools.pairwise(segs)):
             # "U.S. State Department", "North Korean Red Cross", "Central Jakarta District
             # Court": the whole run names the organisation.
@@ -532,6 +535,8 @@ class EntityRecogniser:
         text = doc.span_text(s, e)
         if len(words) == 1 and text.isupper() and 2 <= len(text.replace(".", "")) \
                 <= _ACRONYM_MAX and not doc.caps(max(0, s - 8), e + 8):
+            if s > 0 and doc.text[s - 1][:1].isdigit():
+                return None, "", None  # "16 GB", "300 MW": a unit after a number
             return "ORG", "acronym", None
         role = before.role if before is not None and before.kind == "ROLE" else None
         if role is None:
@@ -704,6 +709,9 @@ class EntityRecogniser:
             if kind in ("GPE", "LOC") and entry is not None and entry.level != "country" and \
                     end < doc.n and _SCORE.match(text[end]) and "\n" not in span:
                 kind, rule = "ORG", "team score"  # "Leeds 2 Arsenal 1", "Surrey 429-7"
+            if kind == "ORG" and end < doc.n and _MODEL.match(text[end]) and \
+                    doc.ws[end - 1]:
+                continue  # "Airbus A380": a product named after its maker
             canonical = entry.canonical if entry is not None else span
             if end - start == 1 and k in people and kind != "PERSON" and \
                     (entry is None or entry.kind != "ORG" or rule != "gazetteer"):
