@@ -384,3 +384,29 @@ def test_cli_input_format_override_and_errors(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "bad.txt:2:" in result.output
     result = runner.invoke(app, ["eval", "entities", str(tmp_path / "missing.txt")])
     assert result.exit_code == 2 and "no such file or folder" in result.output
+
+
+def test_document_halves_and_name_extents(tmp_path: Path) -> None:
+    path = _write(tmp_path / "dev.txt", CONLL)  # two documents
+    runner = CliRunner()
+    halves = {}
+    for part in ("even", "odd", "all"):
+        result = runner.invoke(app, ["eval", "entities", str(path), "--format", "json",
+                                     "--docs", part])
+        assert result.exit_code == 0, result.output
+        halves[part] = json.loads(result.output)
+    assert halves["even"]["documents"] == halves["odd"]["documents"] == 1
+    gold = {p: {r["type"]: r["gold"] for r in h["scores"]} for p, h in halves.items()}
+    assert gold["even"]["all (micro)"] + gold["odd"]["all (micro)"] == gold["all"]["all (micro)"]
+    bad = runner.invoke(app, ["eval", "entities", str(path), "--docs", "third"])
+    assert bad.exit_code != 0 and "docs must be one of" in bad.output
+    # MEANTIME extents: "the company's vice president John Smith" is scored as "John Smith"
+    folder = _write_meantime(tmp_path / "meantime")
+    (doc,) = read_meantime(folder, extent="name")
+    assert ("Velta Motors", "ORG") in _names(doc)
+    from storyline.evaluation.entities import _name_part
+
+    words = ["the", "company", "'s", "vice", "president", "John", "Smith"]
+    assert _name_part(words, 0, 6) == 5
+    assert _name_part(["The", "Ford", "Motor", "Company"], 0, 3) == 1
+    assert _name_part(["U.S.", "President", "Barack", "Obama"], 0, 3) == 0

@@ -776,6 +776,9 @@ def eval_entities(
     extent: Annotated[str, typer.Option(
         help="MEANTIME only: full (the annotated noun phrase) | name (the name inside it)")
     ] = "full",
+    docs: Annotated[str, typer.Option(
+        help="all | even | odd: documents by position (0-based), to tune on one half and "
+             "report on the other")] = "all",
 ) -> None:
     """Named entities: exact-span precision, recall and F1 for PER, ORG, LOC and overall."""
     from rich.markup import escape
@@ -785,7 +788,7 @@ def eval_entities(
     if fmt not in ("table", "json"):
         _fail(f"--format must be table or json, not {fmt!r}")
     try:
-        report = evaluate_entities(file, input_format, limit, extent=extent)
+        report = evaluate_entities(file, input_format, limit, extent=extent, docs=docs)
     except (OSError, ValueError) as exc:
         _fail(escape(str(exc)))
     if fmt == "json":
