@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from storyline import Storyline
 from storyline.extract.canonical import Occurrence, near_spelling, resolve
 from storyline.extract.run import extract
@@ -130,3 +132,20 @@ def test_ambiguous_places_follow_their_story() -> None:
     assert by_id[ids[0]].country == "FR" and by_id[ids[0]].capital_of == "FR"
     assert by_id[ids[2]].country == "US" and ids[2] != ids[0]  # Paris, Texas
     assert by_id[ids[5]].country == "GE"
+
+
+def test_an_extraction_failure_keeps_the_article(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import storyline.extract.run as run
+
+    def broken(text: str, lang: str | None) -> run.Extraction:
+        raise RuntimeError("a bug in a rule")
+
+    monkeypatch.setattr(run, "extract", broken)
+    path = tmp_path / "a.txt"
+    path.write_text("Ministers meet in Lisbon\n\nForeign Minister Ana Duarte met her Spanish "
+                    "counterpart in Lisbon on Tuesday, officials said.\n", "utf-8")
+    with Storyline(tmp_path / "s.db") as sl:
+        report = sl.ingest([path], workers=1)
+        assert len(report.ingested) == 1 and not report.rejected
+        assert sl.entities() == [] and sl.quotes() == []
