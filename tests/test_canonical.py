@@ -97,7 +97,9 @@ def test_entities_and_quotes_from_the_store(tmp_path: Path) -> None:
         quotes = sl.quotes(speaker="Miller")
         assert quotes and all(q.speaker == "Matthew Miller" for q in quotes)
         assert all(q.speaker_id == "person:matthew-miller" for q in quotes)
-        story = sl.story(quotes[0].article_id[:0] or sl.article(quotes[0].article_id).story_id)
+        quoted = sl.article(quotes[0].article_id)
+        assert quoted is not None and quoted.story_id is not None
+        story = sl.story(quoted.story_id)
         assert story is not None
         in_story = sl.quotes(story=story["id"])
         assert {q.article_id for q in in_story} <= set(story["article_ids"])
