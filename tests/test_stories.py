@@ -220,3 +220,20 @@ def test_eval_commands_reject_bad_files_with_one_line(tmp_path: Path) -> None:
         result = runner.invoke(app, command)
         assert result.exit_code == 2, result.output
         assert "bad.jsonl:1: invalid JSON" in result.output
+
+
+def test_headlines_are_original_reports_in_the_story_language(tmp_path: Path) -> None:
+    with Storyline(tmp_path / "s.db") as sl:
+        sl.ingest([sample_corpus()], workers=1)
+        copies = {c.article_id for g in sl.dupes() for c in g.copies}
+        for story in sl.stories(limit=None):
+            if story["article_count"] < 2:
+                continue
+            full = sl.story(story["id"])
+            assert full is not None
+            langs = [a.lang for a in full["articles"]]
+            main = max(set(langs), key=lambda k: (langs.count(k), k == "en"))
+            head = next(a for a in full["articles"] if a.title == story["headline"])
+            assert head.lang == main, story["headline"]
+            assert not head.title_inferred or all(a.title_inferred for a in full["articles"])
+            assert head.id not in copies or all(a.id in copies for a in full["articles"])

@@ -151,11 +151,11 @@ def _run_ingest(sl: Storyline, paths: list[str], **kwargs: Any) -> IngestReport:
     raise AssertionError("unreachable")
 
 
-def _print_report(report: IngestReport) -> None:
+def _print_report(report: IngestReport, *, summary_to_stderr: bool = False) -> None:
     for reject in report.rejected:
         err.print(f"[yellow]rejected[/yellow] {reject.message()}", soft_wrap=True,
                   markup=True, highlight=False)
-    typer.echo(report.summary())
+    typer.echo(report.summary(), err=summary_to_stderr)
 
 
 @app.command()
@@ -530,7 +530,8 @@ def demo(
               for q in shown], ("speaker", "quote", "source"), output,
              title=f"Who said what in the biggest story ({found[0]['headline'][:50]})"
              if found else "Quotes")
-    _print_report(report)
+    # Machine formats keep stdout for the stories alone.
+    _print_report(report, summary_to_stderr=output != "table")
     err.print(f"store: {path}  (next: storyline show STORY --db {path}; "
               f"storyline entities --db {path}; storyline quotes --db {path})")
 

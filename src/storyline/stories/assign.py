@@ -113,6 +113,16 @@ def days_between(when: str | None, first: str | None, last: str | None) -> float
     return float(min(abs((d - lo).days), abs((d - hi).days)))
 
 
+def _main_lang(langs: Mapping[str, int]) -> str | None:
+    """The most frequent language; on a tie English (the interface's language), else the
+    alphabetically first."""
+    if not langs:
+        return None
+    top = max(langs.values())
+    tied = sorted(k for k, v in langs.items() if v == top)
+    return "en" if "en" in tied else tied[0]
+
+
 def story_id_for(article_id: str) -> str:
     """Deterministic: the same first article always opens the same story id."""
     return f"s{article_id[:11]}"
@@ -235,7 +245,8 @@ class StoryAssigner:
         if story is None:
             story = StoryRow(decision.story_id, article.title, article.id, 0.0,
                              article.published, article.published, 0, {}, {})
-        self._add_member(story, article, vec, emb)
+        self._add_member(story, article, vec, emb,
+                         copy=decision.method in ("copy", "translation"))
         for loser in decision.merged:
             self._merge_into(story, loser)
         self._save(story)
@@ -448,7 +459,7 @@ class StoryAssigner:
 
     # -- story bookkeeping ---------------------------------------------------------------
     def _add_member(self, story: StoryRow, article: Article, vec: Vector,
-                    emb: Dense | None = None) -> None:
+                    emb: Dense | None = None, copy: bool = False) -> None:
         story.centroid = add_into(story.centroid, vec)
         story.article_count += 1
         if article.lang:
@@ -460,7 +471,22 @@ class StoryAssigner:
         self.tables.set_article_story(article.id, story.id)
         fit = cosine(vec, story.centroid)
         current = self.store.article(story.headline_article) if story.headline_article else None
-        if current is None or current.id == article.id or fit > story.headline_score:
+        main = _main_lang(story.langs)
+        # The headline is in the story's main language: readers of an English story get an
+        # English headline even when a Spanish report fits the centroid best.
+        same_lang = not main or not article.lang or article.lang == main or (
+            current is not None and current.lang != main)
+        in_main = bool(main and article.lang == main)
+        if current is not None and current.id != article.id:
+            # The headline's own fit drifts as the story grows: measure it again.
+            held = self.tables.vectors([current.id]).get(current.id)
+            story.headline_score = cosine(held, story.centroid) if held else 0.0
+        # A copy or translation never takes the headline from the report it copies, and a
+        # title made from a lead sentence never replaces a real one.
+        inferred = article.title_inferred and current is not None and not current.title_inferred
+        if current is None or current.id == article.id or (not copy and not inferred and (
+                (fit > story.headline_score and same_lang)
+                or (in_main and current.lang not in (main, None)))):
             story.headline, story.headline_article, story.headline_score = (
                 article.title, article.id, fit)
         if emb is not None:
@@ -514,7 +540,9 @@ class StoryAssigner:
             lang = arts[aid].lang if aid in arts else None
             if lang:
                 story.langs[lang] = story.langs.get(lang, 0) + 1
-        best = max(members, key=lambda a: (cosine(vectors.get(a, {}), story.centroid), a),
+        main = _main_lang(story.langs)
+        best = max(members, key=lambda a: (a in arts and arts[a].lang in (main, None),
+                                           cosine(vectors.get(a, {}), story.centroid), a),
                    default=None)
         if best is not None and best in arts:
             story.headline, story.headline_article = arts[best].title, best
