@@ -110,7 +110,7 @@ class NearDuplicateIndex:
     Banding follows datasketch's MinHashLSH (its optimal bands and rows for the threshold),
     but the buckets are one sorted array of band keys instead of a dict of sets per band:
     datasketch's in-memory storage costs about 19 kB per document at 64 bands (1.9 GB for
-    100k stored articles), these arrays about 0.8 kB. Its persistent backends (Redis,
+    100k stored articles), these arrays about 1.5 kB. Its persistent backends (Redis,
     Cassandra) are no option for a one-file offline store.
     """
 
