@@ -151,3 +151,15 @@ def test_an_extraction_failure_keeps_the_article(tmp_path: Path,
         report = sl.ingest([path], workers=1)
         assert len(report.ingested) == 1 and not report.rejected
         assert sl.entities() == [] and sl.quotes() == []
+
+
+def test_a_guessed_organisation_is_the_person_of_its_story() -> None:
+    occ = [
+        Occurrence("a1", "s1", None, Mention(0, 9, "Joe Biden", "PERSON", 0, "Joe Biden",
+                                             "title")),
+        Occurrence("a2", "s1", None, Mention(0, 5, "Biden", "ORG", 0, "Biden", "capitalised")),
+        Occurrence("a3", "s2", None, Mention(0, 5, "Biden", "ORG", 0, "Biden", "capitalised")),
+    ]
+    entities, ids = resolve(occ)
+    assert ids[0] == ids[1] != ids[2]  # only within the story
+    assert next(e for e in entities if e.id == ids[0]).mentions == 2

@@ -76,6 +76,8 @@ def test_bad_input_gives_no_nonsense() -> None:
     assert all(kind in ("PERSON", "ORG", "GPE", "LOC") for kind, _ in nonlatin.values())
     long = "and the " * 20_000 + "Paris."
     assert _mentions(long) == {"Paris": ("GPE", "Paris")}
+    assert all(any(c.isalpha() for c in text) for text in _mentions(
+        "Talks in Geneva - and Vienna - Ended - Officials said. Kyiv - 2023 - Report"))
     unclosed = _mentions('He said "this never ends and Berlin agrees')
     assert unclosed["Berlin"][0] == "GPE"
 

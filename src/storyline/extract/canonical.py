@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz.distance import DamerauLevenshtein
 
@@ -96,6 +96,7 @@ def near_spelling(a: str, b: str) -> bool:
 def resolve(occurrences: Sequence[Occurrence]) -> tuple[list[Entity], list[str]]:
     """Entities, and for each occurrence (in order) the id of its entity."""
     places = _places(occurrences)
+    occurrences = _surnames_as_people(occurrences)
     keys = [f"{_group(o.mention.kind)}:{key(o.mention.canonical)}"
             + (f"#{places[i].geonameid}" if i in places else "")
             for i, o in enumerate(occurrences)]
@@ -151,6 +152,31 @@ def resolve(occurrences: Sequence[Occurrence]) -> tuple[list[Entity], list[str]]
                                                   len(context[k] & context[c]), counts[c], c))
             union.join(k, best)
     return _entities(occurrences, keys, union, places)
+
+
+#: Rules that only guessed a kind; a person of the same story can overrule them.
+WEAK_RULES = frozenset({"capitalised", "speaker", "place preposition", "place noun",
+                        "two names"})
+
+
+def _surnames_as_people(occurrences: Sequence[Occurrence]) -> list[Occurrence]:
+    """A lone capitalised word the recogniser guessed was an organisation ("Biden's
+    government" in an article that never names him in full) is the person of its story with
+    that surname."""
+    surnames: dict[tuple[str | None, str], str] = {}
+    for o in occurrences:
+        m = o.mention
+        if m.kind == "PERSON" and " " in m.canonical:
+            surnames.setdefault((o.story, key(m.canonical).split()[-1]), m.canonical)
+    out = []
+    for o in occurrences:
+        m = o.mention
+        person = surnames.get((o.story, key(m.text))) if " " not in m.text.strip() else None
+        if person and m.kind != "PERSON" and m.rule in WEAK_RULES:
+            o = replace(o, mention=replace(m, kind="PERSON", canonical=person,
+                                           rule="same person in story"))
+        out.append(o)
+    return out
 
 
 def _places(occurrences: Sequence[Occurrence]) -> dict[int, Entry]:

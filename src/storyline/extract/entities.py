@@ -709,6 +709,8 @@ class EntityRecogniser:
             if kind in ("GPE", "LOC") and entry is not None and entry.level != "country" and \
                     end < doc.n and _SCORE.match(text[end]) and "\n" not in span:
                 kind, rule = "ORG", "team score"  # "Leeds 2 Arsenal 1", "Surrey 429-7"
+            if not any(c.isalpha() for c in span):
+                continue  # a dash or a number caught in a run is no name
             if kind == "ORG" and end < doc.n and _MODEL.match(text[end]) and \
                     doc.ws[end - 1]:
                 continue  # "Airbus A380": a product named after its maker
