@@ -111,6 +111,10 @@ MODEL_NOT_MENTIONS = frozenset({"NORP"})
 #: Rules that only guess: a model entity on exactly the same words overrides them.
 _WEAK_RULES = frozenset({"capitalised", "two names", "speaker", "place preposition",
                          "place noun"})
+#: Words that may follow the role of an apposition ("the minister of defence", "a spokesman
+#: for the ministry", "the ambassador to France").
+_AFTER_ROLE = frozenset({"of", "for", "at", "in", "to", "and", "who", "with", "from", "on",
+                         "de", "del", "der", "des", "du"})
 #: Tokens at least this long may be compounds ending in a role.
 COMPOUND_ROLE = 12
 #: A one-word town smaller than this is taken as a place only after "in", "at", …
@@ -552,9 +556,9 @@ class EntityRecogniser:
         prev = doc.text[s - 1].lower() if s > 0 else ""
         nxt = doc.text[e].lower() if e < n else ""
         nxt2 = doc.info[e + 1][_LOWER] if e + 1 < n else ""
-        if (nxt in _PERSON_PRONOUN_AFTER or (nxt == "," and nxt2 in _PERSON_PRONOUN_AFTER)) \
-                and len(words) > 1:
-            return "PERSON", "who", None
+        if (nxt in _PERSON_PRONOUN_AFTER and len(words) > 1) or (
+                nxt == "," and nxt2 in _PERSON_PRONOUN_AFTER):
+            return "PERSON", "who", None  # "Tamer Ramadan, who heads …"
         if prev in _PLACE_PREPOSITIONS and len(words) == 1 and after is None:
             return "GPE", "place preposition", None
         if len(words) > 1 and all(x[_TITLE] for x in doc.info[s:e] if x[_ALPHA]) \
@@ -603,6 +607,13 @@ class EntityRecogniser:
                 continue  # no role starts with this word
             for n in range(min(self.max_role, n_tokens - k), 0, -1):
                 if tuple(keys[k: k + n]) in roles:
+                    # An apposition ends after its role ("…, the foreign minister, said");
+                    # a role before a name is that name's title ("…, who met Foreign
+                    # Minister Qin Gang").
+                    after = k + n
+                    if after < n_tokens and not doc.info[after][_PUNCT] and \
+                            doc.info[after][_LOWER] not in _AFTER_ROLE:
+                        return None
                     return doc.span_text(k, k + n).lower()
         return None
 
