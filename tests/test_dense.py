@@ -238,7 +238,7 @@ def test_cli_pairs_with_tiny_model(tiny_model: Path, tmp_path: Path) -> None:
                                  "--embeddings", str(tiny_model), "--dense-weight", "0.3"])
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
-    assert rows[0]["score"] == "0.7*sparse+0.3*dense" and rows[0]["pairs"] == 6
+    assert rows[0]["score"] == "0.7*sparse+0.3*evidence(dense)" and rows[0]["pairs"] == 6
     result = runner.invoke(app, ["eval", "pairs", str(path), "--embeddings",
                                  str(tmp_path / "missing")])
     assert result.exit_code == 2 and "not found" in result.output

@@ -605,7 +605,7 @@ def eval_pairs(
     title = f"Pairs: {file.name}"
     if encoder is not None:
         weight = 1.0 if dense_weight is None else dense_weight
-        score = "dense" if weight == 1.0 else f"{1 - weight:g}*sparse+{weight:g}*dense"
+        score = "dense" if weight == 1.0 else f"{1 - weight:g}*sparse+{weight:g}*evidence(dense)"
         rows = [{"score": score, **row} for row in rows]
         title += f" ({score}, {encoder.name})"
     if fmt == "json":
