@@ -120,3 +120,19 @@ def test_common_words_come_from_case_sensitive_probabilities(tmp_path: Path) -> 
         json.dump(table, fh)
     assert build(source) == ["officials", "police"]
     assert isinstance(common_words(), frozenset)
+
+
+def test_german_nouns_are_not_names() -> None:
+    doc = pipeline("de")(
+        "US-Außenminister Antony Blinken reist am Wochenende nach Peking. Die Reise war im "
+        "Februar abgesagt worden. Nach Angaben des Ministeriums trifft er seinen Amtskollegen "
+        "Qin Gang. Der Nationale Sicherheitsberater Jake Sullivan hatte sich in Wien mit Qin "
+        "getroffen. Ministeriumssprecher Matthew Miller sprach von Angelegenheiten Chinas.")
+    found = {m.text: (m.kind, m.canonical, m.role) for m in find_mentions(doc)}
+    assert found["Antony Blinken"] == ("PERSON", "Antony Blinken", "außenminister")
+    assert found["Qin Gang"][0] == "PERSON" and found["Qin"][1] == "Qin Gang"
+    assert found["Jake Sullivan"][2] == "sicherheitsberater"
+    assert found["Matthew Miller"][2] == "ministeriumssprecher"
+    assert found["Peking"] == ("GPE", "Beijing", None) and found["Wien"][1] == "Vienna"
+    for noun in ("Reise", "Angaben", "Amtskollegen", "Angelegenheiten Chinas", "Nationale"):
+        assert noun not in found

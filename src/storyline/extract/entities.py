@@ -115,6 +115,11 @@ _WEAK_RULES = frozenset({"capitalised", "two names", "speaker", "place prepositi
 #: for the ministry", "the ambassador to France").
 _AFTER_ROLE = frozenset({"of", "for", "at", "in", "to", "and", "who", "with", "from", "on",
                          "de", "del", "der", "des", "du"})
+#: Languages that capitalise every noun: capitals alone say nothing there.
+NOUNS_CAPITALISED = frozenset({"de", "lb"})
+_UNSURE = "unsure"
+#: Rules that only guess from capitals and position.
+_GUESSES = frozenset({"capitalised", "two names", "place preposition", "place noun"})
 #: Tokens at least this long may be compounds ending in a role.
 COMPOUND_ROLE = 12
 #: A one-word town smaller than this is taken as a place only after "in", "at", …
@@ -516,6 +521,16 @@ class EntityRecogniser:
     def _classify(self, doc: _Tokens, seg: _Segment, before: _Segment | None,
                   after: _Segment | None) -> tuple[str | None, str, str | None]:
         """(kind, rule, role) for an unknown stretch; kind None drops it."""
+        kind, rule, role = self._guess(doc, seg, before, after)
+        if rule in _GUESSES and doc.doc.lang_ in NOUNS_CAPITALISED:
+            # German writes every noun with a capital: "Reise", "Angaben" are no names.
+            # Only evidence (gazetteer, titles, given names, appositions) counts there; a
+            # guess survives only as the surname of a person named with evidence.
+            return kind, _UNSURE, role
+        return kind, rule, role
+
+    def _guess(self, doc: _Tokens, seg: _Segment, before: _Segment | None,
+               after: _Segment | None) -> tuple[str | None, str, str | None]:
         s, e = seg.start, seg.end
         words = doc.key[s:e]
         # Split-off connectors at the edges mean nothing on their own; "of Intelligence"
@@ -722,6 +737,10 @@ class EntityRecogniser:
                 kind, rule = "ORG", "team score"  # "Leeds 2 Arsenal 1", "Surrey 429-7"
             if not any(c.isalpha() for c in span):
                 continue  # a dash or a number caught in a run is no name
+            if rule == _UNSURE:
+                if end - start != 1 or k not in people:
+                    continue
+                kind, rule, entry = "PERSON", "same person", None
             if kind == "ORG" and end < doc.n and _MODEL.match(text[end]) and \
                     doc.ws[end - 1]:
                 continue  # "Airbus A380": a product named after its maker
