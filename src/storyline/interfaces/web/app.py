@@ -411,13 +411,16 @@ def create_app(db_path: str | Path) -> FastAPI:
         by_kind: dict[str, list[Entity]] = defaultdict(list)
         for e in entities:
             by_kind[KIND_LABELS.get(e.kind, e.kind)].append(e)
-        by_speaker: dict[str, list[QuoteRow]] = defaultdict(list)
+        # Quotes by speaker; the same words reported by several sources are listed once,
+        # with every report that carries them.
+        by_speaker: dict[str, dict[str, list[QuoteRow]]] = defaultdict(dict)
         speaker_ids: dict[str, str | None] = {}
         for qr in quotes:
             who = qr.speaker or "Unattributed"
-            by_speaker[who].append(qr)
+            words = " ".join(qr.text.lower().split())
+            by_speaker[who].setdefault(words, []).append(qr)
             speaker_ids.setdefault(who, qr.speaker_id)
-        speakers = sorted(by_speaker.items(),
+        speakers = sorted(((who, list(said.values())) for who, said in by_speaker.items()),
                           key=lambda x: (x[0] == "Unattributed", -len(x[1]), x[0]))
         titles = {a.id: a.title for a in story["articles"]}
         return templates.TemplateResponse(request, "story.html", {
