@@ -536,6 +536,27 @@ def demo(
               f"storyline entities --db {path}; storyline quotes --db {path})")
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind (localhost by default).")]
+    = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    db: DbOption = None,
+) -> None:
+    """Serve the web UI and the HTTP API (JSON under /api, docs at /docs)."""
+    import uvicorn
+
+    from storyline.interfaces.web.app import create_app
+
+    with _open(db) as sl:  # fail early, with one line, on a store that cannot be opened
+        path = sl.db_path
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err.print(f"[yellow]warning:[/yellow] serving on {host}: anyone who can reach this "
+                  "address can read the store")
+    err.print(f"store: {path}\nopen http://{'[' + host + ']' if ':' in host else host}:{port}/")
+    uvicorn.run(create_app(path), host=host, port=port, log_level="warning")
+
+
 eval_app = typer.Typer(help="Measure Storyline against labelled data.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 

@@ -1,0 +1,472 @@
+"""The web UI and HTTP API: ``create_app(db_path)`` returns a FastAPI application.
+
+Every request opens its own :class:`~storyline.Storyline` on the store (SQLite connections
+are not shared between threads) and closes it when the response is built. Pages are
+server-rendered with Jinja2 (autoescape on); stored article text is untrusted and is only
+ever inserted escaped (see :func:`mark_text`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote, urlencode
+
+from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from storyline import __version__ as _version
+from storyline.api import QuoteRow, Storyline
+from storyline.dedupe.groups import CopyGroup
+from storyline.extract.canonical import Entity
+from storyline.extract.types import Mention, Quote
+from storyline.models import Article
+
+HERE = Path(__file__).parent
+KINDS = ("PERSON", "ORG", "GPE", "LOC")
+KIND_LABELS = {"PERSON": "People", "ORG": "Organisations", "GPE": "Places", "LOC": "Places"}
+PAGE_SIZE = 50
+
+
+# -- response models (the OpenAPI schema) -----------------------------------------------------
+class Health(BaseModel):
+    status: str
+    version: str
+    articles: int
+    stories: int
+
+
+class StorySummary(BaseModel):
+    id: str
+    headline: str | None
+    article_ids: list[str]
+    sources: list[str]
+    languages: list[str]
+    first_seen: str | None
+    last_seen: str | None
+    article_count: int
+
+
+class ArticleMeta(BaseModel):
+    id: str
+    title: str
+    source: str | None
+    url: str | None
+    published: str | None
+    published_from: str | None
+    lang: str | None
+    lang_score: float | None
+    byline: str | None
+    origin: str
+    format: str
+    partial: bool
+    title_inferred: bool
+    story_id: str | None
+    ingested_at: str | None
+    content_hash: str
+
+
+class RemovedOut(BaseModel):
+    line: int
+    text: str
+    reason: str
+
+
+class ArticleOut(ArticleMeta):
+    text: str
+    removed: list[RemovedOut]
+
+
+class CopyOut(BaseModel):
+    article_id: str
+    similarity: float
+    method: str
+
+
+class CopyGroupOut(BaseModel):
+    original: str
+    copies: list[CopyOut]
+    reason: str
+
+
+class RoleOut(BaseModel):
+    role: str
+    first_reported: str | None
+
+
+class EntityOut(BaseModel):
+    id: str
+    name: str
+    kind: str
+    aliases: list[str]
+    mentions: int
+    articles: list[str]
+    stories: list[str]
+    roles: list[RoleOut]
+    country: str | None
+    geonameid: int | None
+    capital_of: str | None
+
+
+class QuoteOut(BaseModel):
+    article_id: str
+    source: str | None
+    published: str | None
+    speaker: str | None
+    speaker_id: str | None
+    text: str
+    cue: str | None
+    partial: bool
+    start: int
+    end: int
+
+
+class StoryOut(StorySummary):
+    aliases: list[str]
+    articles: list[ArticleMeta]
+    copy_groups: list[CopyGroupOut]
+    entities: list[EntityOut]
+    quotes: list[QuoteOut]
+
+
+# -- conversions ----------------------------------------------------------------------------
+def article_meta(a: Article) -> dict[str, Any]:
+    return a.to_dict(with_text=False)
+
+
+def entity_dict(e: Entity) -> dict[str, Any]:
+    return {"id": e.id, "name": e.name, "kind": e.kind, "aliases": list(e.aliases),
+            "mentions": e.mentions, "articles": list(e.articles), "stories": list(e.stories),
+            "roles": [{"role": r, "first_reported": d} for r, d in e.roles],
+            "country": e.country, "geonameid": e.geonameid, "capital_of": e.capital_of}
+
+
+def quote_dict(q: QuoteRow) -> dict[str, Any]:
+    return {"article_id": q.article_id, "source": q.source, "published": q.published,
+            "speaker": q.speaker, "speaker_id": q.speaker_id, "text": q.text, "cue": q.cue,
+            "partial": q.partial, "start": q.start, "end": q.end}
+
+
+def group_dict(g: CopyGroup) -> dict[str, Any]:
+    return {"original": g.original, "reason": g.reason,
+            "copies": [{"article_id": c.article_id, "similarity": c.similarity,
+                        "method": c.method} for c in g.copies]}
+
+
+def summary_dict(s: dict[str, Any]) -> dict[str, Any]:
+    return {k: s[k] for k in StorySummary.model_fields}
+
+
+# -- marking up article text ----------------------------------------------------------------
+def _non_overlapping(spans: list[tuple[int, int, Any]]) -> list[tuple[int, int, Any]]:
+    kept: list[tuple[int, int, Any]] = []
+    end = -1
+    for s in sorted(spans, key=lambda x: (x[0], -x[1])):
+        if s[0] >= end and s[1] > s[0]:
+            kept.append(s)
+            end = s[1]
+    return kept
+
+
+def mark_text(text: str, mentions: Sequence[tuple[Mention, str | None]],
+              quotes: Sequence[Quote]) -> Markup:
+    """The article text as HTML: quotes in ``<q>``-like marks, mentions as entity links.
+
+    Every piece of stored text is escaped; only the tags built here are markup. Spans that
+    overlap one another (or cross a quote's edge) are dropped rather than mis-nested.
+    """
+    n = len(text)
+    qspans = _non_overlapping([(max(0, q.start), min(n, q.end), q) for q in quotes])
+    mspans = _non_overlapping([(max(0, m.start), min(n, m.end), (m, eid))
+                               for m, eid in mentions])
+    # A mention must lie wholly inside or wholly outside every quote.
+    mspans = [s for s in mspans
+              if not any(qs < s[1] and s[0] < qe and not (qs <= s[0] and s[1] <= qe)
+                         for qs, qe, _ in qspans)]
+
+    def mentions_in(start: int, end: int) -> Markup:
+        out = Markup()
+        pos = start
+        for ms, me, (m, eid) in mspans:
+            if ms < start or me > end:
+                continue
+            out += escape(text[pos:ms])
+            kind = str(m.kind).lower()
+            label = f"{m.canonical} ({m.kind})" + (f", {m.role}" if m.role else "")
+            inner = escape(text[ms:me])
+            if eid:
+                out += Markup('<a class="ent ent-{}" href="/entities/{}" title="{}">{}</a>').format(
+                    kind, quote(eid, safe=""), label, inner)
+            else:
+                out += Markup('<span class="ent ent-{}" title="{}">{}</span>').format(
+                    kind, label, inner)
+            pos = me
+        return out + escape(text[pos:end])
+
+    out = Markup()
+    pos = 0
+    for qs, qe, q in qspans:
+        out += mentions_in(pos, qs)
+        who = f"quote: {q.speaker}" if q.speaker else "quote (speaker unknown)"
+        out += Markup('<mark class="quote" title="{}">{}</mark>').format(
+            who, mentions_in(qs, qe))
+        pos = qe
+    return out + mentions_in(pos, n)
+
+
+# -- the application ------------------------------------------------------------------------
+def create_app(db_path: str | Path) -> FastAPI:
+    """A FastAPI app serving the store at ``db_path``: pages at ``/``, JSON under ``/api``."""
+    db = Path(db_path)
+    # The stock /docs page loads Swagger UI from a CDN; ours is rendered here, offline.
+    app = FastAPI(title="Storyline", version=_version, docs_url=None, redoc_url=None,
+                  description="Stories, articles, entities and quotes of a Storyline store.")
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    templates = Jinja2Templates(directory=HERE / "templates")
+    env = templates.env
+    env.autoescape = True
+    env.filters["q"] = lambda s: quote(str(s), safe="")
+    env.filters["day"] = lambda s: (s or "")[:10] or "undated"
+    env.globals["KIND_LABELS"] = KIND_LABELS
+
+    @contextmanager
+    def opened() -> Iterator[Storyline]:
+        sl = Storyline(db)
+        try:
+            yield sl
+        finally:
+            sl.close()
+
+    def is_api(request: Request) -> bool:
+        return request.url.path.startswith("/api/")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if is_api(request) or request.url.path.startswith("/static/"):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+        return templates.TemplateResponse(
+            request, "error.html", {"status": exc.status_code, "detail": exc.detail},
+            status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        detail = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ())[1:]) or 'request'}: {e.get('msg')}"
+            for e in exc.errors())
+        if is_api(request):
+            return JSONResponse({"detail": detail}, status_code=422)
+        return templates.TemplateResponse(request, "error.html",
+                                          {"status": 422, "detail": detail}, status_code=422)
+
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    def docs(request: Request) -> Response:
+        """The OpenAPI schema as a page (the schema itself is at /openapi.json)."""
+        schema = app.openapi()
+        return templates.TemplateResponse(request, "docs.html", {
+            "schema": schema,
+            "operations": [(path, method.upper(), op)
+                           for path, ops in schema.get("paths", {}).items()
+                           for method, op in ops.items()]})
+
+    def bad(exc: Exception) -> HTTPException:
+        return HTTPException(status_code=422, detail=str(exc))
+
+    # -- API ----------------------------------------------------------------------------
+    @app.get("/api/health", response_model=Health, tags=["api"])
+    def health() -> dict[str, Any]:
+        with opened() as sl:
+            articles = sl.store._db.execute("SELECT count(*) FROM articles").fetchone()[0]
+            stories = len(sl.stories(limit=None))
+        return {"status": "ok", "version": _version, "articles": articles, "stories": stories}
+
+    def find_stories(sl: Storyline, *, since: str | None, until: str | None,
+                     source: str | None, entity: str | None, lang: str | None,
+                     q: str | None) -> list[dict[str, Any]]:
+        try:
+            found = sl.stories(since=since or None, until=until or None, source=source or None,
+                               entity=entity or None, query=q or None, limit=None)
+        except ValueError as exc:
+            raise bad(exc) from None
+        if lang:
+            found = [s for s in found if lang.lower() in s["languages"]]
+        # Newest first (by the latest report), undated stories last.
+        found.sort(key=lambda s: s["first_seen"] or "", reverse=True)
+        found.sort(key=lambda s: s["last_seen"] or "", reverse=True)
+        return found
+
+    @app.get("/api/stories", response_model=list[StorySummary], tags=["api"])
+    def api_stories(
+        since: Annotated[str | None, Query(description="Last report on or after (a date)")] = None,
+        until: Annotated[str | None, Query(description="First report on or before")] = None,
+        source: Annotated[str | None, Query(description="Reported by this outlet")] = None,
+        entity: Annotated[str | None, Query(description="Mentions this name")] = None,
+        lang: Annotated[str | None, Query(description="Has articles in this language",
+                                          pattern="^[A-Za-z]{2,3}$")] = None,
+        q: Annotated[str | None, Query(description="Full-text search over its articles")] = None,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> list[dict[str, Any]]:
+        """Stories, newest first."""
+        with opened() as sl:
+            found = find_stories(sl, since=since, until=until, source=source, entity=entity,
+                                 lang=lang, q=q)
+        return [summary_dict(s) for s in found[offset:offset + limit]]
+
+    def load_story(sl: Storyline, story_id: str) -> dict[str, Any]:
+        story = sl.story(story_id)
+        if story is None:
+            raise HTTPException(status_code=404, detail=f"no story with id {story_id!r}")
+        return story
+
+    @app.get("/api/stories/{story_id}", response_model=StoryOut, tags=["api"])
+    def api_story(story_id: str) -> dict[str, Any]:
+        """One story (by id, alias or unique prefix): articles, copies, entities, quotes."""
+        with opened() as sl:
+            story = load_story(sl, story_id)
+            entities = sl.entities(story=story["id"], limit=None)
+            quotes = sl.quotes(story=story["id"], limit=None)
+        data = summary_dict(story)
+        data["aliases"] = story["aliases"]
+        data["articles"] = [article_meta(a) for a in story["articles"]]
+        data["copy_groups"] = [group_dict(g) for g in story["copy_groups"]]
+        data["entities"] = [entity_dict(e) for e in entities]
+        data["quotes"] = [quote_dict(q) for q in quotes]
+        return data
+
+    @app.get("/api/articles/{article_id}", response_model=ArticleOut, tags=["api"])
+    def api_article(article_id: str) -> dict[str, Any]:
+        """One article (by id or unique prefix) with its cleaned text and removed lines."""
+        with opened() as sl:
+            found = sl.article(article_id)
+        if found is None:
+            raise HTTPException(status_code=404, detail=f"no article with id {article_id!r}")
+        return found.to_dict()
+
+    @app.get("/api/entities", response_model=list[EntityOut], tags=["api"])
+    def api_entities(
+        story: Annotated[str | None, Query(description="Only this story's articles")] = None,
+        kind: Annotated[str | None, Query(description="PERSON, ORG, GPE or LOC")] = None,
+        name: Annotated[str | None, Query(description="Name or alias contains this")] = None,
+        limit: Annotated[int, Query(ge=1, le=10000)] = 100,
+    ) -> list[dict[str, Any]]:
+        """People, organisations and places, most mentioned first."""
+        with opened() as sl:
+            if story is not None and sl.story(story) is None:
+                raise HTTPException(status_code=404, detail=f"no story with id {story!r}")
+            try:
+                found = sl.entities(story=story, kind=kind, name=name, limit=limit)
+            except ValueError as exc:
+                raise bad(exc) from None
+        return [entity_dict(e) for e in found]
+
+    # -- pages --------------------------------------------------------------------------
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def page_index(request: Request, q: str = "", since: str = "", until: str = "",
+                   source: str = "", entity: str = "", lang: str = "",
+                   offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+        filters = {"q": q, "since": since, "until": until, "source": source,
+                   "entity": entity, "lang": lang}
+        error = None
+        with opened() as sl:
+            try:
+                found = find_stories(sl, since=since, until=until, source=source,
+                                     entity=entity, lang=lang, q=q)
+            except HTTPException as exc:
+                found, error = [], str(exc.detail)
+        active = {k: v for k, v in filters.items() if v}
+
+        def page_link(off: int) -> str:
+            return "/?" + urlencode({**active, "offset": off})
+
+        return templates.TemplateResponse(request, "index.html", {
+            "stories": found[offset:offset + PAGE_SIZE], "total": len(found),
+            "offset": offset, "page_size": PAGE_SIZE, "filters": filters, "active": active,
+            "error": error,
+            "prev": page_link(max(0, offset - PAGE_SIZE)) if offset > 0 else None,
+            "next": page_link(offset + PAGE_SIZE) if offset + PAGE_SIZE < len(found) else None,
+        }, status_code=422 if error else 200)
+
+    @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    def page_story(request: Request, story_id: str) -> Response:
+        with opened() as sl:
+            story = load_story(sl, story_id)
+            entities = sl.entities(story=story["id"], limit=None)
+            quotes = sl.quotes(story=story["id"], limit=None)
+        copy_of = {c.article_id: g.original for g in story["copy_groups"] for c in g.copies}
+        by_source: dict[str, list[Article]] = defaultdict(list)
+        for a in story["articles"]:
+            by_source[a.source or "unknown source"].append(a)
+        sources = sorted(((s, sorted(arts, key=lambda a: a.published or "~"))
+                          for s, arts in by_source.items()),
+                         key=lambda x: (-len(x[1]), x[0].lower()))
+        by_kind: dict[str, list[Entity]] = defaultdict(list)
+        for e in entities:
+            by_kind[KIND_LABELS.get(e.kind, e.kind)].append(e)
+        # Quotes by speaker; the same words reported by several sources are listed once,
+        # with every report that carries them.
+        by_speaker: dict[str, dict[str, list[QuoteRow]]] = defaultdict(dict)
+        speaker_ids: dict[str, str | None] = {}
+        for qr in quotes:
+            who = qr.speaker or "Unattributed"
+            words = " ".join(qr.text.lower().split())
+            by_speaker[who].setdefault(words, []).append(qr)
+            speaker_ids.setdefault(who, qr.speaker_id)
+        speakers = sorted(((who, list(said.values())) for who, said in by_speaker.items()),
+                          key=lambda x: (x[0] == "Unattributed", -len(x[1]), x[0]))
+        titles = {a.id: a.title for a in story["articles"]}
+        return templates.TemplateResponse(request, "story.html", {
+            "story": story, "sources": sources, "copy_of": copy_of, "titles": titles,
+            "entity_groups": [(label, by_kind[label][:30])
+                              for label in ("People", "Organisations", "Places")
+                              if by_kind.get(label)],
+            "speakers": speakers, "speaker_ids": speaker_ids,
+        })
+
+    @app.get("/entities/{entity_id:path}", response_class=HTMLResponse, include_in_schema=False)
+    def page_entity(request: Request, entity_id: str) -> Response:
+        with opened() as sl:
+            entity = next((e for e in sl.entities(limit=None) if e.id == entity_id), None)
+            if entity is None:
+                raise HTTPException(status_code=404, detail=f"no entity with id {entity_id!r}")
+            stories = sl.store.stories.summaries(ids=list(entity.stories), limit=None)
+            said = [qr for qr in sl.quotes(limit=None) if qr.speaker_id == entity.id]
+        stories.sort(key=lambda s: s["last_seen"] or "", reverse=True)
+        return templates.TemplateResponse(request, "entity.html", {
+            "entity": entity, "stories": stories, "quotes": said,
+            "kind_label": KIND_LABELS.get(entity.kind, entity.kind)})
+
+    @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    def page_article(request: Request, article_id: str) -> Response:
+        with opened() as sl:
+            article = sl.article(article_id)
+            if article is None:
+                raise HTTPException(status_code=404, detail=f"no article with id {article_id!r}")
+            entities, occ, ids = sl._entities(None)
+            mentions = [(o.mention, eid) for o, eid in zip(occ, ids, strict=True)
+                        if o.article == article.id]
+            quotes = [q for aid, q in sl.store.extraction.quotes([article.id])]
+            story = sl.story(article.story_id) if article.story_id else None
+        names = {e.id: e for e in entities}
+        copies = {}
+        if story:
+            for g in story["copy_groups"]:
+                if article.id in g.ids:
+                    copies = {"original": g.original,
+                              "copies": [c.article_id for c in g.copies]}
+        return templates.TemplateResponse(request, "article.html", {
+            "article": article, "marked": mark_text(article.text, mentions, quotes),
+            "story": story, "copies": copies,
+            "mentioned": sorted({names[eid] for _, eid in mentions if eid in names},
+                                key=lambda e: (e.kind, e.name)),
+            "quote_count": len(quotes)})
+
+    return app
