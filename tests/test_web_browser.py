@@ -1,12 +1,15 @@
 """The web UI in a real browser: Playwright driving Debian's Chromium.
 
 Skipped when Playwright or /usr/bin/chromium is missing (``apt-get install chromium``).
-Screenshots of the main pages are written to ``docs/screenshots/``.
+Screenshots of the main pages go to a temporary folder, or to ``docs/screenshots/`` when
+``STORYLINE_SCREENSHOTS=1`` (to refresh the ones kept in the repository).
 """
 
 from __future__ import annotations
 
+import os
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -25,7 +28,9 @@ from test_web_api import EVIL_TITLE, build_store  # noqa: E402
 
 ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]
-SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+SHOTS = (Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+         if os.environ.get("STORYLINE_SCREENSHOTS") == "1"
+         else Path(tempfile.gettempdir()) / "storyline-screenshots")
 
 
 def free_port() -> int:

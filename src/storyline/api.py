@@ -19,6 +19,7 @@ from storyline.clean.dates import parse_user_date
 from storyline.dedupe.groups import CopyGroup, build_groups
 from storyline.extract.canonical import Entity, Occurrence, resolve
 from storyline.extract.gazetteer import key
+from storyline.extract.types import Mention
 from storyline.models import INPUT_FORMATS, Article, IngestReport, InputFormat, Overrides
 from storyline.store import ArticleFilter, RejectRow, Store, resolve_db
 from storyline.store.sqlite import fts_query
@@ -230,6 +231,23 @@ class Storyline:
                         any(wanted in key(a) for a in e.aliases)]
         entities.sort(key=lambda e: (-e.mentions, -len(e.articles), e.name))
         return entities[:limit] if limit is not None else entities
+
+    def counts(self) -> dict[str, int]:
+        """How much the store holds: articles, live stories, rejects."""
+        return self.store.counts()
+
+    def article_entities(self, article_id: str) -> list[tuple[Mention, Entity]]:
+        """An article's mentions in text order, each with the entity it names across the
+        store (the same ids ``entities()`` gives)."""
+        article = self.article(article_id)
+        if article is None:
+            raise ValueError(f"no article {article_id!r}")
+        # Within its story: the same names as across the store, for a fraction of the work.
+        scope = self._scope(article.story_id) if article.story_id else [article.id]
+        entities, occ, ids = self._entities(scope)
+        by_id = {e.id: e for e in entities}
+        return [(o.mention, by_id[i]) for o, i in zip(occ, ids, strict=True)
+                if o.article == article_id]
 
     def quotes(self, *, story: str | None = None, speaker: str | None = None,
                limit: int | None = 100) -> list[QuoteRow]:

@@ -225,6 +225,15 @@ class Store:
             found += [(r[0], r[1], r[2], r[3]) for r in rows]
         return sorted(set(found))
 
+    def counts(self) -> dict[str, int]:
+        one = self._db.execute
+        return {
+            "articles": int(one("SELECT count(*) FROM articles").fetchone()[0]),
+            "stories": int(one("SELECT count(*) FROM stories WHERE merged_into IS NULL "
+                               "AND article_count > 0").fetchone()[0]),
+            "rejects": int(one("SELECT count(*) FROM rejects").fetchone()[0]),
+        }
+
     def article_meta(self, ids: Iterable[str] | None = None
                      ) -> dict[str, tuple[str | None, str | None, str | None]]:
         """id → (story id, published, source) without the texts (all articles when None)."""

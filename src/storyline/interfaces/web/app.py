@@ -284,9 +284,9 @@ def create_app(db_path: str | Path) -> FastAPI:
     @app.get("/api/health", response_model=Health, tags=["api"])
     def health() -> dict[str, Any]:
         with opened() as sl:
-            articles = sl.store._db.execute("SELECT count(*) FROM articles").fetchone()[0]
-            stories = len(sl.stories(limit=None))
-        return {"status": "ok", "version": _version, "articles": articles, "stories": stories}
+            counts = sl.counts()
+        return {"status": "ok", "version": _version, "articles": counts["articles"],
+                "stories": counts["stories"]}
 
     def find_stories(sl: Storyline, *, since: str | None, until: str | None,
                      source: str | None, entity: str | None, lang: str | None,
@@ -450,10 +450,10 @@ def create_app(db_path: str | Path) -> FastAPI:
             article = sl.article(article_id)
             if article is None:
                 raise HTTPException(status_code=404, detail=f"no article with id {article_id!r}")
-            entities, occ, ids = sl._entities(None)
-            mentions = [(o.mention, eid) for o, eid in zip(occ, ids, strict=True)
-                        if o.article == article.id]
-            quotes = [q for aid, q in sl.store.extraction.quotes([article.id])]
+            named = sl.article_entities(article.id)
+            mentions = [(m, e.id) for m, e in named]
+            entities = [e for _, e in named]
+            quotes = [q for _, q in sl.store.extraction.quotes([article.id])]
             story = sl.story(article.story_id) if article.story_id else None
         names = {e.id: e for e in entities}
         copies = {}
