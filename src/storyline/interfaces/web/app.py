@@ -117,25 +117,12 @@ class EntityOut(BaseModel):
     capital_of: str | None
 
 
-class QuoteOut(BaseModel):
-    article_id: str
-    source: str | None
-    published: str | None
-    speaker: str | None
-    speaker_id: str | None
-    text: str
-    cue: str | None
-    partial: bool
-    start: int
-    end: int
-
-
 class StoryOut(StorySummary):
     aliases: list[str]
     articles: list[ArticleMeta]
     copy_groups: list[CopyGroupOut]
     entities: list[EntityOut]
-    quotes: list[QuoteOut]
+    quotes: list[QuoteRow]  # the API's own record (a dataclass FastAPI serialises)
 
 
 # -- conversions ----------------------------------------------------------------------------
