@@ -47,6 +47,27 @@ def test_surname_that_is_a_place_follows_the_person() -> None:
     assert found["Israel"][0] == "GPE"
 
 
+def test_company_news_names() -> None:
+    """Business prose: bodies named by what they are, products by their makers, surnames
+    that are also towns or ordinary words, acronyms that are also towns."""
+    found = _mentions(
+        "Harald Osterman, the chief operating officer of Velmora Foods, resigned on Monday. "
+        "Osterman joined from budget airline Skyra Velo. Lenders met at the General "
+        "Audit Office (GAO) in Reno. The GAO backed Skyra Velo's plan to fly the Boeing "
+        "787 and to hire Valdis LLC Tom Kerrigan. Carol Jobs, the firm's founder, said the "
+        "Dow Jones fell. Jobs added that Bell-Norris would buy the Caracas Trade Show stand.")
+    assert found["Harald Osterman"][0] == "PERSON"
+    assert found["Osterman"] == ("PERSON", "Harald Osterman")
+    assert found["Skyra Velo"][0] == "ORG"  # "airline …", not a person
+    assert found["GAO"][0] == "ORG"  # an acronym, not Gao in Mali
+    assert "Boeing" not in found  # the model, not the maker
+    assert found["Valdis LLC"][0] == "ORG" and found["Tom Kerrigan"][0] == "PERSON"
+    assert found["Jobs"] == ("PERSON", "Carol Jobs")  # a common word as a surname
+    assert "Jones" not in found and "Dow Jones" not in found  # a stock index
+    assert found.get("Bell-Norris", ("ORG",))[0] != "PERSON"  # one hyphenated word
+    assert not any("Show" in name for name in found)  # an event, not a body
+
+
 def test_sentence_openings_are_not_names() -> None:
     found = _mentions('Officials in Kyiv said Russia fired missiles. "We will rebuild," '
                       "the mayor said. However, Police gave no figures.")

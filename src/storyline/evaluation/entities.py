@@ -199,8 +199,13 @@ def _lines(path: Path) -> list[str]:
 
 
 def _token_document(origin: str, sentences: Sequence[Sequence[str]],
-                    places: Sequence[str]) -> Document:
-    """Text from tokens (spaces) and sentences (newlines), with each token's character span."""
+                    places: Sequence[str], join_hyphens: bool = False) -> Document:
+    """Text from tokens (spaces) and sentences (newlines), with each token's character span.
+
+    ``join_hyphens``: a "-" token between two capitalised words is written without spaces
+    ("Wal - Mart" → "Wal-Mart"), as the article had it; MEANTIME splits such names, while
+    CoNLL's spaced dashes are separators ("SOCCER - THREE …") and stay spaced.
+    """
     parts: list[str] = []
     tokens: list[tuple[int, int]] = []
     anchors: list[tuple[int, str]] = []
@@ -211,7 +216,12 @@ def _token_document(origin: str, sentences: Sequence[Sequence[str]],
             offset += 1
         anchors.append((offset, place))
         for i, word in enumerate(words):
-            if i:
+            glued = join_hyphens and i > 0 and (
+                (word == "-" and i + 1 < len(words) and words[i - 1][:1].isupper()
+                 and words[i + 1][:1].isupper())
+                or (words[i - 1] == "-" and i >= 2 and word[:1].isupper()
+                    and words[i - 2][:1].isupper()))
+            if i and not glued:
                 parts.append(" ")
                 offset += 1
             tokens.append((offset, offset + len(word)))
@@ -417,7 +427,7 @@ def _meantime_document(file: Path, root: ET.Element, extent: str = "full") -> Do
         starts.append(starts[-1] + len(s))
     places = [f"{file.name} sentence {sentence_of[i]}" for i in starts[:-1]]
     words = [w for sentence in sentences for w in sentence]
-    doc = _token_document(file.name, sentences, places)
+    doc = _token_document(file.name, sentences, places, join_hyphens=True)
 
     entity_type = {e.get("m_id"): e.get("ent_type") for e in root.iter("ENTITY")}
     type_of: dict[str, str] = {}

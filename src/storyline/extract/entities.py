@@ -66,6 +66,7 @@ _TIME_WORDS = frozenset(key(w) for w in _TIME_WORDS_TEXT.split())
 #: Capitalised words that are never names on their own.
 _NOT_NAMES_TEXT = (
     "I I'm I've I'd I'll Mr Mrs Ms Dr Prof Sir God Christmas Easter Ramadan Internet Web "
+    "Thanksgiving Halloween Hanukkah Passover Diwali Eid "
     "Covid COVID-19 AM PM GMT UTC CEO CFO TV OK Ltd Inc No Yes Oh Please Thank Thanks "
     "Breaking Update Updated Live Photo Video Watch Read Share Click Subscribe Sign Log "
     "Advertisement Editor's Note Muslim Muslims Moslem Moslems Christian Christians Jewish Jews "
@@ -92,7 +93,27 @@ _PLACE_ENDS = frozenset({"lane", "road", "street", "avenue", "square", "park", "
 _MISC_ENDS = frozenset({"festival", "cup", "games", "prize", "award", "awards", "open",
                         "championship", "championships", "war", "olympics", "trophy", "grand",
                         "tour", "series", "league's", "summit", "day", "week", "act",
-                        "treaty", "accord", "agreement", "plan", "doctrine", "average", "index"})
+                        "treaty", "accord", "agreement", "plan", "doctrine", "average", "index",
+                        "conference", "show", "expo", "exhibition", "year", "marathon"})
+#: Words that end a company's name: a given name after one starts a person ("Chrysler LLC
+#: Jim Press").
+_COMPANY_SUFFIXES = frozenset({"inc", "inc.", "corp", "corp.", "co.", "ltd", "ltd.", "llc",
+                               "plc", "ag", "gmbh", "nv", "sa", "s.a.", "spa", "bv"})
+#: Common nouns that describe an organisation right before its name ("airline Aer Lingus",
+#: "retailer Best Buy"): two capitalised words there are a body, not a person.
+_ORG_DESCRIPTORS = frozenset({
+    "company", "firm", "airline", "carrier", "retailer", "maker", "automaker", "carmaker",
+    "manufacturer", "bank", "lender", "insurer", "conglomerate", "startup", "start-up",
+    "publisher", "newspaper", "magazine", "broadcaster", "website", "agency", "party",
+    "club", "studio", "chain", "operator", "supplier", "contractor", "consortium",
+    "subsidiary", "developer", "distributor", "regulator", "watchdog", "airliner",
+    "giant", "group", "brewer", "miner", "telecom", "automaker's", "outlet", "daily",
+    "tabloid", "network", "charity", "organisation", "organization", "union", "think-tank"})
+#: Names of stock indices whose next word is part of the index, not a name.
+_INDEX_WORDS = frozenset({"dow", "s&p", "ftse", "nikkei", "dax", "cac", "nasdaq", "hang"})
+#: A bare model number after a maker ("Boeing 787"); years are left alone, and so are
+#: scores ("Glamorgan 259", "Saqlain Mushtaq 113").
+_MODEL_NUMBER = re.compile(r"^(?!19\d\d$|20\d\d$)\d{3,4}$")
 _SCORE = re.compile(r"^\d{1,3}(-\d{1,3})?$")
 #: A model designation after a maker's name: "A380", "X5", "S23" (letters and digits: a
 #: bare number after a name is more often a score, "Leeds 2").
@@ -157,7 +178,7 @@ class _Tokens:
     """
 
     __slots__ = ("by_orth", "doc", "idx", "info", "key", "long_upper", "marked", "n",
-                 "sentences", "text", "upper", "ws")
+                 "sentences", "starts", "text", "upper", "ws")
 
     def __init__(self, doc: Doc, lexemes: Callable[[Doc, list[int]], list[_Lexeme]]) -> None:
         self.doc = doc
@@ -167,6 +188,7 @@ class _Tokens:
         self.ws, self.idx = cols[1], cols[2]
         #: (start, end) of each sentence, as ``doc.sents`` gives them (without its Spans).
         self.sentences = _sentences(doc, (np.flatnonzero(array[1:, 3] == 1) + 1).tolist())
+        self.starts = frozenset(s for s, _ in self.sentences)
         self.info = info = lexemes(doc, cols[0])
         self.by_orth = dict(zip(cols[0], info, strict=True))
         self.text: list[str] = [x[_TEXT] for x in info]
@@ -317,6 +339,8 @@ class EntityRecogniser:
                 while j < end:
                     if (info[j][_CAP] and keys[j] not in _TIME_WORDS) if not caps else \
                             self._name_token(doc, j, caps, known):
+                        if keys[j - 1] in _COMPANY_SUFFIXES and self._given(doc, j):
+                            break  # "Chrysler LLC | Jim Press"
                         j += 1
                     elif (text[j].lower() in CONNECTORS and j + 1 < end
                           and self._name_token(doc, j + 1, caps, known) and not caps):
@@ -443,8 +467,9 @@ class EntityRecogniser:
                     if n == 1 and words[0] in demonyms:
                         found = _Segment(i, i + 1, "DEMONYM")
             if found is not None and found.end - found.start == 1 and found.kind in ("GPE", "LOC") \
-                    and i > pending and self._given(doc, i - 1):
-                found = None  # "Neil Jordan", "Paul Austin": a surname that is also a place
+                    and i > pending and (self._given(doc, i - 1) or self._surname_place(
+                        doc, pending, i, end, found)):
+                found = None  # "Neil Jordan", "Fritz Henderson": a surname that is also a place
             if found is None or t.lower() in CONNECTORS:
                 i += 1
                 continue
@@ -456,11 +481,26 @@ class EntityRecogniser:
             out.append(_Segment(pending, end, None))
         return self._absorb(doc, out)
 
+    def _surname_place(self, doc: _Tokens, pending: int, i: int, end: int,
+                       found: _Segment) -> bool:
+        """A town name ending a run after one unknown capitalised word is a surname
+        ("Fritz Henderson"), unless the word is an ordinary one ("Downtown Houston")."""
+        return (i == pending + 1 and found.end == end and found.entry is not None
+                and found.entry.level == "city" and bool(doc.info[pending][_TITLE])
+                and doc.key[pending] not in self.common and doc.key[pending] not in self.stop
+                and doc.key[pending] not in CONNECTORS and not doc.info[pending][_LONG_UPPER])
+
     def _plausible(self, doc: _Tokens, start: int, end: int, run_end: int, entry: Entry) -> bool:
         """A one-word town is rarely meant when the word is a given name before another
-        name ("Antony Blinken") or the town is small and nothing says "place"."""
+        name ("Antony Blinken"), an acronym ("GAO" is not Gao in Mali) or the town is small
+        and nothing says "place"."""
         if end - start > 1 or entry.level != "city":
             return True
+        t = doc.text[start]
+        if t.isupper() and len(t) <= _ACRONYM_MAX and not entry.canonical.isupper() \
+                and start > 0 and not doc.info[start - 1][_SPACE] and start not in doc.starts \
+                and not doc.caps(max(0, start - 8), end + 8):
+            return False  # (a dateline, "BONN 1996-08-22", opens its line)
         word = doc.key[start]
         if word in self.gaz.first_names and end < run_end:
             return False
@@ -493,7 +533,8 @@ class EntityRecogniser:
                              and segs[0].start == last.start else None, "organisation head")]
         if len(segs) == 2 and segs[0].kind == "GPE" and segs[0].entry is not None and \
                 segs[0].entry.level == "city" and segs[1].kind is None and \
-                segs[0].end == segs[1].start and doc.info[segs[1].start][_LOWER] not in CONNECTORS:
+                segs[0].end == segs[1].start and doc.info[segs[1].start][_LOWER] not in CONNECTORS \
+                and keys[segs[1].end - 1] not in _MISC_ENDS:
             # "Philadelphia Eagles", "Chicago Bulls": a city's team or firm.
             return [_Segment(segs[0].start, segs[1].end, "ORG", None, "city and name")]
         merged: list[_Segment] = []
@@ -576,15 +617,24 @@ class EntityRecogniser:
             return "PERSON", "who", None  # "Tamer Ramadan, who heads …"
         if prev in _PLACE_PREPOSITIONS and len(words) == 1 and after is None:
             return "GPE", "place preposition", None
-        if len(words) > 1 and all(x[_TITLE] for x in doc.info[s:e] if x[_ALPHA]) \
+        if prev in _ORG_DESCRIPTORS and words[0] not in self.gaz.first_names:
+            return "ORG", "described", None  # "airline Aer Lingus"
+        if s > 0 and doc.key[s - 1] in _INDEX_WORDS:
+            return None, "", None  # "Dow Jones": a stock index
+        if len(words) > 1 and any(doc.ws[s:e - 1]) \
+                and all(x[_TITLE] for x in doc.info[s:e] if x[_ALPHA]) \
                 and not any(w in CONNECTORS for w in words) and len(words) <= 4:
             return "PERSON", "two names", None
         if len(words) > 1 and prev in _SPEECH:
             return "PERSON", "speaker", None
         if len(words) > 1:
             return "ORG", "capitalised", None
-        if words[0] in self.common or words[0] in self.stop:
-            return None, "", None  # "Government", "Police": a word, capitalised
+        if words[0] in self.stop:
+            return None, "", None
+        if words[0] in self.common:
+            # "Government", "Police": a word, capitalised; or the surname of a person the
+            # document names in full ("Steve Jobs … Jobs"), which step 4 decides.
+            return "PERSON", _UNSURE, None
         if nxt in _SPEECH or prev in _SPEECH:
             return "PERSON", "speaker", None
         before2 = doc.info[s - 2][_LOWER] if s > 1 else ""
@@ -658,7 +708,8 @@ class EntityRecogniser:
                 if seg.kind is None:
                     kind, rule, role = self._classify(doc, seg, before, after)
                     label = model.get((seg.start, seg.end))
-                    if label is not None and (kind is None or rule in _WEAK_RULES):
+                    if label is not None and (kind is None or rule in _WEAK_RULES
+                                              or rule == _UNSURE):
                         # The model's reading of words the rules only guessed at.
                         kind, rule, role = label or None, "model", None
                     if kind is None:
@@ -724,10 +775,24 @@ class EntityRecogniser:
                 for i in range(start, end):
                     if text[i].lower() not in CONNECTORS and len(text[i]) > 1:
                         people.setdefault(keys[i], full)
+        if people:
+            # A surname opening a sentence looks like any capitalised first word ("Jobs
+            # resigned …"): take it when the document names that person in full.
+            taken = {a for a, *_ in found}
+            info = doc.info
+            extra = [(s, s + 1, "PERSON", _UNSURE, None, None) for s in sent_starts
+                     if s not in taken and keys[s] in people and info[s][_TITLE]
+                     and (s + 1 >= doc.n or not info[s + 1][_CAP])]
+            if extra:
+                found = sorted([*found, *extra], key=lambda f: f[0])
         votes: dict[str, Counter[str]] = {}
+        others: dict[str, Counter[str]] = {}
         for start, end, kind, rule, _e, _r in found:
-            if rule not in ("capitalised", "speaker", "place preposition"):
-                votes.setdefault(key(doc.span_text(start, end)), Counter())[kind] += 1
+            k = key(doc.span_text(start, end))
+            if rule not in ("capitalised", "speaker", "place preposition", "two names", _UNSURE):
+                votes.setdefault(k, Counter())[kind] += 1
+            elif rule in ("capitalised", "speaker"):
+                others.setdefault(k, Counter())[kind] += 1
         out: list[Mention] = []
         for start, end, kind, rule, entry, role in found:
             span = doc.span_text(start, end)
@@ -744,14 +809,24 @@ class EntityRecogniser:
             if kind == "ORG" and end < doc.n and _MODEL.match(text[end]) and \
                     doc.ws[end - 1]:
                 continue  # "Airbus A380": a product named after its maker
+            if end < doc.n and kind == "ORG" and rule == "gazetteer" and \
+                    _MODEL_NUMBER.match(text[end]) and doc.ws[end - 1] and \
+                    not (end + 1 < doc.n and text[end + 1] in ("-", "–", "/")) and \
+                    not doc.caps(start, end):
+                continue  # "Boeing 787": a model, not its maker
             canonical = entry.canonical if entry is not None else span
             if end - start == 1 and k in people and kind != "PERSON" and \
                     (entry is None or entry.kind != "ORG" or rule != "gazetteer"):
                 kind, rule, entry, canonical = "PERSON", "same person", None, people[k]
             elif kind == "PERSON" and k in people:
                 canonical = people[k]
-            elif rule in ("capitalised", "speaker", "place preposition") and k in votes:
+            elif rule in ("capitalised", "speaker", "place preposition", "two names") \
+                    and k in votes:
                 kind = votes[k].most_common(1)[0][0]
+            elif rule == "place preposition" and k in others:
+                # "a stake in Chrysler" after "Chrysler, another car maker": the preposition
+                # was the weaker hint.
+                kind = others[k].most_common(1)[0][0]
             n_sent = bisect.bisect_right(sent_starts, start) - 1
             out.append(Mention(
                 doc.start_char(start), doc.end_char(end), span, _kind(kind), max(n_sent, 0),
