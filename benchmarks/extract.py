@@ -1,11 +1,14 @@
-"""Throughput of the extraction stage (entities and quotes) on a generated corpus.
+"""Throughput of the extraction stage on a generated corpus: entities and quotes, then
+the whole stage with time expressions and events.
 
 Articles are generated from seeded templates written for this benchmark: a dateline,
 people with titles and given names, organisations, places, direct quotes with speakers
-("…," said X / X told reporters / according to X), and filler sentences from a Zipf
-vocabulary. Each run processes all of them in a process pool, as ingest does, and the
+("…," said X / X told reporters / according to X), dated event sentences (visits, talks,
+accusations, sanctions, protests, planned and called-off trips) and filler sentences from a
+Zipf vocabulary. Each run processes all of them in a process pool, as ingest does, and the
 baseline in the same run is the spaCy part alone (blank tokenizer and sentencizer), so the
-ratio says what the rules cost on top of tokenising.
+ratio says what the rules cost on top of tokenising. The "time + events" row is the
+marginal rate: the full stage's time per article minus the entities-and-quotes time.
 
     python benchmarks/extract.py                 # 10,000 articles, 2 workers, 3 runs
     python benchmarks/extract.py -n 2000 -r 5 -w 1
@@ -34,6 +37,12 @@ ROLES = ["Foreign Minister", "President", "Defence Secretary", "spokesman", "Pri
          "central bank governor", "mayor", "police chief"]
 PLACES = ["Berlin", "Nairobi", "Lima", "Warsaw", "Jakarta", "Ankara", "Ottawa", "Hanoi",
           "Lisbon", "Cairo", "Seoul", "Kyiv", "Madrid", "Manila", "Tunis", "Oslo"]
+COUNTRIES = ["China", "Russia", "the United States", "France", "Iran", "India", "Brazil",
+             "Turkey", "Japan", "Germany"]
+DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
+MONTHS = ["January", "March", "May", "July", "September", "November"]
+WHEN = ["on Sunday", "last week", "two days ago", "in early June", "on 3 March 2024",
+        "earlier this month", "yesterday"]
 BODIES = ["the United Nations", "NATO", "the European Commission", "the World Bank",
           "the Interior Ministry", "Reuters", "the State Department", "the Kremlin"]
 
@@ -59,15 +68,46 @@ def article(i: int) -> str:
             f"{given} {surname}, the {r.lower()}, said the talks in {rng.choice(PLACES)} were "
             f"\"{_filler(rng, 6)[:-1].lower()}\". According to {surname}, {_filler(rng, 15)}")
         paragraphs.append(f"\"{_filler(rng, 12)}\" {surname} added. {_filler(rng, 20)}")
+    other = people[1]
+    events = [
+        f"{first} {last} visited {rng.choice(PLACES)} on {rng.choice(DAYS)} and met "
+        f"{other[0]} {other[1]}.",
+        f"{rng.choice(COUNTRIES)} accused {rng.choice(COUNTRIES)} of violating the ceasefire "
+        f"{rng.choice(WHEN)}.",
+        f"Hundreds of protesters marched in {rng.choice(PLACES)} {rng.choice(WHEN)}.",
+        f"{rng.choice(COUNTRIES)} will impose new sanctions on {rng.choice(COUNTRIES)} in "
+        f"{rng.choice(MONTHS)}, {other[1]} said.",
+        f"The {rng.choice(['talks', 'visit', 'summit'])} planned for {rng.choice(MONTHS)} "
+        f"{rng.randint(1, 28)}, {rng.randint(2019, 2025)} was called off.",
+    ]
     for _ in range(rng.randint(3, 6)):
         paragraphs.append(" ".join(_filler(rng, rng.randint(12, 26)) for _ in range(3)))
+        if events:
+            paragraphs[-1] += " " + events.pop(rng.randrange(len(events)))
     return f"{last} holds talks in {place}\n\n" + "\n\n".join(paragraphs)
+
+
+PUBLISHED = "2024-06-14"
 
 
 def _extract_many(texts: list[str]) -> int:
     from storyline.extract.run import extract
 
-    return sum(len(extract(t, "en").mentions) for t in texts)
+    return sum(len(extract(t, "en", PUBLISHED).events) for t in texts)
+
+
+def _entities_quotes_many(texts: list[str]) -> int:
+    from storyline.extract.entities import find_mentions, with_roles
+    from storyline.extract.nlp import pipeline
+    from storyline.extract.quotes import find_quotes
+
+    nlp = pipeline("en")
+    found = 0
+    for t in texts:
+        doc = nlp(t)
+        mentions = with_roles(find_mentions(doc))
+        found += len(find_quotes(doc, mentions))
+    return found
 
 
 def _tokenise_many(texts: list[str]) -> int:
@@ -99,20 +139,26 @@ def main() -> None:
     args = parser.parse_args()
     texts = [article(i) for i in range(args.n)]
     words = sum(len(t.split()) for t in texts) / len(texts)
-    rates, base = [], []
+    rates, base, eq = [], [], []
     with ProcessPoolExecutor(args.workers, mp_context=get_context("forkserver")) as pool:
         list(pool.map(_warm, range(args.workers * 2)))  # gazetteers built once per worker
         for run in range(args.runs):
             base.append(timed(pool, _tokenise_many, texts))
+            eq.append(timed(pool, _entities_quotes_many, texts))
             rates.append(timed(pool, _extract_many, texts))
-            print(f"run {run + 1}/{args.runs}: {rates[-1]:.0f} art/s "
-                  f"(spaCy alone {base[-1]:.0f})", file=sys.stderr)
+            print(f"run {run + 1}/{args.runs}: {rates[-1]:.0f} art/s all, {eq[-1]:.0f} "
+                  f"entities + quotes (spaCy alone {base[-1]:.0f})", file=sys.stderr)
     print(f"{args.n:,} generated articles, {words:.0f} words each, {args.workers} workers")
     print("stage | median art/s | min–max | baseline (spaCy alone, same run) | ratio")
     print("------|--------------|---------|----------------------------------|------")
-    m, b = statistics.median(rates), statistics.median(base)
-    print(f"entities + quotes | {m:.0f} | {min(rates):.0f}–{max(rates):.0f} | {b:.0f} art/s "
-          f"| {m / b:.2f}×")
+    b = statistics.median(base)
+    marginal = [1 / (1 / r - 1 / e) if r < e else float("inf") for r, e in zip(rates, eq,
+                                                                                  strict=True)]
+    for name, values in (("entities + quotes", eq), ("time + events (marginal)", marginal),
+                         ("whole stage", rates)):
+        m = statistics.median(values)
+        print(f"{name} | {m:.0f} | {min(values):.0f}–{max(values):.0f} | {b:.0f} art/s "
+              f"| {m / b:.2f}×")
     print("rerun: python benchmarks/extract.py " + " ".join(sys.argv[1:]))
 
 

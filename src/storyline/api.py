@@ -9,23 +9,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from storyline import pipeline
+from storyline.analyse.events import Report, StoryEvent, aggregate
 from storyline.clean.dates import parse_user_date
 from storyline.dedupe.groups import CopyGroup, build_groups
 from storyline.extract.canonical import Entity, Occurrence, resolve
 from storyline.extract.gazetteer import key
-from storyline.extract.types import Mention
+from storyline.extract.types import PLOVER_TYPES, Actor, Event, Mention, Timex
 from storyline.models import INPUT_FORMATS, Article, IngestReport, InputFormat, Overrides
 from storyline.store import ArticleFilter, RejectRow, Store, resolve_db
 from storyline.store.sqlite import fts_query
 from storyline.stories import corrections
 from storyline.stories.dense import Encoder
 from storyline.stories.explain import explain
+
+
+#: Articles re-extracted per transaction.
+REEXTRACT_CHUNK = 200
 
 
 class Storyline:
@@ -270,6 +275,107 @@ class Storyline:
         rows.sort(key=lambda r: (r.published or "~", r.article_id, r.start))
         return rows[:limit] if limit is not None else rows
 
+    def reextract(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Run extraction again over every stored article (after an upgrade that extracts
+        more, such as dates and events): one transaction per chunk, so an interruption
+        keeps what is done. Returns the number of articles."""
+        from storyline.extract.run import extract  # spaCy loads only when needed
+
+        ids = sorted(self.store.article_meta())
+        done = 0
+        for start in range(0, len(ids), REEXTRACT_CHUNK):
+            chunk = self.store.articles_by_id(ids[start:start + REEXTRACT_CHUNK])
+            results = [(a.id, extract(a.text, a.lang, a.published)) for a in chunk.values()]
+            with self.store.transaction():
+                for aid, x in results:
+                    self.store.extraction.save(aid, x.mentions, x.quotes, x.timexes, x.events)
+            done += len(results)
+            if progress is not None:
+                progress(done, len(ids))
+        return done
+
+    def dates(self, article_ref: str) -> tuple[Article, list[Timex]]:
+        """An article and every time expression in it, in text order, with its value."""
+        article = self.article(article_ref)
+        if article is None:
+            raise ValueError(f"no article {article_ref!r}")
+        return article, [t for _, t in self.store.extraction.timexes([article.id])]
+
+    def events(self, *, story: str | None = None, type: str | None = None,  # noqa: A002
+               actor: str | None = None, since: str | None = None, until: str | None = None,
+               status: str | None = None, limit: int | None = 100) -> list[EventRow]:
+        """Events as each article reports them, in date order (the event's own day when the
+        article gives one, else the publication day), each with the sentence that says so
+        and how many articles and independent sources of its story report the same event.
+
+        ``actor`` matches a source or target by name, words or code ("CHN", "USA-GOV");
+        ``since``/``until`` take the same dates as ``stories``.
+        """
+        if type is not None and type.upper() not in PLOVER_TYPES:
+            raise ValueError(f"type must be one of {', '.join(PLOVER_TYPES)}, not {type!r}")
+        if status is not None and status not in ("happened", "planned", "negated"):
+            raise ValueError(f"status must be happened, planned or negated, not {status!r}")
+        low = parse_user_date(since)[:10] if since else None
+        high = parse_user_date(until)[:10] if until else None
+        scope = self._scope(story)
+        meta = self.store.article_meta(scope)
+        found: list[tuple[str, Event]] = []
+        for aid, e in self.store.extraction.events(scope):
+            if type is not None and e.type != type.upper():
+                continue
+            if status is not None and e.status != status:
+                continue
+            if actor is not None and not (_actor_matches(e.source, actor)
+                                          or _actor_matches(e.target, actor)):
+                continue
+            day = event_day(e, meta.get(aid, (None, None, None))[1])
+            if (low and (day is None or day < low)) or (high and (day is None or day > high)):
+                continue
+            found.append((aid, e))
+        found.sort(key=lambda x: (event_day(x[1], meta.get(x[0], (None, None, None))[1])
+                                  or "~", x[0], x[1].trigger_start))
+        if limit is not None:
+            found = found[:limit]
+        counts = self._event_counts({meta[a][0] for a, _ in found if a in meta and meta[a][0]})
+        texts = self.store.articles_by_id({a for a, _ in found})
+        rows = []
+        for aid, e in found:
+            story_id, published, source = meta.get(aid, (None, None, None))
+            article = texts.get(aid)
+            n_articles, n_independent = counts.get((story_id, aid, e.trigger_start), (1, 1))
+            rows.append(EventRow(
+                aid, story_id, source, published, article.url if article else None,
+                event_day(e, published), e,
+                " ".join(article.text[e.start:e.end].split()) if article else "",
+                n_articles, n_independent))
+        return rows
+
+    def story_events(self, story: str) -> list[StoryEvent]:
+        """A story's distinct events, each with the articles and independent sources that
+        report it (copies count once), in date order."""
+        scope = self._scope(story)
+        return self._story_events(scope or [])
+
+    def _story_events(self, article_ids: Sequence[str]) -> list[StoryEvent]:
+        meta = self.store.article_meta(article_ids)
+        reports = [Report(aid, meta.get(aid, (None, None, None))[2],
+                          meta.get(aid, (None, None, None))[1], e)
+                   for aid, e in self.store.extraction.events(article_ids)]
+        original_of = {a: g.original for g in self.dupes(article_ids) for a in g.ids}
+        return aggregate(reports, original_of)
+
+    def _event_counts(self, story_ids: set[str]
+                      ) -> dict[tuple[str | None, str, int], tuple[int, int]]:
+        """(story, article, trigger) → (articles, independent sources) reporting the same
+        event in that story."""
+        out: dict[tuple[str | None, str, int], tuple[int, int]] = {}
+        for sid in story_ids:
+            for se in self._story_events(self.store.stories.members(sid)):
+                for r in se.reports:
+                    out[sid, r.article_id, r.event.trigger_start] = (se.articles,
+                                                                     se.independent)
+        return out
+
     def dupes(self, article_ids: Sequence[str] | None = None) -> list[CopyGroup]:
         """Copy groups (all, or those holding any of ``article_ids``), original first."""
         links = self.store.copy_links(article_ids)
@@ -282,6 +388,46 @@ class Storyline:
                 frontier = {x for a, b, _, _ in links for x in (a, b)}
         ids = {x for a, b, _, _ in links for x in (a, b)}
         return build_groups(links, self.store.articles_by_id(ids))
+
+
+def event_day(event: Event, published: str | None) -> str | None:
+    """The day an event is listed under: its own date when the article gives a day
+    (or a month or year, as its first day's prefix), else the publication day."""
+    value = event.date or ""
+    if len(value) >= 4 and value[:4].isdigit() and all(c.isdigit() or c == "-"
+                                                      for c in value[:10]):
+        return value[:10]
+    return published[:10] if published else None
+
+
+def _actor_matches(actor: Actor | None, wanted: str) -> bool:
+    if actor is None:
+        return False
+    w = key(wanted)
+    code = actor.code or ""
+    return (w in key(actor.canonical) or w in key(actor.text)
+            or (wanted.isupper() and (code == wanted or code.startswith(wanted + "-")
+                                      or actor.country == wanted)))
+
+
+@dataclass(frozen=True, slots=True)
+class EventRow:
+    """An event as one article reports it."""
+
+    article_id: str
+    story_id: str | None
+    source: str | None
+    published: str | None
+    url: str | None
+    #: The event's day ("2023-06-14", "2023-06", "2023") or the publication day.
+    day: str | None
+    event: Event
+    #: The sentence that reports it.
+    evidence: str
+    #: Articles and independent sources (copies count once) of the story that report the
+    #: same event.
+    articles: int
+    independent: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,7 +52,8 @@ class Processed:
     article: Article
     signature: Signature | None
     features: dict[str, float]
-    #: Entities and quotes (None when extraction failed: the article is kept without them).
+    #: Entities, quotes, dates and events (None when extraction failed: the article is kept
+    #: without them).
     extraction: Extraction | None = None
 
 
@@ -73,7 +74,8 @@ def process_unit(unit: Unit, overrides: Overrides | None = None) -> Result:
         from storyline.extract.run import extract  # spaCy loads in workers, not at startup
 
         try:
-            extraction: Extraction | None = extract(article.text, article.lang)
+            extraction: Extraction | None = extract(article.text, article.lang,
+                                                    article.published)
         except Exception:  # an extraction bug must not lose the article
             extraction = None
         return Processed(article, signature(article.text),
@@ -261,8 +263,9 @@ def _commit_chunk(
                 elif store.add_article(item.article, batch_id) == "ingested":
                     ingested.append(item.article.id)
                     if item.extraction is not None:
-                        store.extraction.save(item.article.id, item.extraction.mentions,
-                                              item.extraction.quotes)
+                        x = item.extraction
+                        store.extraction.save(item.article.id, x.mentions, x.quotes,
+                                              x.timexes, x.events)
                     copies = linker.link(item.article, item.signature)
                     assigner.assign(item.article, item.features, [c for c, _ in copies])
                     origins[item.article.origin] = item.article.id

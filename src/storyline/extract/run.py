@@ -1,14 +1,17 @@
-"""The extraction stage: one article's text to its mentions and quotes (pure; runs in the
-ingest workers next to cleaning)."""
+"""The extraction stage: one article's text to its mentions, quotes, time expressions and
+events (pure; runs in the ingest workers next to cleaning)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from storyline.extract.entities import find_mentions, with_roles
+from storyline.extract.events import find_events
 from storyline.extract.nlp import MAX_CHARS, pipeline
 from storyline.extract.quotes import find_quotes
-from storyline.extract.types import Mention, Quote
+from storyline.extract.timex import find_timexes
+from storyline.extract.types import Event, Mention, Quote, Timex
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,14 +21,32 @@ class Extraction:
 
     mentions: tuple[Mention, ...]
     quotes: tuple[Quote, ...]
+    timexes: tuple[Timex, ...] = ()
+    events: tuple[Event, ...] = ()
 
 
-def extract(text: str, lang: str | None) -> Extraction:
-    """Entities and quotes of a text; a text longer than the pipeline takes is cut at the
-    last paragraph break before the limit (the cut is rare: 200,000 characters)."""
+def anchor(published: str | None) -> date | datetime | None:
+    """The publication date or time relative expressions resolve against (None: unknown,
+    or not a date the store could have written)."""
+    if not published:
+        return None
+    try:
+        if len(published) <= 10:
+            return date.fromisoformat(published)
+        return datetime.fromisoformat(published.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def extract(text: str, lang: str | None, published: str | None = None) -> Extraction:
+    """Entities, quotes, dates and events of a text; a text longer than the pipeline takes
+    is cut at the last paragraph break before the limit (the cut is rare: 200,000
+    characters). ``published`` (ISO date or time) anchors "yesterday", "last week" …"""
     if len(text) > MAX_CHARS:
         cut = text.rfind("\n", 0, MAX_CHARS)
         text = text[: cut if cut > 0 else MAX_CHARS]
     doc = pipeline(lang)(text)
     mentions = with_roles(find_mentions(doc))
-    return Extraction(tuple(mentions), tuple(find_quotes(doc, mentions)))
+    timexes = find_timexes(doc, anchor(published))
+    return Extraction(tuple(mentions), tuple(find_quotes(doc, mentions)), tuple(timexes),
+                      tuple(find_events(doc, mentions, timexes)))

@@ -88,6 +88,16 @@ class Timex:
 
 
 EventStatus = Literal["happened", "planned", "negated"]
+#: The 16 event types of PLOVER (the POLECAT version), from cooperation to violence.
+PLOVER_TYPES: tuple[str, ...] = (
+    "AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "RETREAT", "CONCEDE", "REQUEST",
+    "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")
+#: PLOVER's quad classes, as GDELT numbers them: 1 verbal cooperation, 2 material
+#: cooperation, 3 verbal conflict, 4 material conflict.
+QUAD_CLASS: dict[str, int] = {
+    "AGREE": 1, "CONSULT": 1, "SUPPORT": 1, "COOPERATE": 2, "AID": 2, "RETREAT": 2,
+    "CONCEDE": 2, "REQUEST": 3, "ACCUSE": 3, "REJECT": 3, "THREATEN": 3, "PROTEST": 4,
+    "SANCTION": 4, "MOBILIZE": 4, "COERCE": 4, "ASSAULT": 4}
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,8 +18,10 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
-from storyline.api import Storyline
+from storyline.api import EventRow, Storyline
 from storyline.clean.dates import DateError
+from storyline.extract.types import Actor
+from storyline.interfaces.event_table import COLUMNS, table_row
 from storyline.interfaces.output import FORMATS, default_format, emit
 from storyline.models import Article, IngestReport
 from storyline.store import StoreError, default_db_path
@@ -324,6 +326,98 @@ def quotes(
              "speaker_id": q.speaker_id, "start": q.start, "end": q.end} for q in found]
     emit(rows, ("published", "source", "speaker", "quote", "cue"), output,
          title=f"{len(rows)} quotes")
+
+
+@app.command()
+def events(
+    story: Annotated[str | None, typer.Option(help="Only this story's articles.")] = None,
+    type_: Annotated[str | None, typer.Option(
+        "--type", help="PLOVER type: AGREE, CONSULT, … ASSAULT.")] = None,
+    actor: Annotated[str | None, typer.Option(
+        help="Source or target: a name, words, or a code (CHN, USA-GOV).")] = None,
+    since: Annotated[str | None, typer.Option(help="From this day (event day).")] = None,
+    until: Annotated[str | None, typer.Option(help="Up to this day.")] = None,
+    status: Annotated[str | None, typer.Option(
+        help="happened | planned | negated")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many (0: all).")] = 100,
+    fmt: FormatOption = None,
+    db: DbOption = None,
+) -> None:
+    """Who did what to whom (PLOVER), with the sentence that says so. ``--format csv`` is a
+    GDELT-shaped event table (docs/events.md documents each column)."""
+    output = _format(fmt)
+    with _open(db) as sl:
+        try:
+            found = sl.events(story=story, type=type_, actor=actor, since=since, until=until,
+                              status=status, limit=limit or None)
+        except ValueError as exc:
+            _fail(str(exc))
+    if output == "csv":
+        emit([table_row(r) for r in found], COLUMNS, output)
+        return
+    rows = [_event_row(r, output) for r in found]
+    emit(rows, ("day", "type", "mode", "source", "target", "status", "where", "articles",
+                "sources", "evidence"), output, title=f"{len(rows)} events")
+
+
+def _event_row(r: EventRow, output: str) -> dict[str, Any]:
+    e = r.event
+    table = output == "table"
+
+    def actor(a: Actor | None) -> Any:
+        if a is None:
+            return None
+        if table:
+            return f"{a.canonical} ({a.code})" if a.code else a.canonical
+        return {"text": a.text, "name": a.canonical, "country": a.country, "sector": a.sector,
+                "code": a.code, "start": a.start, "end": a.end}
+
+    return {"day": r.day, "type": e.type, "mode": e.mode, "source": actor(e.source),
+            "target": actor(e.target), "status": e.status, "where": e.location,
+            "geonameid": e.location_geonameid, "date": e.date, "date_text": e.date_text,
+            "articles": r.articles, "sources": r.independent,
+            "evidence": _clip(r.evidence, 80) if table else r.evidence,
+            "trigger": e.trigger, "trigger_start": e.trigger_start,
+            "trigger_end": e.trigger_end, "article": r.article_id, "story": r.story_id,
+            "outlet": r.source, "published": r.published, "url": r.url,
+            "pattern": e.pattern}
+
+
+@app.command()
+def reextract(db: DbOption = None) -> None:
+    """Extract entities, quotes, dates and events again from every stored article (after
+    an upgrade; stored articles, stories and corrections are kept)."""
+    with _open(db) as sl:
+        total = sl.counts().get("articles", 0)
+        with Progress(SpinnerColumn(), TextColumn("re-extracting"), BarColumn(),
+                      MofNCompleteColumn(), console=Console(stderr=True),
+                      transient=True, disable=not sys.stderr.isatty()) as bar:
+            task = bar.add_task("reextract", total=total)
+            done = sl.reextract(lambda n, _total: bar.update(task, completed=n))
+    Console(stderr=True).print(f"re-extracted {done} articles")
+
+
+@app.command()
+def dates(
+    article: Annotated[str, typer.Argument(help="Article id (or a unique prefix).")],
+    fmt: FormatOption = None,
+    db: DbOption = None,
+) -> None:
+    """Every time expression of an article with its normalised value, granularity and the
+    range it stands for, resolved against the publication date."""
+    output = _format(fmt)
+    with _open(db) as sl:
+        try:
+            found, timexes = sl.dates(article)
+        except ValueError as exc:
+            _fail(str(exc))
+    rows = [{"text": t.text, "type": t.type, "value": t.value, "granularity": t.granularity,
+             "mod": t.mod, "anchored": t.anchored, "earliest": t.earliest, "latest": t.latest,
+             "note": t.note, "sentence": t.sentence, "start": t.start, "end": t.end}
+            for t in timexes]
+    anchor = found.published or "no publication date"
+    emit(rows, ("text", "type", "value", "granularity", "mod", "earliest", "latest", "note"),
+         output, title=f"{len(rows)} time expressions in {found.id} (anchor: {anchor})")
 
 
 def _clip(text: str, width: int) -> str:

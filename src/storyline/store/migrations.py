@@ -210,6 +210,52 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX quotes_article ON quotes(article_id, start);
     CREATE INDEX quotes_speaker ON quotes(speaker);
     """,
+    # 7: time expressions and events, each with its evidence span in the article text.
+    # Articles stored before this migration have none until they are extracted again
+    # (``storyline reextract``).
+    """
+    CREATE TABLE timexes (
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        sentence INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        value TEXT,
+        granularity TEXT NOT NULL,
+        mod TEXT,
+        anchored INTEGER NOT NULL,
+        earliest TEXT,
+        latest TEXT,
+        note TEXT
+    );
+    CREATE INDEX timexes_article ON timexes(article_id, start);
+    CREATE TABLE events (
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        type TEXT NOT NULL,
+        mode TEXT,
+        sentence INTEGER NOT NULL,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        trigger TEXT NOT NULL,
+        trigger_start INTEGER NOT NULL,
+        trigger_end INTEGER NOT NULL,
+        source_start INTEGER, source_end INTEGER, source_text TEXT, source_name TEXT,
+        source_country TEXT, source_sector TEXT,
+        target_start INTEGER, target_end INTEGER, target_text TEXT, target_name TEXT,
+        target_country TEXT, target_sector TEXT,
+        status TEXT NOT NULL,
+        location TEXT,
+        location_geonameid INTEGER,
+        date TEXT,
+        date_text TEXT,
+        pattern TEXT NOT NULL
+    );
+    CREATE INDEX events_article ON events(article_id, trigger_start);
+    CREATE INDEX events_type ON events(type);
+    CREATE INDEX events_source ON events(source_name);
+    CREATE INDEX events_target ON events(target_name);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -25,10 +25,10 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from storyline import __version__ as _version
-from storyline.api import QuoteRow, Storyline
+from storyline.api import EventRow, QuoteRow, Storyline
 from storyline.dedupe.groups import CopyGroup
 from storyline.extract.canonical import Entity
-from storyline.extract.types import Mention, Quote
+from storyline.extract.types import Mention, Quote, Timex
 from storyline.models import Article
 
 HERE = Path(__file__).parent
@@ -354,6 +354,40 @@ def create_app(db_path: str | Path) -> FastAPI:
             except ValueError as exc:
                 raise bad(exc) from None
         return [entity_dict(e) for e in found]
+
+    @app.get("/api/events", response_model=list[EventRow], tags=["api"])
+    def api_events(
+        story: Annotated[str | None, Query(description="Only this story's articles")] = None,
+        type: Annotated[str | None, Query(  # noqa: A002
+            description="PLOVER type: AGREE, CONSULT, … ASSAULT")] = None,
+        actor: Annotated[str | None, Query(
+            description="Source or target: name, words or code (CHN, USA-GOV)")] = None,
+        since: Annotated[str | None, Query(description="From this day")] = None,
+        until: Annotated[str | None, Query(description="Up to this day")] = None,
+        status: Annotated[str | None, Query(
+            description="happened, planned or negated")] = None,
+        limit: Annotated[int, Query(ge=1, le=10000)] = 100,
+    ) -> list[EventRow]:
+        """Who did what to whom (PLOVER), each with the sentence that reports it and how
+        many articles and independent sources of its story report the same event."""
+        with opened() as sl:
+            if story is not None and sl.story(story) is None:
+                raise HTTPException(status_code=404, detail=f"no story with id {story!r}")
+            try:
+                return sl.events(story=story, type=type, actor=actor, since=since,
+                                 until=until, status=status, limit=limit)
+            except ValueError as exc:
+                raise bad(exc) from None
+
+    @app.get("/api/articles/{article_id}/dates", response_model=list[Timex], tags=["api"])
+    def api_dates(article_id: str) -> list[Timex]:
+        """Every time expression of the article, normalised against its publication date."""
+        with opened() as sl:
+            try:
+                return sl.dates(article_id)[1]
+            except ValueError:
+                raise HTTPException(status_code=404,
+                                    detail=f"no article with id {article_id!r}") from None
 
     # -- pages --------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)

@@ -1,0 +1,1 @@
+"""Analysis over stored extraction: what a story's articles report together."""
