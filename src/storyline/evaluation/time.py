@@ -12,7 +12,8 @@ Scoring, per document, micro-averaged over the documents:
   relaxed match only).
 - **Type accuracy** and **value accuracy**: over the relaxed matches, the share whose type
   (DATE, TIME, DURATION, SET) or value equals the gold one. Values are compared after
-  upper-casing and trimming; a system value None is wrong.
+  upper-casing and trimming, and a trailing X of a decade or century is dropped (TimeML
+  writes the 1990s both "199" and "199X"); a system value None is wrong.
 - **Value F1**: matches with the right value, against the gold count (recall) and the system
   count (precision): TempEval-3's "value F1".
 - Per-type rows count gold expressions by gold type and system expressions by system type;
@@ -30,7 +31,10 @@ Inputs (``read_gold`` picks the reader from the path; ``input_format`` overrides
   ``<TEXT>`` element's text content with every tag stripped, so TIMEX3 offsets are exact.
 - ``meantime``: NewsReader CAT XML. Tokens are joined by single spaces and sentences by
   newlines; a TIMEX3 spans its first to its last anchored token. TIMEX3s without tokens
-  (non-textual, e.g. an event's implied date) are not gold.
+  (non-textual, e.g. an event's implied date) are not gold. MEANTIME marks time expressions
+  only in the first six sentences (title, dateline and the article's opening: no TIMEX3 in
+  the corpus lies further on), so only system expressions that start in those sentences
+  are scored; the whole text is still given to the system.
 
 ``docs`` splits the documents by their position (0-based) in sorted file-name order: tune on
 ``odd``, report ``even``.
@@ -49,6 +53,8 @@ from typing import Any
 TYPES = ("DATE", "TIME", "DURATION", "SET")
 INPUT_FORMATS = ("auto", "timeml", "meantime")
 DOC_PARTS = ("all", "even", "odd")
+#: MEANTIME annotates time expressions in this many sentences from the start (title first).
+MEANTIME_SCORED_SENTENCES = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +75,9 @@ class TimeDocument:
     text: str
     dct: date | None
     gold: list[GoldTimex]
+    #: Where the annotated part of the text ends (MEANTIME); system expressions from here
+    #: on are not scored. None: all of it.
+    scored_until: int | None = None
 
 
 # --- readers -------------------------------------------------------------------------------
@@ -171,12 +180,18 @@ def _meantime_document(file: Path) -> TimeDocument:
     parts: list[str] = []
     length = 0
     sentence = None
+    sentences = 0
+    scored_until = None
     for token in root.iter("token"):
         tid, sent = token.get("t_id"), token.get("sentence")
         if tid is None:
             raise ValueError(f"{file}: a <token> without t_id")
         if parts:
             sep = "\n" if sent != sentence else " "
+            if sep == "\n":
+                sentences += 1
+                if sentences == MEANTIME_SCORED_SENTENCES and scored_until is None:
+                    scored_until = length
             parts.append(sep)
             length += 1
         sentence = sent
@@ -203,7 +218,7 @@ def _meantime_document(file: Path) -> TimeDocument:
                               timex.get("value"), timex.get("mod") or None))
     gold.sort(key=lambda g: (g.start, g.end))
     name = root.get("doc_name") or file.stem
-    return TimeDocument(name, text, _dct(file, dct_value), gold)
+    return TimeDocument(name, text, _dct(file, dct_value), gold, scored_until)
 
 
 def detect_format(path: Path) -> str:
@@ -293,8 +308,15 @@ class Mistake:
                 "system": one(self.system), "context": self.context}
 
 
+def _canonical(value: str) -> str:
+    """TimeML spells a decade "199" or "199X", a century "19" or "19XX": one spelling."""
+    value = value.strip().upper()
+    return value.rstrip("X") if value.isalnum() and value[:2].isdigit() and len(value) <= 4 \
+        else value
+
+
 def _same_value(a: str | None, b: str | None) -> bool:
-    return a is not None and b is not None and a.strip().upper() == b.strip().upper()
+    return a is not None and b is not None and _canonical(a) == _canonical(b)
 
 
 def match(gold: Sequence[GoldTimex], system: Sequence[SystemTimex]
@@ -325,6 +347,8 @@ def _context(text: str, start: int, end: int, width: int = 70) -> str:
 def score_document(doc: TimeDocument, system: Sequence[SystemTimex],
                    by_type: dict[str, Counts], total: Counts) -> list[Mistake]:
     """Add one document's counts to ``by_type`` and ``total``; its mistakes."""
+    if doc.scored_until is not None:
+        system = [s for s in system if s.start < doc.scored_until]
     for g in doc.gold:
         for c in (total, by_type.setdefault(g.type, Counts())):
             c.gold += 1

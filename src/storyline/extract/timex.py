@@ -92,9 +92,7 @@ _APPROX = {"about": "APPROX", "around": "APPROX", "nearly": "LESS_THAN",
            "almost": "LESS_THAN", "some": "APPROX", "roughly": "APPROX",
            "approximately": "APPROX", "more than": "MORE_THAN", "over": "MORE_THAN",
            "less than": "LESS_THAN", "under": "LESS_THAN", "at least": "EQUAL_OR_MORE",
-           "up to": "EQUAL_OR_LESS", "at most": "EQUAL_OR_LESS", "fewer than": "LESS_THAN",
-           "before": "BEFORE", "after": "AFTER", "since": "AFTER", "until": "BEFORE",
-           "by": "ON_OR_BEFORE"}
+           "up to": "EQUAL_OR_LESS", "at most": "EQUAL_OR_LESS", "fewer than": "LESS_THAN"}
 
 # --- regex building blocks -----------------------------------------------------------------
 
@@ -127,21 +125,22 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("numeric", re.compile(rf"{_B}(?P<a>\d{{1,2}})[/.](?P<b>\d{{1,2}})[/.](?P<y>{_YEAR}){_E}")),
     ("mdy", re.compile(
         rf"{_B}(?P<app>{_APPROXP})?(?P<mod>{_MODP})?(?:(?P<wd>{_WD}),?\s+)?"
-        rf"(?P<mon>{_MON})\s+(?P<d>{_DAYN})(?:,?\s+(?P<y>{_YEAR}))?{_E}", _F)),
+        rf"(?P<mon>{_MON})\s+(?P<d>{_DAYN})(?:\s?,?\s+(?P<y>{_YEAR}))?{_E}", _F)),
     ("dmy", re.compile(
         rf"{_B}(?:(?P<wd>{_WD_ALL}),?\s+)?(?P<d>{_DAYN})\.?\s+"
-        rf"(?:de\s+|of\s+)?(?P<mon>{_MON_ALL})(?:,?\s+(?:de\s+)?(?P<y>{_YEAR}))?{_E}", _F)),
+        rf"(?:de\s+|of\s+)?(?P<mon>{_MON_ALL})(?:\s?,?\s+(?:de\s+)?(?P<y>{_YEAR}))?{_E}", _F)),
     ("month", re.compile(
         rf"{_B}(?P<app>{_APPROXP})?(?P<mod>{_MODP})?(?P<rel>(?:this|last|next|past)\s+)?"
-        rf"(?P<mon>{_MON_ALL})(?:,?\s+(?:de\s+|of\s+)?(?P<y>{_YEAR}))?{_E}", _F)),
+        rf"(?P<mon>{_MON_ALL})(?:\s?,?\s+(?:de\s+|of\s+)?(?P<y>{_YEAR})|"
+        r"\s+(?:of\s+)?(?P<ry>this|last|next)\s+year)?(?![\w-]|,\d|\.\d)", _F)),
     ("year", re.compile(
         rf"{_B}(?P<app>{_APPROXP})?(?P<mod>{_MODP})?(?P<fy>fiscal\s+)?(?P<y>{_YEAR}){_E}",
         _F)),
     ("decade", re.compile(
         rf"{_B}(?P<app>{_APPROXP})?(?P<mod>{_MODP})?(?:the\s+)?(?:(?P<y>1[0-9]{{2}}0|20[0-9]0)"
-        r"|'(?P<yy>[0-9]0))s(?![\w-])", _F)),
+        r"|'?(?P<yy>[0-9]0))s(?![\w-])", _F)),
     ("quarter", re.compile(
-        rf"{_B}(?:the\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|final|last)"
+        rf"{_B}(?:the\s+)?(?:(?P<y0>{_YEAR})\s+|fiscal[\s-]+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|final|last)"
         rf"[\s-]+(?P<unit>quarter|half)(?:\s+of\s+(?P<rel>this|last|next|the)?\s*"
         rf"(?P<y>{_YEAR}|year))?(?:\s+(?P<y2>{_YEAR}))?{_E}|"
         rf"{_B}(?P<q>Q[1-4]|H[12])(?:\s+(?P<y3>{_YEAR}))?{_E}", _F)),
@@ -163,7 +162,9 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"(?<![\w-])(?P<mod>(?:early|late|earlier|later)\s+)?(?P<w>"
         r"the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|"
         r"today|tonight|yesterday|tomorrow|now|currently|nowadays|recently|lately|"
-        r"soon|previously|formerly|these\s+days|right\s+now|at\s+present|"
+        r"soon|these\s+days|right\s+now|at\s+present|the\s+near\s+future|the\s+time\s+being|"
+        r"current(?!\s+(?:account|affairs|events|prices|dollars|ratio|liabilities|assets))|"
+        r"recent(?!\s+(?:days|weeks|months|years|decades|quarters))|ongoing|"
         r"the\s+past|the\s+future|the\s+present|in\s+future|overnight|"
         r"vorgestern|übermorgen|gestern|heute|morgen|jetzt|derzeit|"
         r"anteayer|pasado\s+mañana|ayer|hoy|mañana|ahora|actualmente)"
@@ -171,10 +172,14 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("this", re.compile(
         r"(?<![\w-])(?P<mod>(?:(?:the\s+)?(?:early|earlier|late|later|beginning\s+of|end\s+of"
         r"|start\s+of|middle\s+of|mid)[\s-]+)|(?:the\s+)?(?:rest\s+of\s+))?"
-        r"(?P<rel>this|last|next|past|previous|coming|current|the\s+same|that|"
+        r"(?P<rel>this|(?:the\s+)?(?:last|next|previous|coming|current)|past|the\s+same|that|"
         r"(?:the\s+)?(?:following|prior|preceding))\s+"
         r"(?P<unit>week|weekend|month|quarter|year|decade|century|morning|afternoon|"
         r"evening|night)(?![\w-])", _F)),
+    ("fin", re.compile(
+        r"(?<![\w-])(?P<the>the\s+)?(?P<w>(?:(?:latest|current|year-ago|year-earlier|"
+        r"fiscal|full|entire|whole)[\s-]+(?:quarter|period|year))|year-ago|year-earlier|"
+        r"quarter|weekend|year)(?![\w-]|\s+\d)", _F)),
     ("deictic_xx", re.compile(
         r"(?<![\w-])(?P<w>la\s+semana\s+pasada|la\s+próxima\s+semana|el\s+año\s+pasado|"
         r"el\s+próximo\s+año|este\s+año|esta\s+semana|este\s+mes|el\s+mes\s+pasado|"
@@ -185,13 +190,14 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         rf"(?<![\w-])(?P<app>{_APPROXP})?(?P<n>{_NUMW})[\s-]+(?P<unit>{_UNIT})\s+"
         r"(?P<dir>ago|earlier|before|later|after|from\s+now|hence|previously)(?![\w-])", _F)),
     ("span", re.compile(
-        rf"(?<![\w-])(?P<app>{_APPROXP})?(?P<rel>(?:the|over\s+the|in\s+the|for\s+the|"
-        r"during\s+the)\s+)?(?P<dir>past|last|next|coming|previous|recent|first|final|"
+        rf"(?<![\w-])(?P<app>{_APPROXP})?(?P<rel>the\s+)?"
+        r"(?P<dir>past|last|next|coming|previous|recent|first|final|"
         rf"following)\s+(?P<n>{_NUMW}\s+)?(?P<unit>{_UNIT})(?![\w-])", _F)),
     ("recent", re.compile(
         rf"(?<![\w-])(?P<dir>recent|coming)\s+(?P<unit>{_UNIT})(?![\w-])", _F)),
     ("duration", re.compile(
-        rf"(?<![\w$€£-])(?P<app>{_APPROXP})?(?P<n>{_NUMW})(?:\s+and\s+a\s+half)?[\s-]+"
+        rf"(?<![\w$€£/-])(?P<app>{_APPROXP})?(?P<n>{_NUMW})(?P<half>\s+and\s+a\s+half|\s+1/2)?"
+        r"[\s-]+"
         rf"(?P<unit>{_UNIT})(?P<old>-old|-long)?(?![\w-])", _F)),
     ("bare", re.compile(
         r"\b(?:for|over|in|within|after|took|take|takes|lasted)\s+"
@@ -207,10 +213,13 @@ _PRIORITY = {kind: i for i, (kind, _) in enumerate(PATTERNS)}
 
 #: Tense cues near an expression: the nearest one wins.
 _CUES = re.compile(
-    r"(?<![\w'])(?P<fut>will|'ll|shall|would|is\s+expected|are\s+expected|expects?|plans?\s+to|"
+    r"(?<![\w'])(?P<fut>will|'ll|shall|is\s+expected|are\s+expected|expects?|plans?\s+to|"
     r"planned|is\s+due|are\s+due|scheduled|going\s+to|to\s+be|upcoming|wird|werden|"
     r"soll|va\s+a|van\s+a|será|serán)(?![\w'])"
-    r"|(?<![\w'])(?P<past>said|says|was|were|had|did|announced|\w{3,}ed|told|"
+    r"|(?<![\w'])(?<!\bbe\s)(?<!\bbeen\s)(?<!\bbeing\s)"
+    r"(?P<past>said|says|was|were|had|did|announced|\w{3,}ed|told|went|came|made|took|"
+    r"gave|met|left|held|began|spoke|wrote|saw|got|found|became|fell|rose|won|lost|paid|"
+    r"sent|sold|struck|thought|brought|bought|kept|led|ran|sought|fought|knew|felt|"
     r"hat|haben|hatte|war|wurde|dijo|fue|ha|han)(?![\w'])", re.IGNORECASE)
 
 #: Given names and titles that make "May" a name, not a month.
@@ -409,8 +418,16 @@ def _unit(raw: str) -> tuple[str, bool, Granularity]:
     return UNITS[low]
 
 
+#: A half of a unit, in the next smaller one: "2 1/2 years" is P2Y6M.
+_HALVES = {"Y": "6M", "M": "15D", "D": "T12H", "W": "3DT12H", "H": "30M", "M_T": "30S"}
+
+
 def _duration(n: float | None, unit: str) -> str:
     letter, is_time, _ = _unit(unit)
+    if n is not None and n != int(n) and n * 2 == int(n * 2) and n > 1 and letter in _HALVES:
+        half = _HALVES["M_T" if is_time and letter == "M" else letter]
+        whole = f"{int(n)}{letter}"
+        return f"PT{whole}{half}" if is_time else f"P{whole}{half}"
     count = "X" if n is None else (str(int(n)) if float(n).is_integer() else str(n))
     if letter == "DE":
         return f"P{count if n is None else int(n * 10)}Y" if n is not None else "PXY"
@@ -544,6 +561,10 @@ def _norm_month(m: re.Match[str], ctx: _Context) -> _Norm | None:
     month = MONTHS[m["mon"].rstrip(".").lower()]
     mod = _mod_of(_g(m, "mod")) or _approx_of(_g(m, "app"))
     rel = (m["rel"] or "").strip().lower()
+    if m["ry"] and ctx.dct is not None:
+        y = ctx.dct.year + {"this": 0, "last": -1, "next": 1}[m["ry"].lower()]
+        lo, hi = _mod_bounds(*_month_bounds(y, month), mod)
+        return _Norm("DATE", f"{y}-{month:02d}", "month", mod, True, lo, hi)
     if _g(m, "y"):
         y = int(m["y"])
         lo, hi = _mod_bounds(*_month_bounds(y, month), mod)
@@ -617,7 +638,7 @@ def _norm_quarter(m: re.Match[str], ctx: _Context) -> _Norm | None:
         n = _ORDINALS[m["ord"].lower()]
         if unit == "half" and n > 2:
             n = 2
-        year_raw = m["y"] if m["y"] and m["y"].isdigit() else m["y2"]
+        year_raw = m["y"] if m["y"] and m["y"].isdigit() else m["y2"] or m["y0"]
         rel = (m["rel"] or "").lower()
     letter = "H" if unit == "half" else "Q"
     gran: Granularity = "half" if unit == "half" else "quarter"
@@ -732,6 +753,8 @@ _REFS = {
     "ahora": "PRESENT_REF", "actualmente": "PRESENT_REF", "recently": "PAST_REF",
     "lately": "PAST_REF", "previously": "PAST_REF", "formerly": "PAST_REF",
     "the past": "PAST_REF", "soon": "FUTURE_REF", "the future": "FUTURE_REF",
+    "current": "PRESENT_REF", "recent": "PAST_REF", "ongoing": "PRESENT_REF",
+    "the near future": "FUTURE_REF", "the time being": "PRESENT_REF",
     "in future": "FUTURE_REF",
 }
 
@@ -775,7 +798,7 @@ def _norm_deictic(m: re.Match[str], ctx: _Context) -> _Norm | None:
 
 
 def _norm_this(m: re.Match[str], ctx: _Context) -> _Norm | None:
-    rel = " ".join(m["rel"].lower().split())
+    rel = " ".join(m["rel"].lower().split()).removeprefix("the ")
     unit = m["unit"].lower()
     raw_mod = (m["mod"] or "").lower()
     mod = _mod_of(raw_mod) if "rest" not in raw_mod else None
@@ -848,6 +871,49 @@ _XX_WORDS = {
 }
 
 
+def _reporting_quarter(d: date) -> tuple[int, int]:
+    """The quarter a business story published on ``d`` reports on: the one that ended last,
+    give or take the weeks results take to come out."""
+    back = d - timedelta(days=45)
+    return back.year, (back.month - 1) // 3 + 1
+
+
+def _quarter_norm(y: int, q: int, anchored: bool = True) -> _Norm:
+    return _Norm("DATE", f"{y}-Q{q}", "quarter", None, anchored,
+                 date(y, q * 3 - 2, 1).isoformat(), _month_bounds(y, q * 3)[1])
+
+
+def _norm_fin(m: re.Match[str], ctx: _Context) -> _Norm | None:
+    """Business-report phrases: "the quarter", "the year-ago period", "the weekend"."""
+    w = " ".join(m["w"].lower().replace("-", " ").split())
+    last = w.split()[-1]
+    if not m["the"] and last in ("quarter", "weekend", "year", "period") and \
+            not w.startswith(("year ago", "year earlier")):
+        return None
+    if ctx.dct is None:
+        return _Norm("DATE", None, "unknown", note="no publication date")
+    d = ctx.dct
+    if w == "weekend":
+        past = ctx.tense() != "future"
+        sat = d - timedelta(days=d.weekday()) + timedelta(days=5)
+        if past and sat > d:
+            sat -= timedelta(weeks=1)
+        iso = sat.isocalendar()
+        return _Norm("DATE", f"{iso[0]}-W{iso[1]:02d}-WE", "weekend", None, True,
+                     sat.isoformat(), (sat + timedelta(days=1)).isoformat())
+    y, q = _reporting_quarter(d)
+    if w.startswith(("year ago", "year earlier")):
+        if last in ("quarter", "period") or "quarter" in ctx.text:
+            return _quarter_norm(y - 1, q)
+        return _Norm("DATE", str(d.year - 1), "year", None, True, f"{d.year - 1}-01-01",
+                     f"{d.year - 1}-12-31")
+    if last in ("quarter", "period"):
+        if last == "period" and "quarter" not in ctx.text:
+            return None
+        return _quarter_norm(y, q)
+    return _Norm("DATE", str(d.year), "year", None, True, f"{d.year}-01-01", f"{d.year}-12-31")
+
+
 def _norm_deictic_xx(m: re.Match[str], ctx: _Context) -> _Norm | None:
     unit, step = _XX_WORDS[" ".join(m["w"].lower().split())]
     rel = {-1: "last", 0: "this", 1: "next"}[step]
@@ -895,6 +961,9 @@ def _norm_ago(m: re.Match[str], ctx: _Context) -> _Norm | None:
         q = (mo - 1) // 3
         return _Norm("DATE", f"{y}-Q{q + 1}", "quarter", mod, True,
                      date(y, q * 3 + 1, 1).isoformat(), _month_bounds(y, q * 3 + 3)[1])
+    if letter == "Y" and k == -1 and "quarter" in ctx.text:
+        ry, rq = _reporting_quarter(d)
+        return _quarter_norm(ry - 1, rq)  # results "up from a year ago": the same quarter
     years = k * {"Y": 1, "DE": 10, "CE": 100}[letter]
     y = d.year + years
     if not _valid_year(y):
@@ -908,8 +977,8 @@ def _norm_span(m: re.Match[str], ctx: _Context) -> _Norm | None:
     n = _number(m["n"]) if m["n"] else (None if unit.endswith("s") else 1)
     if direction == "recent" or (n is None and m["n"] is None):
         n = None
-    if not m["n"] and not unit.endswith("s") and not m["rel"]:
-        return None  # "last week" is handled as a date
+    if not m["n"] and not unit.endswith("s") and (direction != "past" or not m["rel"]):
+        return None  # "last week", "the last quarter" are dates; "the past year" a duration
     if direction in ("first", "final") and not m["n"]:
         return None
     mod = _approx_of(m["app"])
@@ -951,7 +1020,9 @@ def _norm_duration(m: re.Match[str], ctx: _Context) -> _Norm | None:
         return None  # "a second time", "a minute's"
     if re.search(r"\d", raw_n) and n is not None and n > 1000:
         return None
-    if "and a half" in m.group(0).lower() and n is not None:
+    if unit == "quarter" and low_n in ("a", "one", "about"):
+        return None  # "about a quarter of its dealers": a fraction
+    if m["half"] and n is not None:
         n += 0.5
     mod = _approx_of(m["app"])
     return _Norm("DURATION", _duration(n, unit), "duration", mod)
@@ -995,7 +1066,7 @@ NORMALISERS: Mapping[str, Callable[[re.Match[str], _Context], _Norm | None]] = \
         "month": _norm_month, "year": _norm_year, "decade": _norm_decade,
         "quarter": _norm_quarter, "season": _norm_season, "time": _norm_time,
         "weekday": _norm_weekday, "deictic": _norm_deictic, "this": _norm_this,
-        "deictic_xx": _norm_deictic_xx, "ago": _norm_ago, "span": _norm_span,
+        "deictic_xx": _norm_deictic_xx, "fin": _norm_fin, "ago": _norm_ago, "span": _norm_span,
         "recent": _norm_recent, "duration": _norm_duration, "bare": _norm_bare,
         "set": _norm_set,
     })
