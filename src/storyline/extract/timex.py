@@ -112,7 +112,7 @@ _UNIT = rf"(?:{_alt(UNITS)}|centuries)s?"
 _YEAR = r"(?:1[0-9]{3}|20[0-9]{2})"
 _DAYN = r"(?:[012]?[0-9]|3[01])(?:st|nd|rd|th)?"
 _MODP = r"(?:(?:the\s+)?(?:early|mid|late|beginning\s+of|start\s+of|middle\s+of|end\s+of)[\s-]+)"
-_APPROXP = rf"(?:(?:{_alt(_APPROX)})\s+)"
+_APPROXP = rf"(?:(?:{_alt(_APPROX)})\s+(?!the\s))"  # "over the past year": a signal
 _B = r"(?<![\w$€£-])"
 _E = r"(?![\w-]|,\d|\.\d)"
 
@@ -211,6 +211,44 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 _PRIORITY = {kind: i for i, (kind, _) in enumerate(PATTERNS)}
 
+#: How far (characters) before and after a trigger word its patterns are run: wider than
+#: the longest stretch an expression reaches on either side of its trigger ("the end of
+#: the third | quarter", "June | 14, 2023").
+_REACH = 30
+_REACH_AFTER = 20
+_UNIT_KINDS = frozenset({"this", "fin", "ago", "span", "recent", "duration", "bare", "set",
+                         "quarter"})
+_YEAR_KINDS = frozenset({"iso", "numeric", "year", "decade", "quarter", "time", "season",
+                         "month"})
+_DECADE_KINDS = frozenset({"decade"})
+_CLOCK_KINDS = frozenset({"time", "numeric", "iso"})
+
+
+def _trigger_table() -> Mapping[str, frozenset[str]]:
+    """Trigger word → the pattern kinds that can contain it."""
+    table: dict[str, set[str]] = {}
+
+    def add(words: Iterable[str], kinds: Iterable[str]) -> None:
+        for w in words:
+            table.setdefault(w, set()).update(kinds)
+
+    add(MONTHS, ("mdy", "dmy", "month"))
+    add(WEEKDAYS, ("weekday", "mdy", "dmy", "time", "set"))
+    add((*UNITS, *(u + "s" for u in UNITS), "centuries"), _UNIT_KINDS)
+    add(_PARTS, ("this", "weekday", "deictic", "set"))
+    add((*_PARTS, *(p + "s" for p in _PARTS)), ("weekday",))
+    add(("half", "q1", "q2", "q3", "q4", "h1", "h2"), ("quarter",))
+    add(_SEASONS, ("season",))
+    add(_SET_WORDS, ("set",))
+    add(("noon", "midday", "midnight", "utc", "gmt", "uhr"), ("time",))
+    add(("today", "tonight", "yesterday", "tomorrow"), ("deictic", "time"))
+    add(("now", "currently", "nowadays", "recently", "lately", "soon", "days", "present",
+         "past", "future", "overnight", "current", "recent", "ongoing", "being",
+         "vorgestern", "übermorgen", "gestern", "heute", "morgen", "jetzt", "derzeit",
+         "anteayer", "mañana", "ayer", "hoy", "ahora", "actualmente"), ("deictic",))
+    add(("woche", "jahr", "monat", "semana", "año", "mes"), ("deictic_xx",))
+    return MappingProxyType({w: frozenset(k) for w, k in table.items()})
+
 #: Tense cues near an expression: the nearest one wins.
 _CUES = re.compile(
     r"(?<![\w'])(?P<fut>will|'ll|shall|is\s+expected|are\s+expected|expects?|plans?\s+to|"
@@ -254,10 +292,8 @@ def find_timexes(doc: Doc, published: date | datetime | None) -> list[Timex]:
     if not text.strip():
         return []
     dct = published.date() if isinstance(published, datetime) else published
-    sent_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
-    sent_ends = [s.end_char for s in doc.sents] if len(sent_starts) > 1 else [len(text)]
-    if len(sent_ends) != len(sent_starts):
-        sent_ends = [*sent_starts[1:], len(text)]
+    sent_starts = _sentence_starts(doc)
+    sent_ends = [*sent_starts[1:], len(text)]
     found: list[Timex] = []
     taken: list[tuple[int, int]] = []
     for start, end, kind, match in _candidates(text):
@@ -280,15 +316,52 @@ def find_timexes(doc: Doc, published: date | datetime | None) -> list[Timex]:
     return found
 
 
+def _sentence_starts(doc: Doc) -> list[int]:
+    """Character offsets where ``doc.sents`` begin, read off two arrays (iterating spans
+    costs more than the whole regex work); [0] for a doc without sentence boundaries."""
+    if len(doc) < 2:
+        return [0]
+    starts = doc.to_array("SENT_START")[1:]
+    offsets = doc.to_array("IDX")[1:]
+    return [0, *offsets[starts == 1].tolist()]
+
+
 def _candidates(text: str) -> list[tuple[int, int, str, re.Match[str]]]:
-    """All pattern matches, longest first (the earlier pattern on ties)."""
+    """Pattern matches near trigger words, longest first (the earlier pattern on ties).
+
+    Running every pattern over the whole text costs a pass each; instead one pass finds the
+    words an expression must contain (a month, a unit, "yesterday", a year…), and only the
+    patterns that word can start are run, on a window around it.
+    """
+    windows: dict[str, list[tuple[int, int]]] = {}
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a few characters lower-case to two: keep offsets
+        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    size = len(text)
+    for t in _trigger_matches(lowered):
+        word = t.group()
+        kinds = _TRIGGER_KINDS.get(word)
+        if kinds is None:
+            kinds = _number_kinds(word, lowered, t.end())
+            if kinds is None:
+                continue
+        lo = lowered.rfind(" ", 0, max(0, t.start() - _REACH)) + 1
+        hi = lowered.find(" ", min(size, t.end() + _REACH_AFTER))
+        hi = size if hi < 0 else hi
+        for kind in kinds:
+            spans = windows.setdefault(kind, [])
+            if spans and lo <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], max(hi, spans[-1][1]))
+            else:
+                spans.append((lo, hi))
     raw: list[tuple[int, int, int, str, re.Match[str]]] = []
     for kind, pattern in PATTERNS:
         only = "x" in pattern.groupindex  # the expression is group x, the rest is context
-        for m in pattern.finditer(text):
-            start, end = m.span("x") if only else m.span()
-            if end > start:
-                raw.append((start, end - start, _PRIORITY[kind], kind, m))
+        for lo, hi in windows.get(kind, ()):
+            for m in pattern.finditer(text, lo, hi):
+                start, end = m.span("x") if only else m.span()
+                if end > start:
+                    raw.append((start, end - start, _PRIORITY[kind], kind, m))
     raw.sort(key=lambda r: (-r[1], r[2], r[0]))
     return [(start, start + length, kind, m) for start, length, _, kind, m in raw]
 
@@ -1058,6 +1131,40 @@ def _norm_set(m: re.Match[str], ctx: _Context) -> _Norm | None:
     if unit.endswith("s") and not m["n"]:
         return None
     return _Norm("SET", _duration(n, unit), "set")
+
+
+_TRIGGER_KINDS = _trigger_table()
+_TRIGGER_WORDS = frozenset(_TRIGGER_KINDS)
+#: Words and numbers, on lower-cased text; a trigger is a word in _TRIGGER_KINDS or a number
+#: that can be a year, a decade ("1990s") or a clock time.
+_WORD = re.compile(r"[^\W\d_]+")
+_NUMBER = re.compile(r"[0-9][0-9]*s?")
+_LETTERS = r"[^\W\d_]"
+#: One literal-led pattern per trigger word: found with a fast substring scan.
+_WORD_AT: Mapping[str, re.Pattern[str]] = MappingProxyType({
+    w: re.compile(rf"{re.escape(w)}(?!{_LETTERS})") for w in _TRIGGER_KINDS})
+
+
+def _trigger_matches(lowered: str) -> list[re.Match[str]]:
+    """Trigger words and numbers in text order: the words present are found with one
+    ``findall`` and a set intersection, then located one literal at a time."""
+    found = [m for w in _TRIGGER_WORDS.intersection(_WORD.findall(lowered))
+             for m in _WORD_AT[w].finditer(lowered)
+             if not m.start() or not lowered[m.start() - 1].isalpha()]
+    found += _NUMBER.finditer(lowered)
+    found.sort(key=lambda m: m.start())
+    return found
+_CLOCK_AFTER = re.compile(r"[:/.]\d|\s*[ap]\.?m\b")
+
+
+def _number_kinds(word: str, lowered: str, end: int) -> frozenset[str] | None:
+    if word.endswith("s"):
+        return _DECADE_KINDS if len(word) in (3, 5) and word[-2] == "0" else None
+    if len(word) == 4 and word[0] in "12" and (word[0] == "1" or word[1] == "0"):
+        return _YEAR_KINDS
+    if len(word) <= 2 and _CLOCK_AFTER.match(lowered, end):
+        return _CLOCK_KINDS
+    return None
 
 
 NORMALISERS: Mapping[str, Callable[[re.Match[str], _Context], _Norm | None]] = \
