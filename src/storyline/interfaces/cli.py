@@ -878,6 +878,46 @@ def eval_extraction(
             typer.echo(f"rejected {page}: {reason}")
 
 
+@eval_app.command("time")
+def eval_time(
+    file: Annotated[Path, typer.Argument(
+        help="TimeML .tml file or folder, or MEANTIME folder or XML file.")],
+    input_format: Annotated[str, typer.Option(
+        "--input-format", help="auto | timeml | meantime")] = "auto",
+    docs: Annotated[str, typer.Option(
+        help="all | even | odd: documents by position (0-based) in file-name order, to tune "
+             "on one half and report on the other")] = "all",
+    mistakes: Annotated[bool, typer.Option(
+        "--mistakes", help="List missed, spurious and wrong-value expressions.")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+    limit: Annotated[int | None, typer.Option(help="Only the first N documents.")] = None,
+) -> None:
+    """Time expressions: detection (relaxed and strict), type and value, TempEval-3 style."""
+    from rich.markup import escape
+
+    from storyline.evaluation.time import evaluate_time
+
+    if fmt not in ("table", "json"):
+        _fail(f"--format must be table or json, not {fmt!r}")
+    try:
+        report = evaluate_time(file, input_format, limit, docs=docs)
+    except (OSError, ValueError) as exc:
+        _fail(escape(str(exc)))
+    if fmt == "json":
+        typer.echo(json.dumps(report.as_dict(mistakes=mistakes), ensure_ascii=False))
+        return
+    rows = report.rows()
+    emit(rows, list(rows[0]), "table", title=f"Time expressions: {file.name} "
+         f"({report.format}, {report.documents} documents, --docs {docs})")
+    typer.echo(f"{report.documents} documents in {report.seconds:.2f} s")
+    if mistakes:
+        for m in report.mistakes:
+            gold = f"{m.gold.text!r} {m.gold.type} {m.gold.value}" if m.gold else "-"
+            system = f"{m.system.text!r} {m.system.type} {m.system.value}" if m.system else "-"
+            typer.echo(f"{m.kind:<11} gold {gold}  system {system}  ({m.document})")
+            typer.echo(f"    {m.context}")
+
+
 @eval_app.command("entities")
 def eval_entities(
     file: Annotated[Path, typer.Argument(
