@@ -255,7 +255,7 @@ def _actors(value: Any) -> tuple[GoldActor, ...]:
 
 def read_plover_gsr(path: Path) -> list[Record]:
     data = json.loads(path.read_text("utf-8"))
-    out = []
+    out: list[Record] = []
     for r in data:
         if not isinstance(r, dict) or r.get("event") in (None, "DOCUMENT") or not r.get("text"):
             continue
@@ -306,7 +306,7 @@ def _root(code: str) -> str | None:
 
 
 def read_petrarch(path: Path, table: dict[str, str]) -> list[Record]:
-    out = []
+    out: list[Record] = []
     for line in path.read_text("utf-8").splitlines():
         if not line.strip():
             continue
@@ -325,7 +325,7 @@ def read_petrarch(path: Path, table: dict[str, str]) -> list[Record]:
 
 
 def read_case2021(path: Path) -> list[Record]:
-    out = []
+    out: list[Record] = []
     with path.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh, delimiter="\t"):
             text = row.get("EventSnippet") or ""
