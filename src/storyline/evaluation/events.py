@@ -2,9 +2,11 @@
 
 Every record runs through the default path: ``pipeline("en")`` → ``find_mentions`` (with
 roles) → ``find_events``. The system's *main event* for a record is its first event in
-text order that is not negated (a denial or cancellation is not the act), or else its
-first event; a record with no event is predicted "NONE", which is always wrong where the
-gold has an event.
+text order, typed by ``events.coded_type`` (a promised cooperative act is AGREE, a promised
+or conditional hostile one THREATEN, a refused cooperative one REJECT; a denied or
+cancelled hostile act is skipped: a denial is not the act); an AGREE trigger of intent
+right before a planned hostile act ("vowed to fight") is THREATEN. A record with no event
+is predicted "NONE", which is always wrong where the gold has an event.
 
 Formats (``detect_format`` picks by name and content):
 
@@ -51,6 +53,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from storyline.extract.events import HOSTILE, coded_type
 from storyline.extract.types import Actor, Event
 
 #: PLOVER 0.5b1 types that are not in the POLECAT set, and what they become.
@@ -361,12 +364,21 @@ def select_part(records: Sequence[Record], part: str) -> list[Record]:
 # ----------------------------------------------------------------------- running
 
 
-def main_event(events: Sequence[Event]) -> Event | None:
-    """The first event that is not negated, else the first event."""
-    for e in events:
-        if e.status != "negated":
-            return e
-    return events[0] if events else None
+def main_event(events: Sequence[Event], text: str = "") -> tuple[Event | None, str]:
+    """The record's main event and its PLOVER type: the first event in text order that
+    ``coded_type`` gives a type (a denied hostile act gives none), after an intent
+    trigger ("vowed to", "offered to") the act it announces when that is hostile."""
+    for i, e in enumerate(events):
+        kind = coded_type(e, text[e.start:e.end])
+        if kind is None:
+            continue
+        nxt = events[i + 1] if i + 1 < len(events) else None
+        if (kind == "AGREE" and nxt is not None and nxt.sentence == e.sentence
+                and nxt.status == "planned" and nxt.type in HOSTILE
+                and nxt.trigger_start - e.trigger_end < 12):
+            return e, "THREATEN"  # "vowed to fight": a threat, not a promise
+        return e, kind
+    return None, NONE
 
 
 def default_extractor() -> Callable[[str], list[Event]]:
@@ -416,8 +428,7 @@ def evaluate_events(path: Path, input_format: str = "auto", part: str = "all",
     t0 = time.perf_counter()
     outcomes = []
     for r in records:
-        event = main_event(run(r.text))
-        predicted = event.type if event else NONE
+        event, predicted = main_event(run(r.text), r.text)
         if fmt == "case2021":
             predicted = PLOVER_TO_ACLED.get(predicted, NONE)
         outcomes.append(Outcome(r, predicted, event))

@@ -44,7 +44,7 @@ EVENT_TYPES = ("AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "RETREAT", "CO
                "REQUEST", "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE",
                "COERCE", "ASSAULT")
 #: Words between the pattern words a "*" may skip.
-GAP = 3
+GAP = 5
 #: How far (tokens) a target may be from its trigger, and a status cue before it.
 TARGET_WINDOW = 12
 STATUS_WINDOW = 6
@@ -63,6 +63,14 @@ _CANCEL = frozenset({"cancel", "postpone", "scrap", "abandon", "shelve", "delay"
                      "canceled", "cancelled"})
 _BREAKS = frozenset({";", ":", "—", "(", ")", "\""})
 _SKIP_BETWEEN = frozenset({"the", "a", "an", "its", "their", "his", "her", "two", "both"})
+#: Words that make "strike" a labour strike.
+_LABOUR = frozenset({"worker", "union", "employee", "staff", "teacher", "doctor", "nurse",
+                     "driver", "miner", "labour", "labor", "wage", "pay", "pilot", "docker",
+                     "workers'", "unions", "walkout"})
+#: Acts that are cooperative (a promise of one is AGREE, a refusal REJECT) and hostile (a
+#: promise of one is THREATEN), for ``coded_type``.
+COOPERATIVE = frozenset({"CONSULT", "SUPPORT", "COOPERATE", "AID", "RETREAT", "CONCEDE"})
+HOSTILE = frozenset({"SANCTION", "COERCE", "ASSAULT", "PROTEST", "MOBILIZE"})
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
@@ -219,7 +227,8 @@ def _triggers(words: Sequence[Word], lo: int, hi: int, lex: Lexicon,
     i = lo
     while i < hi:
         w = words[i]
-        if i in blocked or (w.text == "March" and i > lo) or not w.text[:1].isalpha():
+        attached = i > lo and words[i - 1].text == "-" and words[i - 1].end == w.start
+        if i in blocked or w.text == "March" or not w.text[:1].isalpha() or attached:
             i += 1
             continue
         cands = lex.patterns.get(w.lemma, ())
@@ -459,11 +468,15 @@ def _event(text: str, words: Sequence[Word], lo: int, hi: int, s_index: int, fir
                 source, target = partner, source
     if source is not None and target is not None and source.actor == target.actor:
         target = None
+    kind, mode = pattern.type, _mode(pattern, words, lo, hi, lex, first)
+    if kind == "ASSAULT" and words[first].lemma == "strike" and end - first == 1 and any(
+            w.lemma in _LABOUR for w in words[lo:hi]):
+        kind, mode = "PROTEST", "strike"  # workers on strike, not a military strike
     trigger_start, trigger_end = words[first].start, words[end - 1].end
     place = _location(words, lo, hi, mentions, first)
     timex = _date(timexes, words[lo].start, words[hi - 1].end, trigger_start)
     return Event(
-        type=pattern.type, mode=_mode(pattern, words, lo, hi, lex, first), sentence=s_index,
+        type=kind, mode=mode, sentence=s_index,
         start=words[lo].start, end=words[hi - 1].end,
         trigger=text[trigger_start:trigger_end], trigger_start=trigger_start,
         trigger_end=trigger_end,
@@ -522,3 +535,26 @@ def event_key(e: Event) -> tuple[str, str | None, str | None, str | None]:
         return a.code or a.canonical.casefold()
     day = e.date[:10] if e.date and _DAY.match(e.date) else None
     return (e.type, who(e.source), who(e.target), day)
+
+
+def coded_type(e: Event, sentence_text: str = "") -> str | None:
+    """The PLOVER type a coder gives the sentence's statement about ``e``.
+
+    ``find_events`` reports the act with its status; PLOVER codes what was *done* by
+    saying it: a promised or announced cooperative act is AGREE ("Finland will give
+    Tanzania a grant"), a promised hostile act is THREATEN ("they would boycott the
+    talks"), as is any act made conditional ("unless …"); a refused cooperative act is
+    REJECT ("will not accept refugees"). A negated hostile act is no event (None): a
+    denial is not the act.
+    """
+    words = set(sentence_text.lower().split())
+    if e.status == "planned":
+        if e.type in HOSTILE or ("unless" in words and e.type in COOPERATIVE | {"AGREE"}):
+            return "THREATEN"
+        if e.type in COOPERATIVE:
+            return "AGREE"
+    if e.status == "negated":
+        if e.type in COOPERATIVE or e.type == "AGREE":
+            return "REJECT"
+        return None if e.type in HOSTILE else e.type
+    return e.type
