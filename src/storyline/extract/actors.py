@@ -113,7 +113,8 @@ def role_sector(role: str | None, agents: dict[str, str]) -> str | None:
 def _entry_actor(m: Mention, gaz: Gazetteer, previous: str = ""
                  ) -> tuple[str | None, str | None]:
     """Country and sector of an organisation or place mention."""
-    entries = gaz.lookup(m.canonical) or gaz.lookup(m.text)
+    name = m.canonical[4:] if m.canonical.lower().startswith("the ") else m.canonical
+    entries = gaz.lookup(name) or gaz.lookup(m.text)
     if previous and m.kind == "ORG":  # "European Union" read as "European" + "Union"
         longer = [e for e in gaz.lookup(f"{previous} {m.text}") if e.kind == "ORG"]
         entries = tuple(longer) or entries
@@ -135,8 +136,8 @@ def _entry_actor(m: Mention, gaz: Gazetteer, previous: str = ""
 
 
 def _country_before(words: Sequence[Word], first: int, gaz: Gazetteer,
-                    mention_at: dict[int, Mention], lo: int, limit: int = 5
-                    ) -> tuple[str | None, int]:
+                    mention_at: dict[int, Mention], lo: int, limit: int = 5,
+                    lowercase_max: int = 2) -> tuple[str | None, int]:
     """A demonym or country name shortly before token ``first`` (through role words,
     "senior", "'s"): its ISO3 and the token where it starts, or (None, first)."""
     k = first - 1
@@ -144,22 +145,66 @@ def _country_before(words: Sequence[Word], first: int, gaz: Gazetteer,
     while k >= lo and first - k <= limit:
         w = words[k]
         m = mention_at.get(k)
-        if m is not None and m.kind in ("GPE", "ORG") and m.country:
-            return iso3(m.country), _first_token(words, m.start, lo)
-        iso = gaz.demonyms.get(w.lower)
+        if m is not None and m.kind in ("GPE", "ORG"):
+            country = _entry_actor(m, gaz)[0]
+            if country:  # "U.S.", "Israel's", "U.N." (an IGO code)
+                return country, _first_token(words, m.start, lo)
+        iso = demonym(w.text, gaz) if w.text[:1].isupper() else None
         if iso:
             return iso3(iso), k
         if w.lower in _POSSESSIVE or w.text[:1].isupper() or (
                 w.lower == "of" and k + 1 < first and words[k + 1].text[:1].isupper()):
             k -= 1
             continue
-        if w.text[:1].isalpha() and w.lower not in _FUNCTION and lowercase < 2 and \
+        if w.text[:1].isalpha() and w.lower not in _FUNCTION and lowercase < lowercase_max and \
                 not w.lower.endswith(("ed", "ing")):
             lowercase += 1
             k -= 1
             continue
         break
     return None, first
+
+
+def _country_after(words: Sequence[Word], last: int, hi: int,
+                   spans: Sequence[tuple[int, int, Mention]], gaz: Gazetteer) -> str | None:
+    """The country of a place right after a group noun and "in", "of", "from"."""
+    k = last + 1
+    if k + 1 >= hi or words[k].lower not in ("in", "of", "from", "throughout"):
+        return None
+    k += 1
+    if words[k].lower == "the" and k + 1 < hi:
+        k += 1
+    for a, _b, m in spans:
+        if a == k and m.kind in ("GPE", "LOC"):
+            return _entry_actor(m, gaz)[0]
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _demonym(word: str) -> str | None:
+    gaz = load()
+    iso = gaz.demonyms.get(key(word))
+    if iso:
+        return iso
+    w = word.rstrip("s") if word.endswith("ns") else word
+    stems = []
+    for suffix, add in (("ese", ""), ("ian", "ia"), ("ian", ""), ("an", "a"), ("an", ""),
+                        ("an", "o"), ("n", ""), ("i", ""), ("ean", "e"), ("ine", "a")):
+        if w.endswith(suffix) and len(w) > len(suffix) + 2:
+            stems.append(w[: len(w) - len(suffix)] + add)
+    for stem in stems:
+        for e in gaz.lookup(stem):
+            if e.level == "country":
+                return e.country
+    return None
+
+
+def demonym(word: str, gaz: Gazetteer) -> str | None:
+    """ISO2 of a demonym: the gazetteer's, else a country name plus a demonym ending
+    ("Fijian" → Fiji, "Sudanese" → Sudan, "Rwandans" → Rwanda)."""
+    if not (word[:1].isupper() and word.isalpha()):
+        return None
+    return gaz.demonyms.get(key(word)) or _demonym(word)
 
 
 def _first_token(words: Sequence[Word], char: int, lo: int) -> int:
@@ -210,6 +255,8 @@ def find_actors(source: str, words: Sequence[Word], lo: int, hi: int,
             for a, b, _m in spans:
                 if a <= first <= b:
                     consumed.add(b)
+        if country is None:  # "rebels in Darfur", "the government of Sudan"
+            country = _country_after(words, last, hi, spans, gaz)
         text = source[words[first].start:words[last].end]
         actor = Actor(words[first].start, words[last].end, text, text.lower(), country, sector)
         out.append(Placed(actor, first, last, False, "GROUP"))
@@ -219,16 +266,20 @@ def find_actors(source: str, words: Sequence[Word], lo: int, hi: int,
     for a, b, m in spans:
         if m.kind != "PERSON":
             continue
-        country, first = _country_before(words, a, gaz, mention_at, lo, limit=6)
+        country, first = _country_before(words, a, gaz, mention_at, lo, limit=7,
+                                         lowercase_max=3)
+        sector = role_sector(m.role, agents)
         for a2, b2, m2 in spans:  # "U.S. Secretary of State Antony Blinken": one actor
             if a2 <= first <= b2 and m2.kind != "PERSON":
                 consumed.add(b2)
+                if _entry_actor(m2, gaz)[1] == "IGO":
+                    sector = "IGO"  # "U.N. Secretary-General Kofi Annan"
                 first = a2
         if first < a and any(p.first <= first <= p.last for p in out):
             first = a  # the country is part of a group actor already
         taken.update(range(first, a))
         actor = Actor(words[first].start, m.end, source[words[first].start:m.end], m.canonical,
-                      country, role_sector(m.role, agents))
+                      country, sector)
         persons[a] = Placed(actor, first, b, False, "PERSON")
     for a, b, m in spans:
         if a in persons:
@@ -252,8 +303,8 @@ def find_actors(source: str, words: Sequence[Word], lo: int, hi: int,
     for i in range(lo, hi):
         if i in taken:
             continue
-        iso = gaz.demonyms.get(words[i].lower)
-        if iso and words[i].text[:1].isupper():
+        iso = demonym(words[i].text, gaz)
+        if iso:
             sector = None
             for j in range(i + 1, min(hi, i + 4)):
                 s = agents.get(words[j].lemma) or agents.get(words[j].lower)
