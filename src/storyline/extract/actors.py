@@ -26,7 +26,7 @@ from storyline.extract.types import Actor, Mention
 
 #: Words after which a place is where something happens, not who acts.
 PLACE_PREPOSITIONS = frozenset({"in", "near", "at", "outside", "across", "throughout",
-                                "inside", "around", "into", "from", "towards"})
+                                "inside", "around"})
 #: Words that may stand between a demonym or country and the group noun it qualifies
 #: ("Russian *senior* officials", "Israel's *security* forces").
 _FUNCTION = frozenset({"the", "a", "an", "of", "and", "or", "by", "to", "in", "on", "at", "for",
