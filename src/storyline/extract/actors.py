@@ -213,13 +213,15 @@ def _first_token(words: Sequence[Word], char: int, lo: int) -> int:
 
 
 def find_actors(source: str, words: Sequence[Word], lo: int, hi: int,
-                mentions: Sequence[Mention], agents: dict[str, str], gaz: Gazetteer
-                ) -> list[Placed]:
+                mentions: Sequence[Mention], agents: dict[str, str], gaz: Gazetteer,
+                firsts: frozenset[str] | None = None) -> list[Placed]:
     """Actors among ``words[lo:hi]`` (one sentence of the text ``source``), in text order.
 
     ``mentions`` are the sentence's mentions. A mention or group noun consumes the
     demonym or country name qualifying it ("US military" is one actor, USA MIL).
     """
+    if firsts is None:
+        firsts = first_words(agents)
     starts = [w.start for w in words[lo:hi]]
     ends = [w.end for w in words[lo:hi]]
     spans: list[tuple[int, int, Mention]] = []
@@ -244,7 +246,7 @@ def find_actors(source: str, words: Sequence[Word], lo: int, hi: int,
             i += 1
             continue
         w = words[i]
-        n, sector = _agent_at(words, i, hi, agents)
+        n, sector = _agent_at(words, i, hi, agents, firsts)
         if sector is None or not w.text[:1].isalpha() or _titles_person(words, i, hi,
                                                                          person_starts):
             i += 1
@@ -329,9 +331,16 @@ def _titles_person(words: Sequence[Word], i: int, hi: int, person_starts: set[in
     return False
 
 
-def _agent_at(words: Sequence[Word], i: int, hi: int, agents: dict[str, str]
-              ) -> tuple[int, str | None]:
+def first_words(agents: dict[str, str]) -> frozenset[str]:
+    """First words of the group nouns: most tokens are ruled out with one look-up."""
+    return frozenset(k.split()[0] for k in agents)
+
+
+def _agent_at(words: Sequence[Word], i: int, hi: int, agents: dict[str, str],
+              firsts: frozenset[str]) -> tuple[int, str | None]:
     """The longest group noun starting at token ``i``: its length and sector."""
+    if words[i].lemma not in firsts and words[i].lower not in firsts:
+        return 0, None
     for n in (3, 2, 1):
         if i + n > hi:
             continue

@@ -35,7 +35,14 @@ from pathlib import Path
 
 from spacy.tokens import Doc
 
-from storyline.extract.actors import PLACE_PREPOSITIONS, Placed, Word, find_actors, lemma_table
+from storyline.extract.actors import (
+    PLACE_PREPOSITIONS,
+    Placed,
+    Word,
+    find_actors,
+    first_words,
+    lemma_table,
+)
 from storyline.extract.gazetteer import load
 from storyline.extract.types import Actor, Event, EventStatus, Mention, Timex
 
@@ -94,6 +101,7 @@ class Lexicon:
     patterns: dict[str, tuple[Pattern, ...]]
     modes: dict[str, tuple[tuple[tuple[str, ...], str], ...]]
     agents: dict[str, str]
+    agent_firsts: frozenset[str] = frozenset()
 
     @property
     def size(self) -> int:
@@ -179,23 +187,29 @@ def _lexicon(extra: tuple[str, ...]) -> Lexicon:
         for cells in _lines(text):
             if len(cells) >= 2:
                 agents[" ".join(cells[0].lower().split())] = cells[1].upper()
-    return Lexicon(patterns, {k: tuple(v) for k, v in modes.items()}, agents)
+    return Lexicon(patterns, {k: tuple(v) for k, v in modes.items()}, agents,
+                   first_words(agents))
 
 
-def _words(doc: Doc) -> tuple[list[Word], list[tuple[int, int]]]:
-    """The doc's non-space tokens and each sentence's [first, end) range over them."""
+def _words(doc: Doc, text: str) -> tuple[list[Word], list[tuple[int, int]]]:
+    """The doc's non-space tokens and each sentence's [first, end) range over them.
+
+    Read through token arrays: creating spaCy Token objects costs more than the rules."""
     lemmas = lemma_table()
     words: list[Word] = []
     sentences: list[tuple[int, int]] = []
-    for sent in doc.sents:
-        lo = len(words)
-        for t in sent:
-            if t.is_space:
-                continue
-            lower = t.lower_
-            words.append(Word(t.idx, t.idx + len(t.text), t.text, lower,
-                              lemmas.get(lower, lower)))
-        sentences.append((lo, len(words)))
+    array = doc.to_array(["SENT_START", "IS_SPACE", "IDX", "LENGTH"]).tolist()
+    lo = 0
+    for i, (start, space, idx, length) in enumerate(array):
+        if i and start == 1:
+            sentences.append((lo, len(words)))
+            lo = len(words)
+        if space:
+            continue
+        word = text[idx:idx + length]
+        lower = word.lower()
+        words.append(Word(idx, idx + length, word, lower, lemmas.get(lower, lower)))
+    sentences.append((lo, len(words)))
     return words, sentences
 
 
@@ -376,7 +390,8 @@ def find_events(doc: Doc, mentions: Sequence[Mention], timexes: Sequence[Timex] 
         return []
     lex = lexicon()
     gaz = load()
-    words, sentences = _words(doc)
+    text = doc.text  # built anew on every access: read once
+    words, sentences = _words(doc, text)
     ordered = sorted(mentions, key=lambda m: m.start)
     events: list[Event] = []
     mi = 0
@@ -394,10 +409,11 @@ def find_events(doc: Doc, mentions: Sequence[Mention], timexes: Sequence[Timex] 
         found = _triggers(words, lo, hi, lex, blocked)
         if not found:
             continue
-        placed = find_actors(doc.text, words, lo, hi, sent_mentions, lex.agents, gaz)
+        placed = find_actors(text, words, lo, hi, sent_mentions, lex.agents, gaz,
+                             lex.agent_firsts)
         found = _drop_agent_nouns(found, placed)
         for first, end, pattern in found:
-            events.append(_event(doc.text, words, lo, hi, s_index, first, end, pattern,
+            events.append(_event(text, words, lo, hi, s_index, first, end, pattern,
                                  placed, sent_mentions, timexes, lex))
     return events
 
