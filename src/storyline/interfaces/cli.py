@@ -965,6 +965,55 @@ def eval_entities(
             typer.echo(f"    {m.sentence}")
 
 
+@eval_app.command("events")
+def eval_events(
+    file: Annotated[Path, typer.Argument(
+        help="PLOVER_GSR_CAMEO.json, PETR.UnitTest.records.jsonl or a CASE 2021 task 2 TSV.")],
+    input_format: Annotated[str, typer.Option(
+        "--input-format", help="auto | plover-gsr | petrarch | case2021")] = "auto",
+    part: Annotated[str, typer.Option(
+        help="all | tune (even records) | held-out (odd records)")] = "all",
+    mistakes: Annotated[bool, typer.Option(
+        "--mistakes", help="List the records whose main event is wrong.")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+    limit: Annotated[int | None, typer.Option(help="Only the first N records.")] = None,
+    cameo_table: Annotated[Path | None, typer.Option(
+        help="petrarch only: CAMEO2PLOVER-2021.txt (default: found beside the data)")
+    ] = None,
+) -> None:
+    """Events: PLOVER type accuracy, per-type F1, actor accuracy, CAMEO roots, ACLED classes."""
+    from rich.markup import escape
+
+    from storyline.evaluation.events import evaluate_events, mistake_row
+    from storyline.evaluation.events import rows as event_rows
+
+    if fmt not in ("table", "json"):
+        _fail(f"--format must be table or json, not {fmt!r}")
+    try:
+        report = evaluate_events(file, input_format, part, limit, cameo_table=cameo_table)
+    except (OSError, ValueError) as exc:
+        _fail(escape(str(exc)))
+    if fmt == "json":
+        typer.echo(json.dumps(report.as_dict(mistakes=mistakes), ensure_ascii=False))
+        return
+    table = event_rows(report)
+    emit(table, list(table[0]), "table", title=f"Events: {file.name} ({report.format}, "
+         f"part {part}, {report.records} records)")
+    for note in report.notes:
+        typer.echo(note)
+    summary = report.summary()
+    typer.echo(" ".join(f"{k}={v}" for k, v in summary.items() if k not in ("format", "part")))
+    for g, p, k in report.confusions():
+        typer.echo(f"confused {g} → {p}: {k}")
+    if mistakes:
+        for o in report.scored():
+            if not o.correct:
+                m = mistake_row(o)
+                typer.echo(f"{m['id']} gold {m['gold']} ({m['original']}) system {m['system']} "
+                           f"{m['trigger']!r} {m['source']} → {m['target']}")
+                typer.echo(f"    {m['text']}")
+
+
 def main() -> None:
     """Console-script entry point."""
     try:

@@ -1,0 +1,576 @@
+"""Who did what to whom, by rules: PLOVER events from a sentence's words and mentions.
+
+There is no parser in the default pipeline, so an event is a trigger from the lexicon
+(``extract/data/events/events.tsv``: a verb or noun pattern with its PLOVER type, mode and
+argument frame) and its arguments are the actors nearest to it (see ``actors.py``):
+
+- the source is the nearest actor before the trigger in its sentence (the subject), the
+  target the first actor after it (the object), or after the frame's preposition
+  ("met *with* X", "sanctions *on* X");
+- passive voice swaps them: "X was attacked by Y", "Y's troops attacked … " (a past
+  participle after a form of "be", or any trigger followed by "by" and an actor);
+- reciprocal frames read "X and Y agreed" and "talks between X and Y" as X → Y;
+- a mode comes from the trigger's line, or else from a cue in the sentence (``modes.tsv``).
+
+Status: "will", "plans to", "is expected to", "agreed to" before a trigger make it
+*planned*; "not", "never", "refused to", "cancelled", "called off", "denied" make it
+*negated*. A denial is never coded as the act: "Beijing denied sending troops" gives the
+denial itself (REJECT, happened) and the troops (MOBILIZE) with status negated, so a
+consumer that keeps only happened events never sees the denied act.
+
+Users extend the lexicon with files named in ``STORYLINE_EVENTS`` (``os.pathsep``-
+separated): event lines in the ``events.tsv`` format in any file, and files named
+``modes.tsv`` or ``agents.tsv`` add mode cues or group nouns.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from spacy.tokens import Doc
+
+from storyline.extract.actors import (
+    PLACE_PREPOSITIONS,
+    Placed,
+    Word,
+    find_actors,
+    first_words,
+    lemma_table,
+)
+from storyline.extract.gazetteer import load
+from storyline.extract.types import Actor, Event, EventStatus, Mention, Timex
+
+#: The 16 PLOVER event types of the POLECAT version.
+EVENT_TYPES = ("AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "RETREAT", "CONCEDE",
+               "REQUEST", "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE",
+               "COERCE", "ASSAULT")
+#: Words between the pattern words a "*" may skip.
+GAP = 5
+#: How far (tokens) a target may be from its trigger, and a status cue before it.
+TARGET_WINDOW = 12
+STATUS_WINDOW = 6
+_BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "'s", "get", "got",
+                 "gets", "getting"})
+_NEGATIONS = frozenset({"not", "n't", "never", "no", "nt", "without"})
+_FUTURE = frozenset({"will", "'ll", "shall", "would", "wo", "'d"})
+_INTENT = frozenset({"plan", "intend", "expect", "schedule", "due", "set", "prepare", "aim",
+                     "hope", "want", "seek", "propose", "offer", "promise", "pledge", "vow",
+                     "threaten", "agree", "decide", "try", "going", "ready", "willing",
+                     "likely", "about", "consider", "wish", "announce", "commit", "able"})
+_PLANNED_NOUN = frozenset({"planned", "upcoming", "proposed", "expected", "scheduled",
+                           "possible", "future", "forthcoming", "potential"})
+_REFUSE = frozenset({"refuse", "decline", "fail", "reject", "deny", "oppose"})
+_CANCEL = frozenset({"cancel", "postpone", "scrap", "abandon", "shelve", "delay", "suspend",
+                     "canceled", "cancelled"})
+_BREAKS = frozenset({";", ":", "—", "(", ")", "\""})
+_SKIP_BETWEEN = frozenset({"the", "a", "an", "its", "their", "his", "her", "two", "both"})
+#: Words that make "strike" a labour strike.
+_LABOUR = frozenset({"worker", "union", "employee", "staff", "teacher", "doctor", "nurse",
+                     "driver", "miner", "labour", "labor", "wage", "pay", "pilot", "docker",
+                     "workers'", "unions", "walkout"})
+#: Acts that are cooperative (a promise of one is AGREE, a refusal REJECT) and hostile (a
+#: promise of one is THREATEN), for ``coded_type``.
+COOPERATIVE = frozenset({"CONSULT", "SUPPORT", "COOPERATE", "AID", "RETREAT", "CONCEDE"})
+HOSTILE = frozenset({"SANCTION", "COERCE", "ASSAULT", "PROTEST", "MOBILIZE"})
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """One lexicon line."""
+
+    words: tuple[str, ...]
+    type: str  # a PLOVER type, or "-" for phrases that are not events
+    mode: str | None
+    preps: tuple[str, ...]  # target prepositions, in frame order
+    reciprocal: bool
+    transitive: bool
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Patterns by first word (longest first), mode cues per type, group nouns."""
+
+    patterns: dict[str, tuple[Pattern, ...]]
+    modes: dict[str, tuple[tuple[tuple[str, ...], str], ...]]
+    agents: dict[str, str]
+    agent_firsts: frozenset[str] = frozenset()
+
+    @property
+    def size(self) -> int:
+        return len({p.line for ps in self.patterns.values() for p in ps})
+
+
+def _data(name: str) -> str:
+    return resources.files("storyline.extract").joinpath("data", "events", name
+                                                         ).read_text("utf-8")
+
+
+def _lines(text: str) -> list[list[str]]:
+    return [[c.strip() for c in line.split("\t")] for line in text.splitlines()
+            if line.strip() and not line.lstrip().startswith("#")]
+
+
+def parse_pattern(cells: Sequence[str]) -> Pattern | None:
+    """A pattern line's cells to a Pattern (None for a malformed line)."""
+    if len(cells) < 2 or not cells[0]:
+        return None
+    words = tuple(cells[0].lower().split())
+    kind = cells[1].upper()
+    if kind != "-" and kind not in EVENT_TYPES:
+        return None
+    mode = cells[2] if len(cells) > 2 and cells[2] not in ("", "-") else None
+    frame = cells[3].split() if len(cells) > 3 else ["SRC", "_", "TGT"]
+    preps: list[str] = []
+    after = False
+    for part in frame:
+        if part == "_":
+            after = True
+        elif after and part not in ("SRC", "TGT", "SRC+TGT") and part.isalpha():
+            preps.append(part.lower())
+    return Pattern(words, kind, mode, tuple(preps), "SRC+TGT" in frame,
+                   "TGT" in frame or "SRC+TGT" in frame, "\t".join(cells[:4]))
+
+
+def user_files() -> tuple[str, ...]:
+    """Existing files named in STORYLINE_EVENTS."""
+    parts = os.environ.get("STORYLINE_EVENTS", "").split(os.pathsep)
+    return tuple(p for p in parts if p and Path(p).is_file())
+
+
+def lexicon() -> Lexicon:
+    """The built-in lexicon plus the user's files (cached per set of files)."""
+    return _lexicon(user_files())
+
+
+@lru_cache(maxsize=8)
+def _lexicon(extra: tuple[str, ...]) -> Lexicon:
+    texts = [("events.tsv", _data("events.tsv"))]
+    modes_texts = [_data("modes.tsv")]
+    agents_texts = [_data("agents.tsv")]
+    for path in extra:
+        text = Path(path).read_text("utf-8")
+        name = Path(path).name
+        if name == "modes.tsv":
+            modes_texts.append(text)
+        elif name == "agents.tsv":
+            agents_texts.append(text)
+        else:
+            texts.append((name, text))
+    by_words: dict[tuple[str, ...], Pattern] = {}
+    for _name, text in texts:
+        for cells in _lines(text):
+            p = parse_pattern(cells)
+            if p is not None:
+                by_words[p.words] = p  # a later (user) line replaces an earlier one
+    index: dict[str, list[Pattern]] = {}
+    for p in by_words.values():
+        index.setdefault(p.words[0], []).append(p)
+    patterns = {k: tuple(sorted(v, key=lambda p: -len(p.words))) for k, v in index.items()}
+    modes: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for text in modes_texts:
+        for cells in _lines(text):
+            if len(cells) >= 3:
+                for cue in cells[2].split("|"):
+                    if cue.strip():
+                        modes.setdefault(cells[0].upper(), []).append(
+                            (tuple(cue.lower().split()), cells[1]))
+    agents: dict[str, str] = {}
+    for text in agents_texts:
+        for cells in _lines(text):
+            if len(cells) >= 2:
+                agents[" ".join(cells[0].lower().split())] = cells[1].upper()
+    return Lexicon(patterns, {k: tuple(v) for k, v in modes.items()}, agents,
+                   first_words(agents))
+
+
+def _words(doc: Doc, text: str) -> tuple[list[Word], list[tuple[int, int]]]:
+    """The doc's non-space tokens and each sentence's [first, end) range over them.
+
+    Read through token arrays: creating spaCy Token objects costs more than the rules."""
+    lemmas = lemma_table()
+    words: list[Word] = []
+    sentences: list[tuple[int, int]] = []
+    array = doc.to_array(["SENT_START", "IS_SPACE", "IDX", "LENGTH"]).tolist()
+    lo = 0
+    for i, (start, space, idx, length) in enumerate(array):
+        if i and start == 1:
+            sentences.append((lo, len(words)))
+            lo = len(words)
+        if space:
+            continue
+        word = text[idx:idx + length]
+        lower = word.lower()
+        words.append(Word(idx, idx + length, word, lower, lemmas.get(lower, lower)))
+    sentences.append((lo, len(words)))
+    return words, sentences
+
+
+def _matches(words: Sequence[Word], i: int, hi: int, pattern: Pattern) -> int:
+    """End (exclusive) of ``pattern`` matched at token ``i``, or 0."""
+    j = i
+    gap = False
+    for part in pattern.words:
+        if part == "*":
+            gap = True
+            continue
+        limit = min(hi, j + (GAP + 1 if gap else 1))
+        found = -1
+        for k in range(j, limit):
+            if words[k].lemma == part or words[k].lower == part:
+                found = k
+                break
+        if found < 0:
+            return 0
+        j = found + 1
+        gap = False
+    return j
+
+
+def _triggers(words: Sequence[Word], lo: int, hi: int, lex: Lexicon,
+              blocked: set[int]) -> list[tuple[int, int, Pattern]]:
+    """Longest lexicon matches in ``words[lo:hi]``, left to right, not overlapping."""
+    out = []
+    i = lo
+    while i < hi:
+        w = words[i]
+        attached = i > lo and words[i - 1].text == "-" and words[i - 1].end == w.start
+        if i in blocked or w.text == "March" or not w.text[:1].isalpha() or attached:
+            i += 1
+            continue
+        cands = lex.patterns.get(w.lemma, ())
+        if w.lower != w.lemma:
+            cands = cands + lex.patterns.get(w.lower, ())
+        best: tuple[int, Pattern] | None = None
+        for p in cands:
+            end = _matches(words, i, hi, p)
+            if end and (best is None or end > best[0]
+                        or (end == best[0] and len(p.words) > len(best[1].words))):
+                best = (end, p)
+        if best is None:
+            i += 1
+            continue
+        end, p = best
+        if p.type != "-":
+            out.append((i, end, p))
+        i = end if p.type == "-" else i + 1 if len(p.words) == 1 else end
+    return out
+
+
+def _status(words: Sequence[Word], lo: int, first: int, end: int, hi: int) -> EventStatus:
+    """planned / negated from the words just before a trigger (same clause), or a
+    cancellation just after it ("talks were called off")."""
+    status: EventStatus = "happened"
+    for k in range(end, min(hi, end + 8)):
+        w = words[k]
+        cancel = w.lemma in _CANCEL or (w.lower == "off" and words[k - 1].lemma == "call")
+        if cancel and any(words[j].lower in _BE for j in range(end, k)):
+            return "negated"
+        if w.lower in _BREAKS or w.lower == ",":
+            break
+    k = first - 1
+    while k >= lo and first - k <= STATUS_WINDOW:
+        w = words[k]
+        if w.lower in _BREAKS or w.lower == ",":
+            break
+        if w.lower in _NEGATIONS:
+            return "negated"
+        if w.lemma in _CANCEL or (w.lower == "off" and k > lo and words[k - 1].lemma == "call"):
+            return "negated"
+        if w.lemma == "deny":
+            return "negated"
+        nxt = words[k + 1].lower if k + 1 < first else ""
+        if w.lemma in _REFUSE and nxt == "to":
+            return "negated"
+        if status == "happened" and (
+                w.lower in _FUTURE or (w.lemma in _INTENT and nxt == "to")
+                or (k == first - 1 and w.lower in _PLANNED_NOUN)):
+            status = "planned"
+        k -= 1
+    return status
+
+
+def _passive(words: Sequence[Word], lo: int, first: int) -> bool:
+    """A past participle after a form of "be" ("was shot", "were badly beaten")."""
+    w = words[first]
+    if w.lower == w.lemma or w.lower.endswith(("ing", "s")):
+        return False
+    for k in range(first - 1, max(lo, first - 3) - 1, -1):
+        if words[k].lower in _BE:
+            return True
+        if not words[k].lower.endswith("ly"):
+            return False
+    return False
+
+
+def _actor_after(placed: Sequence[Placed], pos: int, hi: int, preps: Sequence[str],
+                 words: Sequence[Word], window: int = TARGET_WINDOW) -> Placed | None:
+    """The first actor after token ``pos``, preferably right after one of ``preps``."""
+    best: Placed | None = None
+    for p in placed:
+        if p.first < pos or p.first >= hi or p.first - pos > window:
+            continue
+        if any(words[k].lower in _BREAKS for k in range(pos, p.first)):
+            break
+        if preps:
+            k = p.first - 1
+            while k > pos and words[k].lower in _SKIP_BETWEEN:
+                k -= 1
+            if words[k].lower in preps:
+                return p
+        if best is None and not p.place:
+            best = p
+    return best
+
+
+def _mode(pattern: Pattern, words: Sequence[Word], lo: int, hi: int, lex: Lexicon,
+          first: int) -> str | None:
+    """The trigger's own mode, else the cue of its type nearest to it in the sentence."""
+    if pattern.mode:
+        return pattern.mode
+    cues = lex.modes.get(pattern.type)
+    if not cues:
+        return None
+    best: tuple[int, str] | None = None
+    for i in range(lo, hi):
+        w = words[i]
+        for cue, mode in cues:
+            if cue[0] != w.lemma and cue[0] != w.lower:
+                continue
+            if all(i + n < hi and cue[n] in (words[i + n].lemma, words[i + n].lower)
+                   for n in range(1, len(cue))):
+                dist = abs(i - first)
+                if best is None or dist < best[0]:
+                    best = (dist, mode)
+    return best[1] if best else None
+
+
+def _location(words: Sequence[Word], lo: int, hi: int, mentions: Sequence[Mention],
+              first: int) -> Mention | None:
+    """The place after "in"/"near"/"at" nearest to the trigger."""
+    best: tuple[int, Mention] | None = None
+    k = lo
+    for m in mentions:
+        if m.kind not in ("GPE", "LOC"):
+            continue
+        while k < hi and words[k].start < m.start:
+            k += 1
+        if k >= hi or words[k].start != m.start or k == lo:
+            continue
+        if words[k - 1].lower in PLACE_PREPOSITIONS or (words[k - 1].lower == "of" and \
+                k - 2 >= lo and words[k - 2].lower in ("outskirts", "city", "town", "village")):
+            dist = abs(k - first)
+            if best is None or dist < best[0]:
+                best = (dist, m)
+    return best[1] if best else None
+
+
+def _date(timexes: Sequence[Timex], start: int, end: int, at: int) -> Timex | None:
+    best: tuple[int, Timex] | None = None
+    for t in timexes:
+        if t.type in ("DATE", "TIME") and t.value and start <= t.start and t.end <= end:
+            dist = abs(t.start - at)
+            if best is None or dist < best[0]:
+                best = (dist, t)
+    return best[1] if best else None
+
+
+def find_events(doc: Doc, mentions: Sequence[Mention], timexes: Sequence[Timex] = ()
+                ) -> list[Event]:
+    """PLOVER events of ``doc``, in text order: one per trigger, with its sentence as
+    evidence, source and target actors, status, mode, location and date."""
+    if not len(doc):
+        return []
+    lex = lexicon()
+    gaz = load()
+    text = doc.text  # built anew on every access: read once
+    words, sentences = _words(doc, text)
+    ordered = sorted(mentions, key=lambda m: m.start)
+    events: list[Event] = []
+    mi = 0
+    for s_index, (lo, hi) in enumerate(sentences):
+        if lo == hi:
+            continue
+        s_start, s_end = words[lo].start, words[hi - 1].end
+        while mi < len(ordered) and ordered[mi].start < s_start:
+            mi += 1
+        mj = mi
+        while mj < len(ordered) and ordered[mj].start < s_end:
+            mj += 1
+        sent_mentions = ordered[mi:mj]
+        blocked = _mention_tokens(words, lo, hi, sent_mentions)
+        found = _triggers(words, lo, hi, lex, blocked)
+        if not found:
+            continue
+        placed = find_actors(text, words, lo, hi, sent_mentions, lex.agents, gaz,
+                             lex.agent_firsts)
+        found = _drop_agent_nouns(found, placed)
+        for first, end, pattern in found:
+            events.append(_event(text, words, lo, hi, s_index, first, end, pattern,
+                                 placed, sent_mentions, timexes, lex))
+    return events
+
+
+def _drop_agent_nouns(found: list[tuple[int, int, Pattern]], placed: Sequence[Placed]
+                      ) -> list[tuple[int, int, Pattern]]:
+    """A trigger that is an actor's own noun ("protesters", "peacekeepers") is an event
+    only in a sentence with no other trigger: "police arrested protesters" is COERCE."""
+    group = [(p.first, p.last) for p in placed if p.kind == "GROUP"]
+    agentive = [any(a <= f <= b for a, b in group) for f, _e, _p in found]
+    if all(agentive):
+        return found
+    return [t for t, own in zip(found, agentive, strict=True) if not own]
+
+
+def _mention_tokens(words: Sequence[Word], lo: int, hi: int,
+                    mentions: Sequence[Mention]) -> set[int]:
+    """Tokens inside names: "Security Council" holds no trigger."""
+    out: set[int] = set()
+    k = lo
+    for m in mentions:
+        while k < hi and words[k].end <= m.start:
+            k += 1
+        j = k
+        while j < hi and words[j].start < m.end:
+            out.add(j)
+            j += 1
+    return out
+
+
+def _event(text: str, words: Sequence[Word], lo: int, hi: int, s_index: int, first: int,
+           end: int, pattern: Pattern, placed: Sequence[Placed],
+           mentions: Sequence[Mention], timexes: Sequence[Timex], lex: Lexicon) -> Event:
+    own = next((p for p in placed if p.first <= first <= p.last), None)
+    source = own if own is not None else _before(words, placed, first, lo)
+    target: Placed | None = None
+    # "by X" right after the trigger: X acts ("was attacked by X", "a visit by X").
+    by = None
+    for k in range(end, min(hi, end + 3)):
+        if words[k].lower == "by":
+            by = next((p for p in placed if k < p.first <= k + 3 and not p.place), None)
+            break
+        if words[k].lower in _BREAKS or words[k].lower == ",":
+            break
+    passive = _passive(words, lo, first)
+    if passive or (by is not None and own is None):
+        if passive or by is not None:
+            target = source if passive else None
+            source = by
+            if target is None and pattern.transitive:
+                target = _actor_after(placed, (by.last + 1) if by else end, hi,
+                                      pattern.preps, words)
+    else:
+        if pattern.transitive:
+            target = _actor_after(placed, end, hi, pattern.preps, words)
+        between = next((k for k in range(end, min(hi, end + 3))
+                        if words[k].lower in ("between", "among")), None)
+        pair = _pair(placed, between, hi, words) if between is not None else None
+        if pair is not None:
+            if pattern.reciprocal or source is None:
+                source, target = pair
+            else:
+                target = pair[0]
+        elif pattern.reciprocal and source is not None and (
+                target is None or "with" not in _between_words(words, end, target.first)):
+            partner = _partner(placed, source, words, lo)
+            if partner is not None:
+                source, target = partner, source
+    if source is not None and target is not None and source.actor == target.actor:
+        target = None
+    kind, mode = pattern.type, _mode(pattern, words, lo, hi, lex, first)
+    if kind == "ASSAULT" and words[first].lemma == "strike" and end - first == 1 and any(
+            w.lemma in _LABOUR for w in words[lo:hi]):
+        kind, mode = "PROTEST", "strike"  # workers on strike, not a military strike
+    trigger_start, trigger_end = words[first].start, words[end - 1].end
+    place = _location(words, lo, hi, mentions, first)
+    timex = _date(timexes, words[lo].start, words[hi - 1].end, trigger_start)
+    return Event(
+        type=kind, mode=mode, sentence=s_index,
+        start=words[lo].start, end=words[hi - 1].end,
+        trigger=text[trigger_start:trigger_end], trigger_start=trigger_start,
+        trigger_end=trigger_end,
+        source=source.actor if source else None, target=target.actor if target else None,
+        status=_status(words, lo, first, end, hi),
+        location=place.canonical if place else None,
+        location_geonameid=place.geonameid if place else None,
+        date=timex.value if timex else None, date_text=timex.text if timex else None,
+        pattern=pattern.line)
+
+
+def _before(words: Sequence[Word], placed: Sequence[Placed], first: int, lo: int
+            ) -> Placed | None:
+    for p in reversed(placed):
+        if p.last >= first or p.place:
+            continue
+        if any(words[k].lower in _BREAKS for k in range(p.last + 1, first)):
+            return None
+        return p
+    return None
+
+
+def _between_words(words: Sequence[Word], a: int, b: int) -> set[str]:
+    return {w.lower for w in words[a:b]}
+
+
+def _pair(placed: Sequence[Placed], between: int, hi: int, words: Sequence[Word]
+          ) -> tuple[Placed, Placed] | None:
+    """"between X and Y": the two actors after ``between``."""
+    after = [p for p in placed if p.first > between and not p.place][:2]
+    if len(after) == 2 and after[0].first - between <= 4:
+        return after[0], after[1]
+    return None
+
+
+def _partner(placed: Sequence[Placed], source: Placed, words: Sequence[Word], lo: int
+             ) -> Placed | None:
+    """"X and Y agreed": X, when ``source`` is Y."""
+    k = source.first - 1
+    if k <= lo or words[k].lower not in ("and", "&", ","):
+        return None
+    for p in reversed(placed):
+        if p.last < k and not p.place:
+            return p if k - p.last <= 2 else None
+    return None
+
+
+def event_key(e: Event) -> tuple[str, str | None, str | None, str | None]:
+    """What makes two reports "the same event" across articles: the type, who (actor
+    code, else canonical name), to whom, and the day (the date value cut to YYYY-MM-DD
+    when it is at least day-precise; None otherwise, so undated reports of the same
+    actors and type group together)."""
+    def who(a: Actor | None) -> str | None:
+        if a is None:
+            return None
+        return a.code or a.canonical.casefold()
+    day = e.date[:10] if e.date and _DAY.match(e.date) else None
+    return (e.type, who(e.source), who(e.target), day)
+
+
+def coded_type(e: Event, sentence_text: str = "") -> str | None:
+    """The PLOVER type a coder gives the sentence's statement about ``e``.
+
+    ``find_events`` reports the act with its status; PLOVER codes what was *done* by
+    saying it: a promised or announced cooperative act is AGREE ("Finland will give
+    Tanzania a grant"), a promised hostile act is THREATEN ("they would boycott the
+    talks"), as is any act made conditional ("unless …"); a refused cooperative act is
+    REJECT ("will not accept refugees"). A negated hostile act is no event (None): a
+    denial is not the act.
+    """
+    words = set(sentence_text.lower().split())
+    if e.status == "planned":
+        if e.type in HOSTILE or ("unless" in words and e.type in COOPERATIVE | {"AGREE"}):
+            return "THREATEN"
+        if e.type in COOPERATIVE:
+            return "AGREE"
+    if e.status == "negated":
+        if e.type in COOPERATIVE or e.type == "AGREE":
+            return "REJECT"
+        return None if e.type in HOSTILE else e.type
+    return e.type
