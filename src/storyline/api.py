@@ -28,7 +28,6 @@ from storyline.stories import corrections
 from storyline.stories.dense import Encoder
 from storyline.stories.explain import explain
 
-
 #: Articles re-extracted per transaction.
 REEXTRACT_CHUNK = 200
 
@@ -301,7 +300,7 @@ class Storyline:
             raise ValueError(f"no article {article_ref!r}")
         return article, [t for _, t in self.store.extraction.timexes([article.id])]
 
-    def events(self, *, story: str | None = None, type: str | None = None,  # noqa: A002
+    def events(self, *, story: str | None = None, type: str | None = None,
                actor: str | None = None, since: str | None = None, until: str | None = None,
                status: str | None = None, limit: int | None = 100) -> list[EventRow]:
         """Events as each article reports them, in date order (the event's own day when the
@@ -336,7 +335,8 @@ class Storyline:
                                   or "~", x[0], x[1].trigger_start))
         if limit is not None:
             found = found[:limit]
-        counts = self._event_counts({meta[a][0] for a, _ in found if a in meta and meta[a][0]})
+        counts = self._event_counts({sid for a, _ in found
+                                     if (sid := meta.get(a, (None, None, None))[0])})
         texts = self.store.articles_by_id({a for a, _ in found})
         rows = []
         for aid, e in found:

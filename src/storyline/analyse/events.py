@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import cast
 
-from storyline.extract.events import event_key
 from storyline.extract.types import Actor, Event, EventStatus
 
 #: When reports disagree on the status and the count is even, the stronger claim wins.
@@ -59,6 +59,8 @@ def aggregate(reports: Sequence[Report], original_of: Mapping[str, str] | None =
     """Group reports by ``event_key``; ``original_of`` maps a copy's article id to its copy
     group's original (articles absent from it are their own original). Ordered by date
     (the event's own, else its first report), undated last."""
+    from storyline.extract.events import event_key  # (spaCy, and so thinc, only if needed)
+
     originals = original_of or {}
     groups: dict[Hashable, list[Report]] = {}
     for r in reports:
@@ -77,8 +79,9 @@ def _story_event(reports: list[Report], originals: Mapping[str, str]) -> StoryEv
     independent: dict[str, Report] = {}
     for r in reports:
         independent.setdefault(originals.get(r.article_id, r.article_id), r)
-    statuses = Counter(r.event.status for r in independent.values())
-    status = min(statuses, key=lambda s: (-statuses[s], _STATUS_ORDER.get(s, 9)))
+    statuses: Counter[str] = Counter(r.event.status for r in independent.values())
+    status = cast(EventStatus, min(statuses, key=lambda s: (-statuses[s],
+                                                            _STATUS_ORDER.get(s, 9))))
     dated = [r.event for r in reports if r.event.date]
     best = max(dated, key=lambda e: len(e.date or "")) if dated else None
     located = next((r.event for r in reports if r.event.location), None)
@@ -88,7 +91,7 @@ def _story_event(reports: list[Report], originals: Mapping[str, str]) -> StoryEv
             sources.append(r.source)
     return StoryEvent(
         type=first.type, mode=next((r.event.mode for r in reports if r.event.mode), None),
-        source=first.source, target=first.target, status=status,  # type: ignore[arg-type]
+        source=first.source, target=first.target, status=status,
         statuses=dict(statuses),
         location=located.location if located else None,
         location_geonameid=located.location_geonameid if located else None,

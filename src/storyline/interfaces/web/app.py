@@ -358,7 +358,7 @@ def create_app(db_path: str | Path) -> FastAPI:
     @app.get("/api/events", response_model=list[EventRow], tags=["api"])
     def api_events(
         story: Annotated[str | None, Query(description="Only this story's articles")] = None,
-        type: Annotated[str | None, Query(  # noqa: A002
+        type: Annotated[str | None, Query(
             description="PLOVER type: AGREE, CONSULT, … ASSAULT")] = None,
         actor: Annotated[str | None, Query(
             description="Source or target: name, words or code (CHN, USA-GOV)")] = None,
