@@ -610,8 +610,10 @@ def demo(
                              published=None, lang=None, workers=default_workers(), stdin=None)
         found = sl.stories(limit=None)
         people = sl.entities(kind="PERSON", limit=8)
-        biggest = found[0]["id"] if found else None
+        top = max(found, key=lambda s: s["article_count"]) if found else None
+        biggest = top["id"] if top else None
         said = sl.quotes(story=biggest, limit=None) if biggest else []
+        happened = sl.story_events(biggest) if biggest else []
     emit(_story_rows(found), STORY_COLUMNS, output,
          title=f"Sample corpus: {len(report.ingested)} articles in {len(found)} stories")
     if output == "table":
@@ -622,12 +624,22 @@ def demo(
         shown = [q for q in said if q.speaker and not q.partial][:5]
         emit([{"speaker": q.speaker, "quote": _clip(q.text, 70), "source": q.source}
               for q in shown], ("speaker", "quote", "source"), output,
-             title=f"Who said what in the biggest story ({found[0]['headline'][:50]})"
-             if found else "Quotes")
+             title=f"Who said what in the biggest story ({top['headline'][:50]})"
+             if top else "Quotes")
+        shown_events = sorted(happened, key=lambda e: -e.independent)[:8]
+        emit([{"day": e.date or (e.first_reported or "")[:10], "event": e.type,
+               "who": e.source.canonical if e.source else "",
+               "whom": e.target.canonical if e.target else "", "status": e.status,
+               "sources": e.independent,
+               "evidence": _clip(" ".join(e.reports[0].event.trigger.split()), 30)}
+              for e in sorted(shown_events, key=lambda e: e.date or "~")],
+             ("day", "event", "who", "whom", "status", "sources", "evidence"), output,
+             title="What happened in the biggest story (most reported first 8, by date)")
     # Machine formats keep stdout for the stories alone.
     _print_report(report, summary_to_stderr=output != "table")
     err.print(f"store: {path}  (next: storyline show STORY --db {path}; "
-              f"storyline entities --db {path}; storyline quotes --db {path})")
+              f"storyline entities --db {path}; storyline quotes --db {path}; "
+              f"storyline events --db {path})")
 
 
 @app.command()
