@@ -127,6 +127,23 @@ def test_cli_csv_is_the_documented_event_table(store: Path) -> None:
     assert visit["DATEADDED"] in ("20240315", "20240316")
 
 
+def test_cli_distinct_events_of_a_story(store: Path) -> None:
+    with Storyline(store) as sl:
+        story = _visits(sl)[0].story_id
+    assert story is not None
+    result = runner.invoke(app, ["events", "--story", story, "--distinct", "--format", "json",
+                                 "--db", str(store)])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    visit = [r for r in rows if r["type"] == "CONSULT" and r["date"] == "2024-03-13"
+             and r["source"] and r["source"]["country"] == "BRA"
+             and r["reports"][0]["trigger"] == "visited"]
+    assert len(visit) == 1 and (visit[0]["articles"], visit[0]["sources"]) == (3, 2)
+    assert "Mirror Site" not in visit[0]["outlets"]
+    result = runner.invoke(app, ["events", "--distinct", "--db", str(store)])
+    assert result.exit_code != 0 and "--distinct needs --story" in result.output
+
+
 def test_cli_dates_lists_values_against_the_publication_date(store: Path) -> None:
     with Storyline(store) as sl:
         article = _visits(sl)[0].article_id

@@ -339,6 +339,9 @@ def events(
     until: Annotated[str | None, typer.Option(help="Up to this day.")] = None,
     status: Annotated[str | None, typer.Option(
         help="happened | planned | negated")] = None,
+    distinct: Annotated[bool, typer.Option(
+        help="With --story: each distinct event once, with the articles and independent "
+             "sources (copies once) that report it.")] = False,
     limit: Annotated[int, typer.Option(help="At most this many (0: all).")] = 100,
     fmt: FormatOption = None,
     db: DbOption = None,
@@ -346,6 +349,11 @@ def events(
     """Who did what to whom (PLOVER), with the sentence that says so. ``--format csv`` is a
     GDELT-shaped event table (docs/events.md documents each column)."""
     output = _format(fmt)
+    if distinct:
+        if story is None:
+            _fail("--distinct needs --story")
+        _distinct_events(story, output, limit, db)
+        return
     with _open(db) as sl:
         try:
             found = sl.events(story=story, type=type_, actor=actor, since=since, until=until,
@@ -358,6 +366,35 @@ def events(
     rows = [_event_row(r, output) for r in found]
     emit(rows, ("day", "type", "mode", "source", "target", "status", "where", "articles",
                 "sources", "evidence"), output, title=f"{len(rows)} events")
+
+
+def _distinct_events(story: str, output: str, limit: int, db: Path | None) -> None:
+    with _open(db) as sl:
+        try:
+            found = sl.story_events(story)
+        except ValueError as exc:
+            _fail(str(exc))
+    table = output == "table"
+
+    def actor(a: Actor | None) -> Any:
+        if a is None:
+            return None
+        return (f"{a.canonical} ({a.code})" if a.code else a.canonical) if table else {
+            "name": a.canonical, "country": a.country, "sector": a.sector, "code": a.code}
+
+    rows = [{"date": e.date or (e.first_reported or "")[:10] or None, "type": e.type,
+             "mode": e.mode, "source": actor(e.source), "target": actor(e.target),
+             "status": e.status, "statuses": e.statuses, "where": e.location,
+             "articles": e.articles, "sources": e.independent,
+             "outlets": "; ".join(e.sources) if table else list(e.sources),
+             "first_reported": e.first_reported, "date_text": e.date_text,
+             "reports": [{"article": r.article_id, "outlet": r.source,
+                          "published": r.published, "trigger": r.event.trigger,
+                          "start": r.event.start, "end": r.event.end}
+                         for r in e.reports]}
+            for e in found[: limit or None]]
+    emit(rows, ("date", "type", "mode", "source", "target", "status", "where", "articles",
+                "sources", "outlets"), output, title=f"{len(rows)} distinct events")
 
 
 def _event_row(r: EventRow, output: str) -> dict[str, Any]:
