@@ -18,7 +18,7 @@ with warnings.catch_warnings():  # starlette's note about httpx versions is not 
 
 from conftest import PARAGRAPHS
 from storyline import Storyline
-from storyline.extract.types import Mention, Quote
+from storyline.extract.types import Mention, Quote, Timex
 from storyline.interfaces.cli import sample_corpus
 from storyline.interfaces.web.app import create_app, mark_text
 
@@ -182,6 +182,17 @@ def test_hostile_article_renders_inert(site: Site) -> None:
     page = site.client.get(f"/articles/{site.evil_id}").text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "Evil &lt;Gazette&gt;" in page
+
+
+def test_mark_text_marks_dates_with_their_value() -> None:
+    text = "Talks <b>resume</b> on Friday in Oslo."
+    friday = Timex(text.index("Friday"), text.index("Friday") + 6, "Friday", 0, "DATE",
+                   "2024-03-15", "day", anchored=True, earliest="2024-03-15",
+                   latest="2024-03-15")
+    html = str(mark_text(text, [], [], [friday]))
+    assert '<time class="timex" datetime="2024-03-15" title="DATE 2024-03-15">Friday</time>' \
+        in html
+    assert "&lt;b&gt;resume&lt;/b&gt;" in html
 
 
 def test_mark_text_escapes_between_spans() -> None:

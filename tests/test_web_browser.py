@@ -87,6 +87,9 @@ def test_browse_search_story_entity(server: tuple[str, str], browser: object) ->
     assert page.locator("h2#h-sources").is_visible()
     assert page.locator(".source h3").count() >= 2
     assert page.locator(".speaker blockquote").count() >= 1
+    events = page.locator("table.events tbody tr")
+    assert events.count() >= 3  # the visit, the talks, the called-off trip …
+    assert page.locator("table.events .badge-planned, table.events .badge-negated").count() >= 1
     page.screenshot(path=str(SHOTS / "story-page.png"), full_page=True)
 
     page.get_by_role("link", name="Antony Blinken").first.click()
@@ -107,6 +110,7 @@ def test_article_page_marks_and_phone_width(server: tuple[str, str], browser: ob
     page.locator("ul.articles a").first.click()
     page.wait_for_url("**/articles/**")
     assert page.locator("article.text .ent").count() > 3
+    assert page.locator("article.text time.timex").count() >= 1  # dates marked
     # no horizontal scrolling on a phone
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     page.screenshot(path=str(SHOTS / "article-page-phone.png"), full_page=False)

@@ -153,6 +153,10 @@ def summary_dict(s: dict[str, Any]) -> dict[str, Any]:
     return {k: s[k] for k in StorySummary.model_fields}
 
 
+#: Events listed on a story page (the API and CLI give all of them).
+MAX_STORY_EVENTS = 60
+
+
 # -- marking up article text ----------------------------------------------------------------
 def _non_overlapping(spans: list[tuple[int, int, Any]]) -> list[tuple[int, int, Any]]:
     kept: list[tuple[int, int, Any]] = []
@@ -165,8 +169,9 @@ def _non_overlapping(spans: list[tuple[int, int, Any]]) -> list[tuple[int, int, 
 
 
 def mark_text(text: str, mentions: Sequence[tuple[Mention, str | None]],
-              quotes: Sequence[Quote]) -> Markup:
-    """The article text as HTML: quotes in ``<q>``-like marks, mentions as entity links.
+              quotes: Sequence[Quote], timexes: Sequence[Timex] = ()) -> Markup:
+    """The article text as HTML: quotes in ``<q>``-like marks, mentions as entity links,
+    time expressions as ``<time>`` with their normalised value.
 
     Every piece of stored text is escaped; only the tags built here are markup. Spans that
     overlap one another (or cross a quote's edge) are dropped rather than mis-nested.
@@ -174,7 +179,8 @@ def mark_text(text: str, mentions: Sequence[tuple[Mention, str | None]],
     n = len(text)
     qspans = _non_overlapping([(max(0, q.start), min(n, q.end), q) for q in quotes])
     mspans = _non_overlapping([(max(0, m.start), min(n, m.end), (m, eid))
-                               for m, eid in mentions])
+                               for m, eid in mentions]
+                              + [(max(0, t.start), min(n, t.end), (t, None)) for t in timexes])
     # A mention must lie wholly inside or wholly outside every quote.
     mspans = [s for s in mspans
               if not any(qs < s[1] and s[0] < qe and not (qs <= s[0] and s[1] <= qe)
@@ -187,6 +193,15 @@ def mark_text(text: str, mentions: Sequence[tuple[Mention, str | None]],
             if ms < start or me > end:
                 continue
             out += escape(text[pos:ms])
+            if isinstance(m, Timex):
+                value = m.value or "unresolved"
+                label = f"{m.type} {value}" + (f" ({m.mod})" if m.mod else "") + (
+                    f", {m.earliest} – {m.latest}" if m.earliest and m.latest
+                    and m.earliest != m.latest else "") + (f"; {m.note}" if m.note else "")
+                out += Markup('<time class="timex" datetime="{}" title="{}">{}</time>').format(
+                    m.value or "", label, escape(text[ms:me]))
+                pos = me
+                continue
             kind = str(m.kind).lower()
             label = f"{m.canonical} ({m.kind})" + (f", {m.role}" if m.role else "")
             inner = escape(text[ms:me])
@@ -422,6 +437,8 @@ def create_app(db_path: str | Path) -> FastAPI:
             story = load_story(sl, story_id)
             entities = sl.entities(story=story["id"], limit=None)
             quotes = sl.quotes(story=story["id"], limit=None)
+            events = [e for e in sl.story_events(story["id"])
+                      if e.source is not None or e.target is not None]
         copy_of = {c.article_id: g.original for g in story["copy_groups"] for c in g.copies}
         by_source: dict[str, list[Article]] = defaultdict(list)
         for a in story["articles"]:
@@ -450,6 +467,8 @@ def create_app(db_path: str | Path) -> FastAPI:
                               for label in ("People", "Organisations", "Places")
                               if by_kind.get(label)],
             "speakers": speakers, "speaker_ids": speaker_ids,
+            "events": events[:MAX_STORY_EVENTS], "more_events": max(0, len(events)
+                                                                   - MAX_STORY_EVENTS),
         })
 
     @app.get("/entities/{entity_id:path}", response_class=HTMLResponse, include_in_schema=False)
@@ -475,6 +494,7 @@ def create_app(db_path: str | Path) -> FastAPI:
             mentions = [(m, e.id) for m, e in named]
             entities = [e for _, e in named]
             quotes = [q for _, q in sl.store.extraction.quotes([article.id])]
+            timexes = sl.dates(article.id)[1]
             story = sl.story(article.story_id) if article.story_id else None
         names = {e.id: e for e in entities}
         copies = {}
@@ -484,7 +504,8 @@ def create_app(db_path: str | Path) -> FastAPI:
                     copies = {"original": g.original,
                               "copies": [c.article_id for c in g.copies]}
         return templates.TemplateResponse(request, "article.html", {
-            "article": article, "marked": mark_text(article.text, mentions, quotes),
+            "article": article, "marked": mark_text(article.text, mentions, quotes, timexes),
+            "date_count": len(timexes),
             "story": story, "copies": copies,
             "mentioned": sorted({names[eid] for _, eid in mentions if eid in names},
                                 key=lambda e: (e.kind, e.name)),
