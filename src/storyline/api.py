@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,29 @@ from storyline.stories import corrections
 from storyline.stories.dense import Encoder
 from storyline.stories.explain import explain
 
+_Resolved = tuple[list[Entity], list[Occurrence], list[str]]
+
+
+class EntityCache:
+    """The store's entities, kept while the store is unchanged (``Store.fingerprint``).
+
+    Resolving every mention of a big store takes seconds, and a web server answers many
+    requests between two ingests; share one cache between the ``Storyline`` handles of one
+    server. Thread-safe.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._key: tuple[int, ...] | None = None
+        self._value: _Resolved | None = None
+
+    def get(self, key: tuple[int, ...], compute: Callable[[], _Resolved]) -> _Resolved:
+        with self._lock:
+            if self._value is None or key != self._key:
+                self._value, self._key = compute(), key
+            return self._value
+
+
 #: Articles re-extracted per transaction.
 REEXTRACT_CHUNK = 200
 
@@ -35,9 +59,11 @@ REEXTRACT_CHUNK = 200
 class Storyline:
     """A handle on one store. ``db`` defaults to ``STORYLINE_DB`` or the per-user store."""
 
-    def __init__(self, db: str | Path | None = None) -> None:
+    def __init__(self, db: str | Path | None = None, *, cache: EntityCache | None = None
+                 ) -> None:
         self.db_path = resolve_db(db)
         self.store = Store(self.db_path)
+        self._cache = cache
 
     def close(self) -> None:
         self.store.close()
@@ -213,6 +239,14 @@ class Storyline:
 
     def _entities(self, article_ids: list[str] | None
                   ) -> tuple[list[Entity], list[Occurrence], list[str]]:
+        if article_ids is None and self._cache is not None:
+            entities, occ, ids = self._cache.get(self.store.fingerprint(),
+                                                 lambda: self._resolve(None))
+            return list(entities), occ, ids
+        return self._resolve(article_ids)
+
+    def _resolve(self, article_ids: list[str] | None
+                 ) -> tuple[list[Entity], list[Occurrence], list[str]]:
         meta = self.store.article_meta(article_ids)
         occ = [Occurrence(aid, meta.get(aid, (None, None, None))[0],
                           meta.get(aid, (None, None, None))[1], m)

@@ -225,6 +225,15 @@ class Store:
             found += [(r[0], r[1], r[2], r[3]) for r in rows]
         return sorted(set(found))
 
+    def fingerprint(self) -> tuple[int, ...]:
+        """Changes whenever articles, mentions or story membership change (ingest,
+        re-extraction, corrections): the key of caches over the whole store."""
+        row = self._db.execute(
+            "SELECT (SELECT count(*) FROM articles), (SELECT ifnull(max(rowid), 0) FROM "
+            "mentions), (SELECT count(*) FROM mentions), (SELECT ifnull(max(rowid), 0) FROM "
+            "assignments), (SELECT ifnull(max(rowid), 0) FROM corrections)").fetchone()
+        return tuple(int(x) for x in row)
+
     def counts(self) -> dict[str, int]:
         one = self._db.execute
         return {

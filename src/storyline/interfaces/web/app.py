@@ -25,7 +25,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from storyline import __version__ as _version
-from storyline.api import EventRow, QuoteRow, Storyline
+from storyline.api import EntityCache, EventRow, QuoteRow, Storyline
 from storyline.dedupe.groups import CopyGroup
 from storyline.extract.canonical import Entity
 from storyline.extract.types import Mention, Quote, Timex
@@ -240,9 +240,11 @@ def create_app(db_path: str | Path) -> FastAPI:
     env.filters["day"] = lambda s: (s or "")[:10] or "undated"
     env.globals["KIND_LABELS"] = KIND_LABELS
 
+    entity_cache = EntityCache()  # one per server: store-wide entities between ingests
+
     @contextmanager
     def opened() -> Iterator[Storyline]:
-        sl = Storyline(db)
+        sl = Storyline(db, cache=entity_cache)
         try:
             yield sl
         finally:

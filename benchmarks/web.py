@@ -1,0 +1,121 @@
+"""Page-load times of the web UI and the HTTP API on a store of about 1,000 stories.
+
+The store is built once per size from ``benchmarks/ingest.py``'s generated HTML articles
+(five articles to a story, seeded), and kept in the temp folder for reruns. A real server
+(``storyline serve``, uvicorn, one process) answers; each page type is requested R times
+in turn with httpx over a keep-alive connection, and the table gives the median and the
+slowest time per page type. The baseline in the same run is ``/api/health`` (routing,
+one store open, a count): what any request costs before its page's own work.
+
+    python benchmarks/web.py                 # 5,000 articles (~1,000 stories), 20 rounds
+    python benchmarks/web.py -n 1000 -r 10
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).parent))
+from ingest import generate
+
+ROOT = Path(tempfile.gettempdir()) / "storyline-bench"
+
+
+def build(n: int) -> Path:
+    db = ROOT / f"web-{n}.db"
+    if db.exists() and (ROOT / f"web-{n}.complete").exists():
+        return db
+    corpus = generate(ROOT, n, ["html"])["html"]
+    db.unlink(missing_ok=True)
+    print(f"building the store: ingesting {n:,} articles …", file=sys.stderr)
+    subprocess.run([sys.executable, "-m", "storyline", "ingest", str(corpus), "--db", str(db)],
+                   check=True, stdout=subprocess.DEVNULL)
+    (ROOT / f"web-{n}.complete").write_text("ok")
+    return db
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _pages(client: httpx.Client) -> dict[str, str]:
+    """One URL per page type, picked from the store through the API (a big story, one of
+    its articles, its most mentioned person)."""
+    stories = client.get("/api/stories", params={"limit": 50}).json()
+    story = max(stories, key=lambda s: s["article_count"])
+    article = story["article_ids"][0]
+    people = client.get("/api/entities", params={"story": story["id"], "kind": "PERSON",
+                                                 "limit": 1}).json()
+    pages = {
+        "health (baseline)": "/api/health",
+        "story list /": "/",
+        "story list, search": "/?q=" + story["headline"].split()[0],
+        "story page": f"/stories/{story['id']}",
+        "article page": f"/articles/{article}",
+        "API stories": "/api/stories",
+        "API story": f"/api/stories/{story['id']}",
+        "API events": f"/api/events?story={story['id']}",
+    }
+    if people:
+        pages["entity page"] = f"/entities/{people[0]['id']}"
+    return pages
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("-n", type=int, default=5000, help="articles (five to a story)")
+    parser.add_argument("-r", "--rounds", type=int, default=20)
+    args = parser.parse_args()
+    db = build(args.n)
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "storyline", "serve", "--db", str(db), "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        with httpx.Client(base_url=base, timeout=60) as client:
+            for _ in range(100):
+                try:
+                    if client.get("/api/health").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.2)
+            counts = client.get("/api/health").json()
+            pages = _pages(client)
+            times: dict[str, list[float]] = {name: [] for name in pages}
+            for url in pages.values():  # warm: templates compiled, caches filled
+                assert client.get(url).status_code == 200, url
+            for _ in range(args.rounds):
+                for name, url in pages.items():
+                    start = time.perf_counter()
+                    response = client.get(url)
+                    times[name].append((time.perf_counter() - start) * 1000)
+                    assert response.status_code == 200, url
+    finally:
+        server.terminate()
+        server.wait(10)
+    print(f"store: {counts['articles']:,} articles in {counts['stories']:,} stories; "
+          f"{args.rounds} rounds; one uvicorn process")
+    print("page | median ms | slowest ms | × baseline")
+    print("-----|-----------|------------|-----------")
+    base_ms = statistics.median(times["health (baseline)"])
+    for name, values in times.items():
+        m = statistics.median(values)
+        print(f"{name} | {m:.1f} | {max(values):.1f} | {m / base_ms:.1f}×")
+    print("rerun: python benchmarks/web.py " + " ".join(sys.argv[1:]))
+
+
+if __name__ == "__main__":
+    main()
