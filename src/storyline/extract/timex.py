@@ -216,8 +216,6 @@ _PRIORITY = {kind: i for i, (kind, _) in enumerate(PATTERNS)}
 #: the third | quarter", "June | 14, 2023").
 _REACH = 30
 _REACH_AFTER = 20
-_UNIT_KINDS = frozenset({"this", "fin", "ago", "span", "recent", "duration", "bare", "set",
-                         "quarter"})
 _YEAR_KINDS = frozenset({"iso", "numeric", "year", "decade", "quarter", "time", "season",
                          "month"})
 _DECADE_KINDS = frozenset({"decade"})
@@ -234,7 +232,13 @@ def _trigger_table() -> Mapping[str, frozenset[str]]:
 
     add(MONTHS, ("mdy", "dmy", "month"))
     add(WEEKDAYS, ("weekday", "mdy", "dmy", "time", "set"))
-    add((*UNITS, *(u + "s" for u in UNITS), "centuries"), _UNIT_KINDS)
+    singular = [u for u in UNITS if u != "second"]  # "second" is mostly an ordinal
+    add(singular, ("ago", "span", "duration", "set"))
+    add(("week", "weekend", "month", "quarter", "year", "decade", "century"), ("this",))
+    add(("year", "quarter", "weekend", "period"), ("fin",))
+    add(("quarter",), ("quarter",))
+    add((*(u + "s" for u in UNITS), "centuries"), ("ago", "span", "recent", "duration",
+                                                   "bare", "set"))
     add(_PARTS, ("this", "weekday", "deictic", "set"))
     add((*_PARTS, *(p + "s" for p in _PARTS)), ("weekday",))
     add(("half", "q1", "q2", "q3", "q4", "h1", "h2"), ("quarter",))
