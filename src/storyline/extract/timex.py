@@ -105,7 +105,8 @@ def _alt(words: Iterable[str]) -> str:
 _FULL_MONTHS = frozenset(w for w in MONTHS if len(w) > 4 or w in ("may", "june", "july"))
 _MON = rf"(?:{_alt(_FULL_MONTHS & set(_MONTHS_EN))}|(?:{_alt(set(_MONTHS_EN) - _FULL_MONTHS)})\.?)"
 _MON_ALL = rf"(?:{_alt(_FULL_MONTHS)}|(?:{_alt(set(MONTHS) - _FULL_MONTHS)})\.?)"
-_WD = rf"(?:{_alt(_WEEKDAYS_EN)})\.?"
+_WD = rf"(?:{_alt(w for w in _WEEKDAYS_EN if w.endswith('day'))}|" \
+      rf"(?:{_alt(w for w in _WEEKDAYS_EN if not w.endswith('day'))})\.?)"
 _WD_ALL = rf"(?:{_alt(WEEKDAYS)})"
 _NUMW = rf"(?:\d+(?:\.\d+)?|{_alt(NUMBERS)}|{_alt(VAGUE)})"
 _UNIT = rf"(?:{_alt(UNITS)}|centuries)s?"
@@ -256,13 +257,17 @@ def _trigger_table() -> Mapping[str, frozenset[str]]:
 #: Tense cues near an expression: the nearest one wins.
 _CUES = re.compile(
     r"(?<![\w'])(?P<fut>will|'ll|shall|is\s+expected|are\s+expected|expects?|plans?\s+to|"
-    r"planned|is\s+due|are\s+due|scheduled|going\s+to|to\s+be|upcoming|wird|werden|"
-    r"soll|va\s+a|van\s+a|será|serán)(?![\w'])"
-    r"|(?<![\w'])(?<!\bbe\s)(?<!\bbeen\s)(?<!\bbeing\s)"
-    r"(?P<past>said|says|was|were|had|did|announced|\w{3,}ed|told|went|came|made|took|"
+    r"is\s+due|are\s+due|scheduled|going\s+to|to\s+be|upcoming|payable|expires?|"
+    r"wird|werden|soll|va\s+a|van\s+a|será|serán)(?![\w'])"
+    r"|(?<![\w'])(?<!\bbe\s)(?<!\bbeen\s)(?<!\bbeing\s)(?<!\bun)"
+    r"(?P<past>said|says|was|were|had|did|announced|\w{3,}(?<!e)(?<!hundr)ed|told|"
+    r"went|came|made|took|"
     r"gave|met|left|held|began|spoke|wrote|saw|got|found|became|fell|rose|won|lost|paid|"
     r"sent|sold|struck|thought|brought|bought|kept|led|ran|sought|fought|knew|felt|"
     r"hat|haben|hatte|war|wurde|dijo|fue|ha|han)(?![\w'])", re.IGNORECASE)
+
+#: Cues further away than this (characters) belong to another clause: no tense then.
+_CUE_REACH = 60
 
 #: Given names and titles that make "May" a name, not a month.
 _NAME_BEFORE = re.compile(
@@ -396,9 +401,14 @@ class _Context:
             at = m.start() + self.sent_start
             if self.start <= at < self.end:
                 continue
-            dist = self.start - m.end() - self.sent_start if at < self.start else at - self.end
-            dist = dist if at < self.start else dist + 15  # cues before weigh a little more
-            if dist < best[1]:
+            word = m.group()
+            if at < self.start:
+                dist = self.start - m.end() - self.sent_start
+            elif word.lower().endswith("ed") and m.group("past"):
+                continue  # after the expression an -ed word is as often an adjective
+            else:
+                dist = at - self.end + 15  # cues before weigh a little more
+            if dist < best[1] and dist <= _CUE_REACH:
                 best = ("future" if m.group("fut") else "past", dist)
         return best[0]
 
@@ -523,7 +533,7 @@ def _month_year(m: int, ctx: _Context) -> int | None:
         return y if m >= pm else y + 1
     if tense == "past":
         return y if m <= pm else y - 1
-    return y if abs(m - pm) <= 6 or m <= pm else y - 1
+    return min((y - 1, y, y + 1), key=lambda c: abs((c * 12 + m) - (y * 12 + pm)))
 
 
 def _weekday_date(wd: int, ctx: _Context, rel: str) -> date | None:
@@ -988,6 +998,8 @@ def _norm_fin(m: re.Match[str], ctx: _Context) -> _Norm | None:
         if last == "period" and "quarter" not in ctx.text:
             return None
         return _quarter_norm(y, q)
+    if w == "year":
+        return _Norm("DURATION", "P1Y", "duration")  # "the year": TimeML mostly a duration
     return _Norm("DATE", str(d.year), "year", None, True, f"{d.year}-01-01", f"{d.year}-12-31")
 
 
