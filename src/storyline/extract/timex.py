@@ -1012,6 +1012,17 @@ def _norm_deictic_xx(m: re.Match[str], ctx: _Context) -> _Norm | None:
 
 
 def _norm_ago(m: re.Match[str], ctx: _Context) -> _Norm | None:
+    """"two days ago" is a date; "about two years ago" a duration with its modifier, as
+    TimeML annotates it (the bounds still say when)."""
+    norm = _ago_date(m, ctx)
+    n = _number(m["n"])
+    if norm is None or norm.mod is None or n is None or norm.type != "DATE":
+        return norm
+    return _Norm("DURATION", _duration(n, m["unit"]), "duration", norm.mod, norm.anchored,
+                 norm.earliest, norm.latest, norm.note)
+
+
+def _ago_date(m: re.Match[str], ctx: _Context) -> _Norm | None:
     n = _number(m["n"])
     unit = m["unit"].lower()
     letter, is_time, gran = _unit(unit)
@@ -1060,9 +1071,22 @@ def _norm_ago(m: re.Match[str], ctx: _Context) -> _Norm | None:
     return _Norm("DATE", str(y), "year", mod, True, f"{y}-01-01", f"{y}-12-31")
 
 
+def _vague_past(unit: str, ctx: _Context) -> _Norm:
+    """"in recent years", "in past days": TimeML reads these as a vague past reference
+    (PAST_REF), while "recent months" and "recent weeks" stay durations (PXM, PXW)."""
+    if ctx.dct is None:
+        return _Norm("DATE", "PAST_REF", "unknown", note="no publication date")
+    days = {"days": 14, "years": 5 * 365, "decades": 30 * 365}[unit]
+    return _Norm("DATE", "PAST_REF", "unknown", None, True,
+                 (ctx.dct - timedelta(days=days)).isoformat(), ctx.dct.isoformat())
+
+
 def _norm_span(m: re.Match[str], ctx: _Context) -> _Norm | None:
     direction = m["dir"].lower()
     unit = m["unit"].lower()
+    if direction in ("recent", "past") and not m["n"] and not m["rel"] and \
+            unit in ("days", "years", "decades"):
+        return _vague_past(unit, ctx)
     n = _number(m["n"]) if m["n"] else (None if unit.endswith("s") else 1)
     if direction == "recent" or (n is None and m["n"] is None):
         n = None
@@ -1089,6 +1113,8 @@ def _norm_recent(m: re.Match[str], ctx: _Context) -> _Norm | None:
     unit = m["unit"].lower()
     if not unit.endswith("s"):
         return None
+    if m["dir"].lower() == "recent" and unit in ("days", "years", "decades"):
+        return _vague_past(unit, ctx)
     return _Norm("DURATION", _duration(None, unit), "duration")
 
 
