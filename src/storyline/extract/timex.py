@@ -257,7 +257,7 @@ def _trigger_table() -> Mapping[str, frozenset[str]]:
 #: Tense cues near an expression: the nearest one wins.
 _CUES = re.compile(
     r"(?<![\w'])(?P<fut>will|'ll|shall|is\s+expected|are\s+expected|expects?|plans?\s+to|"
-    r"is\s+due|are\s+due|scheduled|going\s+to|to\s+be|upcoming|payable|expires?|"
+    r"is\s+due|are\s+due|scheduled|going\s+to|(?:is|are)\s+to\s+be|upcoming|payable|expires?|until|"
     r"wird|werden|soll|va\s+a|van\s+a|será|serán)(?![\w'])"
     r"|(?<![\w'])(?<!\bbe\s)(?<!\bbeen\s)(?<!\bbeing\s)(?<!\bun)"
     r"(?P<past>said|says|was|were|had|did|announced|\w{3,}(?<!e)(?<!hundr)ed|told|"
@@ -265,6 +265,9 @@ _CUES = re.compile(
     r"gave|met|left|held|began|spoke|wrote|saw|got|found|became|fell|rose|won|lost|paid|"
     r"sent|sold|struck|thought|brought|bought|kept|led|ran|sought|fought|knew|felt|"
     r"hat|haben|hatte|war|wurde|dijo|fue|ha|han)(?![\w'])", re.IGNORECASE)
+
+#: "would" makes a weekday a coming one ("would travel on Thursday"), not a month.
+_WOULD = re.compile(r"\bwould\b", re.IGNORECASE)
 
 #: Cues further away than this (characters) belong to another clause: no tense then.
 _CUE_REACH = 60
@@ -540,11 +543,15 @@ def _weekday_date(wd: int, ctx: _Context, rel: str) -> date | None:
     assert ctx.dct is not None
     dct = ctx.dct
     rel = rel.lower()
-    future = rel in ("next", "coming", "nächsten", "el próximo") or (
+    explicit = rel in ("next", "coming", "nächsten", "el próximo")
+    future = explicit or (
         rel not in ("last", "past", "vergangenen", "letzten", "el pasado")
-        and ctx.tense() == "future")
+        and not ctx.after(3).startswith("'s")  # "Wednesday's ruling": a past event
+        and (ctx.tense() == "future" or _WOULD.search(ctx.before(40)) is not None))
     if future:
-        ahead = (wd - dct.weekday()) % 7 or 7  # "next Friday": the coming one, as in news
+        # "next Friday": the coming one, as in news; "will close on Friday" written on a
+        # Friday: that day
+        ahead = (wd - dct.weekday()) % 7 or (7 if explicit else 0)
         return dct + timedelta(days=ahead)
     back = (dct.weekday() - wd) % 7
     if rel in ("last", "past", "vergangenen", "letzten") and back == 0:
