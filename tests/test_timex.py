@@ -243,3 +243,14 @@ def test_spanish() -> None:
     assert values("La empresa dijo el miércoles que cierra.", lang="es") == [
         ("miércoles", "2023-06-14")]
     assert run("Llovió por la mañana.", lang="es") == []
+
+
+def test_narrative_anchor_and_unclear_later() -> None:
+    found = run("The mill opened in 1987. The following year it doubled output, and that "
+                "month the owner left. Three weeks later it was sold.")
+    assert [(t.text, t.value, t.anchored) for t in found] == [
+        ("1987", "1987", False), ("The following year", "1988", False),
+        ("that month", None, False), ("Three weeks later", "P3W", False)]
+    assert found[1].note == "anchored to the date before it in the text"
+    assert found[2].note == "anchor unclear"
+    assert found[3].type == "DURATION" and found[3].note is not None

@@ -179,8 +179,9 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"evening|night)(?![\w-])", _F)),
     ("fin", re.compile(
         r"(?<![\w-])(?P<the>the\s+)?(?P<w>(?:(?:latest|current|year-ago|year-earlier|"
-        r"fiscal|full|entire|whole)[\s-]+(?:quarter|period|year))|year-ago|year-earlier|"
-        r"quarter|weekend|year)(?![\w-]|\s+\d)", _F)),
+        r"fiscal|full|entire|whole|(?P<yr>1[0-9]{3}|20[0-9]{2}))(?:\s+fiscal)?[\s-]+"
+        r"(?:quarter|period|year))|year-ago|year-earlier|quarter|weekend|year)"
+        r"(?![\w-]|\s+\d)", _F)),
     ("deictic_xx", re.compile(
         r"(?<![\w-])(?P<w>la\s+semana\s+pasada|la\s+próxima\s+semana|el\s+año\s+pasado|"
         r"el\s+próximo\s+año|este\s+año|esta\s+semana|este\s+mes|el\s+mes\s+pasado|"
@@ -325,7 +326,40 @@ def find_timexes(doc: Doc, published: date | datetime | None) -> list[Timex]:
                            norm.granularity, norm.mod, norm.anchored, norm.earliest,
                            norm.latest, norm.note))
     found.sort(key=lambda t: t.start)
-    return found
+    return _narrative(found)
+
+
+_NARRATIVE = re.compile(r"^(?:the\s+)?(?P<rel>that|same|following|prior|preceding|previous)"
+                        r"\s+(?P<unit>year|month)$", re.IGNORECASE)
+
+
+def _narrative(found: list[Timex]) -> list[Timex]:
+    """"that year", "the following month": resolved against the closest date before them in
+    the text (story time), not the publication date; left without a value if there is none.
+    """
+    out: list[Timex] = []
+    last: tuple[int, int | None] | None = None  # (year, month) of the latest absolute date
+    for t in found:
+        m = _NARRATIVE.match(t.text) if t.value is None and t.note == "anchor unclear" else None
+        if m is not None and last is not None:
+            step = {"following": 1, "prior": -1, "preceding": -1, "previous": -1}.get(
+                m["rel"].lower(), 0)
+            year, month = last
+            if m["unit"].lower() == "year":
+                value, lo, hi = str(year + step), f"{year + step}-01-01", f"{year + step}-12-31"
+            elif month is not None:
+                y, mo = _shift_month(year, month, step)
+                value, (lo, hi) = f"{y}-{mo:02d}", _month_bounds(y, mo)
+            else:
+                out.append(t)
+                continue
+            t = Timex(t.start, t.end, t.text, t.sentence, t.type, value, t.granularity, t.mod,
+                      False, lo, hi, "anchored to the date before it in the text")
+        elif t.type == "DATE" and t.value and t.value[:4].isdigit():
+            month = int(t.value[5:7]) if t.value[5:7].isdigit() else None
+            last = (int(t.value[:4]), month)
+        out.append(t)
+    return out
 
 
 def _sentence_starts(doc: Doc) -> list[int]:
@@ -996,6 +1030,10 @@ def _norm_fin(m: re.Match[str], ctx: _Context) -> _Norm | None:
         return _Norm("DATE", f"{iso[0]}-W{iso[1]:02d}-WE", "weekend", None, True,
                      sat.isoformat(), (sat + timedelta(days=1)).isoformat())
     y, q = _reporting_quarter(d)
+    if m["yr"]:
+        if last == "year":
+            return None  # "the 2023 year": leave it to the year pattern
+        return _quarter_norm(int(m["yr"]), q)  # "the 1988 quarter": the same quarter then
     if w.startswith(("year ago", "year earlier")):
         if last in ("quarter", "period") or "quarter" in ctx.text:
             return _quarter_norm(y - 1, q)
