@@ -254,3 +254,16 @@ def test_narrative_anchor_and_unclear_later() -> None:
     assert found[1].note == "anchored to the date before it in the text"
     assert found[2].note == "anchor unclear"
     assert found[3].type == "DURATION" and found[3].note is not None
+
+
+def test_season_bounds_and_foreign_weeks() -> None:
+    t = one("Snow closed the pass in the winter of 2021.")
+    assert (t.value, t.earliest, t.latest) == ("2021-WI", "2021-12-01", "2022-02-28")
+    t = one("Prices rose last summer.")
+    assert (t.value, t.earliest, t.latest) == ("2022-SU", "2022-06-01", "2022-08-31")
+    assert values("Der Vertrag wurde letzte Woche unterzeichnet.", lang="de") == [
+        ("letzte Woche", "2023-W23")]
+    assert values("El contrato se firmó la semana pasada.", lang="es") == [
+        ("la semana pasada", "2023-W23")]
+    assert values("Las elecciones son el próximo año.", lang="es") == [
+        ("el próximo año", "2024")]

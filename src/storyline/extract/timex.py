@@ -798,12 +798,21 @@ def _norm_season(m: re.Match[str], ctx: _Context) -> _Norm | None:
     code = _SEASONS[word]
     mod = _mod_of(m["mod"])
     if m["y"]:
-        return _Norm("DATE", f"{m['y']}-{code}", "season", mod)
+        return _Norm("DATE", f"{m['y']}-{code}", "season", mod, False,
+                     *_mod_bounds(*_season_bounds(int(m["y"]), code), mod))
     if ctx.dct is None:
         return _Norm("DATE", None, "season", mod, note="no publication date")
     rel = (m["rel"] or "").lower()
     y = ctx.dct.year + (-1 if rel in ("last", "past") else 1 if rel == "next" else 0)
-    return _Norm("DATE", f"{y}-{code}", "season", mod, True)
+    return _Norm("DATE", f"{y}-{code}", "season", mod, True,
+                 *_mod_bounds(*_season_bounds(y, code), mod))
+
+
+def _season_bounds(y: int, code: str) -> tuple[str, str]:
+    """Meteorological seasons of the northern hemisphere; winter runs into the next year."""
+    first = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}[code]
+    end_y, end_m = _shift_month(y, first, 2)
+    return date(y, first, 1).isoformat(), _month_bounds(end_y, end_m)[1]
 
 
 def _norm_time(m: re.Match[str], ctx: _Context) -> _Norm | None:
