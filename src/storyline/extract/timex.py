@@ -258,7 +258,8 @@ def _trigger_table() -> Mapping[str, frozenset[str]]:
 #: Tense cues near an expression: the nearest one wins.
 _CUES = re.compile(
     r"(?<![\w'])(?P<fut>will|'ll|shall|is\s+expected|are\s+expected|expects?|plans?\s+to|"
-    r"is\s+due|are\s+due|scheduled|going\s+to|(?:is|are)\s+to\s+be|upcoming|payable|expires?|until|"
+    r"is\s+due|are\s+due|scheduled|going\s+to|(?:is|are)\s+to\s+be|upcoming|payable|"
+    r"expires?|until|(?:is|are)\s+set\s+to|due\s+to\s+(?!the\b)|"
     r"wird|werden|soll|va\s+a|van\s+a|será|serán)(?![\w'])"
     r"|(?<![\w'])(?<!\bbe\s)(?<!\bbeen\s)(?<!\bbeing\s)(?<!\bun)"
     r"(?P<past>said|says|was|were|had|did|announced|\w{3,}(?<!e)(?<!hundr)ed|told|"
