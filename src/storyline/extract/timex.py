@@ -205,7 +205,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(?:for|over|in|within|after|took|take|takes|lasted)\s+"
         r"(?P<x>years|months|weeks|days|decades|hours|minutes)(?![\w-])", _F)),
     ("set", re.compile(
-        r"(?<![\w-])(?P<w>daily|weekly|monthly|annually|yearly|quarterly|hourly|nightly|"
+        r"(?<![\w-])(?P<w>daily|weekly|monthly|annually|yearly|hourly|nightly|"
         r"annual|biannual)(?![\w-])|"
         rf"(?<![\w-])(?P<ev>every|each|per|a)\s+(?P<n>other\s+|{_NUMW}\s+)?"
         rf"(?P<unit>{_UNIT}|{_WD}|morning|evening|night|afternoon)(?![\w-])", _F)),
@@ -1190,8 +1190,9 @@ def _norm_duration(m: re.Match[str], ctx: _Context) -> _Norm | None:
         return None  # "a second time", "a minute's"
     if re.search(r"\d", raw_n) and n is not None and n > 1000:
         return None
-    if unit == "quarter" and low_n in ("a", "one", "about"):
-        return None  # "about a quarter of its dealers": a fraction
+    if unit.startswith("quarter") and (low_n in ("a", "one", "about") or
+                                       m.group(0)[m.end("n") - m.start():].startswith("-")):
+        return None  # "about a quarter of its dealers", "three-quarters": fractions
     if m["half"] and n is not None:
         n += 0.5
     mod = _approx_of(m["app"])
