@@ -267,3 +267,10 @@ def test_season_bounds_and_foreign_weeks() -> None:
         ("la semana pasada", "2023-W23")]
     assert values("Las elecciones son el próximo año.", lang="es") == [
         ("el próximo año", "2024")]
+
+
+def test_language_decides_the_tables() -> None:
+    assert run("The band Hoy played in Ayer, Massachusetts.") == []
+    assert values("Las ventas cayeron en mayo de 2022.", lang="es") == [
+        ("mayo de 2022", "2022-05")]
+    assert values("Der Gipfel war im Mai 2022.", lang="de") == [("Mai 2022", "2022-05")]

@@ -1,14 +1,20 @@
-"""Time expressions: find them with a few compiled regex passes, then normalise TIMEX3-style.
+"""Time expressions: found with compiled regexes, normalised TIMEX3-style.
 
-Candidates come from one pass per pattern family over ``doc.text`` (dates, times, relative
-words, durations, sets); overlaps are resolved longest-first, then each match is turned into
-a :class:`~storyline.extract.types.Timex` against the publication date. Everything relative
-is anchored to the publication date only (TimeML's convention): "three weeks later" has no
-clear anchor and keeps value None. Month and weekday names without a year are placed by the
-tense of the nearest verb cue in the sentence ("will … on Friday" → the coming Friday).
+Speed comes from not running every pattern over the whole text: one cheap pass finds the
+trigger words an expression must contain (a month, a weekday, a unit, "yesterday", a
+year-like number…), and only the pattern families that word can be part of (dates, times,
+relative words, durations, sets…) run, on a window around it. Overlapping matches are
+resolved longest-first; each is then turned into a :class:`~storyline.extract.types.Timex`.
+
+Relative expressions are anchored to the publication date (TimeML's convention). "That
+year" and "the following month" take the closest date before them in the text instead;
+"three weeks later" has no clear anchor and stays an unanchored duration. Month and weekday
+names without a year are placed by the tense of the nearest verb cue in the same clause
+("will … on Friday" → the coming Friday; "announced Wednesday" → the past one); with no cue,
+a month is the nearest such month and a weekday the past one (news reports the past).
 
 English first; German and Spanish month names, weekday names and deictic words ("gestern",
-"ayer", …) are read too (``doc.lang_``).
+"ayer", "la semana pasada", …) are read too, chosen by ``doc.lang_``.
 """
 
 from __future__ import annotations
@@ -27,37 +33,37 @@ from storyline.extract.types import Granularity, Timex, TimexType
 
 # --- vocabulary ----------------------------------------------------------------------------
 
-_MONTHS_EN = {
+_MONTHS_EN = MappingProxyType({
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
     "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
     "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
     "december": 12, "dec": 12,
-}
-_MONTHS_DE = {
+})
+_MONTHS_DE = MappingProxyType({
     "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "april": 4, "mai": 5, "juni": 6,
     "juli": 7, "august": 8, "september": 9, "oktober": 10, "november": 11, "dezember": 12,
-}
-_MONTHS_ES = {
+})
+_MONTHS_ES = MappingProxyType({
     "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7,
     "agosto": 8, "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11,
     "diciembre": 12,
-}
+})
 #: Month names, all languages at once (no clash between them that changes a month).
 MONTHS: Mapping[str, int] = MappingProxyType({**_MONTHS_EN, **_MONTHS_DE, **_MONTHS_ES})
 
-_WEEKDAYS_EN = {
+_WEEKDAYS_EN = MappingProxyType({
     "monday": 0, "mon": 0, "tuesday": 1, "tues": 1, "tue": 1, "wednesday": 2, "wed": 2,
     "thursday": 3, "thurs": 3, "thu": 3, "friday": 4, "fri": 4, "saturday": 5, "sat": 5,
     "sunday": 6, "sun": 6,
-}
-_WEEKDAYS_DE = {
+})
+_WEEKDAYS_DE = MappingProxyType({
     "montag": 0, "dienstag": 1, "mittwoch": 2, "donnerstag": 3, "freitag": 4, "samstag": 5,
     "sonnabend": 5, "sonntag": 6,
-}
-_WEEKDAYS_ES = {
+})
+_WEEKDAYS_ES = MappingProxyType({
     "lunes": 0, "martes": 1, "miércoles": 2, "miercoles": 2, "jueves": 3, "viernes": 4,
     "sábado": 5, "sabado": 5, "domingo": 6,
-}
+})
 WEEKDAYS: Mapping[str, int] = MappingProxyType({**_WEEKDAYS_EN, **_WEEKDAYS_DE,
                                                 **_WEEKDAYS_ES})
 
@@ -81,18 +87,21 @@ UNITS: Mapping[str, tuple[str, bool, Granularity]] = MappingProxyType({
     "quarter": ("Q", False, "quarter"), "year": ("Y", False, "year"),
     "decade": ("DE", False, "decade"), "century": ("CE", False, "century"),
 })
-_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3,
-             "4th": 4, "last": 4, "final": 4}
-_SEASONS = {"spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI"}
-_PARTS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
-_MODS = {"early": "START", "earlier": "START", "beginning": "START", "start": "START",
-         "mid": "MID", "middle": "MID", "late": "END", "later": "END", "end": "END",
-         "close": "END"}
-_APPROX = {"about": "APPROX", "around": "APPROX", "nearly": "LESS_THAN",
+_ORDINALS = MappingProxyType({
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4,
+    "last": 4, "final": 4})
+_SEASONS = MappingProxyType({
+    "spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI"})
+_PARTS = MappingProxyType({"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"})
+_MODS = MappingProxyType({
+    "early": "START", "earlier": "START", "beginning": "START", "start": "START",
+    "mid": "MID", "middle": "MID", "late": "END", "later": "END", "end": "END",
+    "close": "END"})
+_APPROX = MappingProxyType({"about": "APPROX", "around": "APPROX", "nearly": "LESS_THAN",
            "almost": "LESS_THAN", "some": "APPROX", "roughly": "APPROX",
            "approximately": "APPROX", "more than": "MORE_THAN", "over": "MORE_THAN",
            "less than": "LESS_THAN", "under": "LESS_THAN", "at least": "EQUAL_OR_MORE",
-           "up to": "EQUAL_OR_LESS", "at most": "EQUAL_OR_LESS", "fewer than": "LESS_THAN"}
+           "up to": "EQUAL_OR_LESS", "at most": "EQUAL_OR_LESS", "fewer than": "LESS_THAN"})
 
 # --- regex building blocks -----------------------------------------------------------------
 
@@ -211,7 +220,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         rf"(?P<unit>{_UNIT}|{_WD}|morning|evening|night|afternoon)(?![\w-])", _F)),
 )
 
-_PRIORITY = {kind: i for i, (kind, _) in enumerate(PATTERNS)}
+_PRIORITY = MappingProxyType({kind: i for i, (kind, _) in enumerate(PATTERNS)})
 
 #: How far (characters) before and after a trigger word its patterns are run: wider than
 #: the longest stretch an expression reaches on either side of its trigger ("the end of
@@ -310,7 +319,7 @@ def find_timexes(doc: Doc, published: date | datetime | None) -> list[Timex]:
     sent_ends = [*sent_starts[1:], len(text)]
     found: list[Timex] = []
     taken: list[tuple[int, int]] = []
-    for start, end, kind, match in _candidates(text):
+    for start, end, kind, match in _candidates(text, doc.lang_):
         if any(s < end and start < e for s, e in taken):
             continue
         si = max(0, bisect_right(sent_starts, start) - 1)
@@ -373,7 +382,7 @@ def _sentence_starts(doc: Doc) -> list[int]:
     return [0, *offsets[starts == 1].tolist()]
 
 
-def _candidates(text: str) -> list[tuple[int, int, str, re.Match[str]]]:
+def _candidates(text: str, lang: str = "en") -> list[tuple[int, int, str, re.Match[str]]]:
     """Pattern matches near trigger words, longest first (the earlier pattern on ties).
 
     Running every pattern over the whole text costs a pass each; instead one pass finds the
@@ -385,7 +394,7 @@ def _candidates(text: str) -> list[tuple[int, int, str, re.Match[str]]]:
     if len(lowered) != len(text):  # a few characters lower-case to two: keep offsets
         lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
     size = len(text)
-    for t in _trigger_matches(lowered):
+    for t in _trigger_matches(lowered, lang):
         word = t.group()
         kinds = _TRIGGER_KINDS.get(word)
         if kinds is None:
@@ -544,7 +553,8 @@ def _unit(raw: str) -> tuple[str, bool, Granularity]:
 
 
 #: A half of a unit, in the next smaller one: "2 1/2 years" is P2Y6M.
-_HALVES = {"Y": "6M", "M": "15D", "D": "T12H", "W": "3DT12H", "H": "30M", "M_T": "30S"}
+_HALVES = MappingProxyType({
+    "Y": "6M", "M": "15D", "D": "T12H", "W": "3DT12H", "H": "30M", "M_T": "30S"})
 
 
 def _duration(n: float | None, unit: str) -> str:
@@ -879,12 +889,12 @@ def _norm_weekday(m: re.Match[str], ctx: _Context) -> _Norm | None:
     return _Norm("DATE", day.isoformat(), "day", None, True, day.isoformat(), day.isoformat())
 
 
-_DEICTIC_DAYS = {
+_DEICTIC_DAYS = MappingProxyType({
     "today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1, "the day before yesterday": -2,
     "the day after tomorrow": 2, "heute": 0, "gestern": -1, "morgen": 1, "vorgestern": -2,
     "übermorgen": 2, "hoy": 0, "ayer": -1, "mañana": 1, "anteayer": -2, "pasado mañana": 2,
-}
-_REFS = {
+})
+_REFS = MappingProxyType({
     "now": "PRESENT_REF", "currently": "PRESENT_REF", "nowadays": "PRESENT_REF",
     "these days": "PRESENT_REF", "right now": "PRESENT_REF", "at present": "PRESENT_REF",
     "the present": "PRESENT_REF", "jetzt": "PRESENT_REF", "derzeit": "PRESENT_REF",
@@ -894,7 +904,7 @@ _REFS = {
     "current": "PRESENT_REF", "recent": "PAST_REF", "ongoing": "PRESENT_REF",
     "the near future": "FUTURE_REF", "the time being": "PRESENT_REF",
     "in future": "FUTURE_REF",
-}
+})
 
 
 def _norm_deictic(m: re.Match[str], ctx: _Context) -> _Norm | None:
@@ -997,7 +1007,7 @@ def _norm_this(m: re.Match[str], ctx: _Context) -> _Norm | None:
     return _Norm("DATE", value, gran, mod, True, lo, hi)
 
 
-_XX_WORDS = {
+_XX_WORDS = MappingProxyType({
     "la semana pasada": ("week", -1), "la próxima semana": ("week", 1),
     "el año pasado": ("year", -1), "el próximo año": ("year", 1), "este año": ("year", 0),
     "esta semana": ("week", 0), "este mes": ("month", 0), "el mes pasado": ("month", -1),
@@ -1006,7 +1016,7 @@ _XX_WORDS = {
     "letzten monat": ("month", -1), "nächsten monat": ("month", 1),
     "diesen monat": ("month", 0), "vergangene woche": ("week", -1),
     "vergangenes jahr": ("year", -1),
-}
+})
 
 
 def _reporting_quarter(d: date) -> tuple[int, int]:
@@ -1203,9 +1213,9 @@ def _norm_bare(m: re.Match[str], ctx: _Context) -> _Norm | None:
     return _Norm("DURATION", _duration(None, m["x"]), "duration")
 
 
-_SET_WORDS = {"daily": "P1D", "weekly": "P1W", "monthly": "P1M", "annually": "P1Y",
+_SET_WORDS = MappingProxyType({"daily": "P1D", "weekly": "P1W", "monthly": "P1M", "annually": "P1Y",
               "yearly": "P1Y", "quarterly": "P3M", "hourly": "PT1H", "nightly": "P1D",
-              "annual": "P1Y", "biannual": "P6M"}
+              "annual": "P1Y", "biannual": "P6M"})
 
 
 def _norm_set(m: re.Match[str], ctx: _Context) -> _Norm | None:
@@ -1233,6 +1243,18 @@ def _norm_set(m: re.Match[str], ctx: _Context) -> _Norm | None:
 
 _TRIGGER_KINDS = _trigger_table()
 _TRIGGER_WORDS = frozenset(_TRIGGER_KINDS)
+_DE_WORDS = frozenset({*_MONTHS_DE, *_WEEKDAYS_DE, "vorgestern", "übermorgen", "gestern",
+                       "heute", "morgen", "jetzt", "derzeit", "woche", "jahr", "monat"})
+_ES_WORDS = frozenset({*_MONTHS_ES, *_WEEKDAYS_ES, "anteayer", "mañana", "ayer", "hoy",
+                       "ahora", "actualmente", "semana", "año", "mes"})
+_EN_WORDS = frozenset({*_MONTHS_EN, *_WEEKDAYS_EN, *UNITS})
+#: Trigger words of the other languages, per document language (``doc.lang_``): "hoy" is not
+#: read in English text, "may" not in Spanish. Languages not listed read every table.
+_OTHER_LANGS: Mapping[str, frozenset[str]] = MappingProxyType({
+    "en": (_DE_WORDS | _ES_WORDS) - _EN_WORDS,
+    "de": _ES_WORDS - _DE_WORDS,
+    "es": _DE_WORDS - _ES_WORDS,
+})
 #: Words and numbers, on lower-cased text; a trigger is a word in _TRIGGER_KINDS or a number
 #: that can be a year, a decade ("1990s") or a clock time.
 _WORD = re.compile(r"[^\W\d_]+")
@@ -1243,10 +1265,12 @@ _WORD_AT: Mapping[str, re.Pattern[str]] = MappingProxyType({
     w: re.compile(rf"{re.escape(w)}(?!{_LETTERS})") for w in _TRIGGER_KINDS})
 
 
-def _trigger_matches(lowered: str) -> list[re.Match[str]]:
+def _trigger_matches(lowered: str, lang: str = "en") -> list[re.Match[str]]:
     """Trigger words and numbers in text order: the words present are found with one
     ``findall`` and a set intersection, then located one literal at a time."""
-    found = [m for w in _TRIGGER_WORDS.intersection(_WORD.findall(lowered))
+    words = _TRIGGER_WORDS.intersection(_WORD.findall(lowered)) - _OTHER_LANGS.get(
+        lang, frozenset())
+    found = [m for w in words
              for m in _WORD_AT[w].finditer(lowered)
              if not m.start() or not lowered[m.start() - 1].isalpha()]
     found += _NUMBER.finditer(lowered)
