@@ -274,3 +274,11 @@ def test_language_decides_the_tables() -> None:
     assert values("Las ventas cayeron en mayo de 2022.", lang="es") == [
         ("mayo de 2022", "2022-05")]
     assert values("Der Gipfel war im Mai 2022.", lang="de") == [("Mai 2022", "2022-05")]
+
+
+def test_spoken_years_and_years_before_verbs() -> None:
+    assert values("The crash came in nineteen ninety-six, the anchor said.") == [
+        ("nineteen ninety-six", "1996")]
+    assert values("In 2008 was the worst slump.") == [("2008", "2008")]
+    assert run("He owed twenty two dollars.") == []
+    assert run("Some 2000 people marched.") == []

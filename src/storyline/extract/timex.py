@@ -146,6 +146,11 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("year", re.compile(
         rf"{_B}(?P<app>{_APPROXP})?(?P<mod>{_MODP})?(?P<fy>fiscal\s+)?(?P<y>{_YEAR}){_E}",
         _F)),
+    ("spoken", re.compile(
+        r"(?<![\w-])(?P<c>nineteen|twenty)[\s-]+(?P<t>ten|eleven|twelve|thirteen|fourteen|"
+        r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+        r"eighty|ninety|oh[\s-]+(?:one|two|three|four|five|six|seven|eight|nine))"
+        r"(?:[\s-]+(?P<u>one|two|three|four|five|six|seven|eight|nine))?(?![\w-])", _F)),
     ("decade", re.compile(
         rf"{_B}(?P<app>{_APPROXP})?(?P<mod>{_MODP})?(?:the\s+)?(?:(?P<y>1[0-9]{{2}}0|20[0-9]0)"
         r"|'?(?P<yy>[0-9]0))s(?![\w-])", _F)),
@@ -254,6 +259,7 @@ def _trigger_table() -> Mapping[str, frozenset[str]]:
     add((*_PARTS, *(p + "s" for p in _PARTS)), ("weekday",))
     add(("half", "q1", "q2", "q3", "q4", "h1", "h2"), ("quarter",))
     add(_SEASONS, ("season",))
+    add(("nineteen", "twenty"), ("spoken",))
     add(_SET_WORDS, ("set",))
     add(("noon", "midday", "midnight", "utc", "gmt", "uhr"), ("time",))
     add(("today", "tonight", "yesterday", "tomorrow"), ("deictic", "time"))
@@ -727,7 +733,10 @@ _FOLLOW_NOT_YEAR = re.compile(
     r"shares|employees|points|votes|residents|members|copies|acres|tons|tonnes|barrels|"
     r"miles|kilometers|kilometres|feet|meters|metres|pounds|dollars|euros|cases|deaths|"
     r"homes|houses|vehicles|flights|passengers|officers|police|refugees|protesters|"
-    r"[a-z]+s\b(?!\s+(?:election|elections)))")
+    r"(?!(?:was|has|is|as|its|this|his|hers|does|goes|says|plus|thus|us|less|unless|across|"
+    r"towards|always|perhaps|whereas|besides|news|series|sales|earnings|results|levels|"
+    r"prices|rates|highs|lows|elections|games|olympics|finals|talks|accords)\b)"
+    r"[a-z]{2,}s\b)")
 
 
 def _norm_year(m: re.Match[str], ctx: _Context) -> _Norm | None:
@@ -748,6 +757,28 @@ def _norm_year(m: re.Match[str], ctx: _Context) -> _Norm | None:
     mod = _mod_of(m["mod"]) or _approx_of(m["app"])
     lo, hi = _mod_bounds(f"{y}-01-01", f"{y}-12-31", mod)
     return _Norm("DATE", str(y), "year", mod, earliest=lo, latest=hi)
+
+
+_SPOKEN = MappingProxyType({
+    "oh": 0, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "six": 6, "seven": 7, "eight": 8, "nine": 9})
+
+
+def _norm_spoken(m: re.Match[str], ctx: _Context) -> _Norm | None:
+    """Years read out in broadcast transcripts: "nineteen ninety-six" is 1996."""
+    tens = m["t"].lower().split()
+    rest = _SPOKEN[tens[0].split("-")[0]] + (_SPOKEN[tens[-1]] if len(tens) > 1 else 0)
+    if m["u"]:
+        if rest % 10 or rest < 20:
+            return None  # "nineteen twelve five" is no year
+        rest += _SPOKEN[m["u"].lower()]
+    y = (19 if m["c"].lower() == "nineteen" else 20) * 100 + rest
+    if _FOLLOW_NOT_YEAR.match(ctx.after(30)) or (ctx.dct is not None and y > ctx.dct.year + 50):
+        return None
+    return _Norm("DATE", str(y), "year", None, False, f"{y}-01-01", f"{y}-12-31")
 
 
 def _norm_decade(m: re.Match[str], ctx: _Context) -> _Norm | None:
@@ -1291,7 +1322,8 @@ def _number_kinds(word: str, lowered: str, end: int) -> frozenset[str] | None:
 
 NORMALISERS: Mapping[str, Callable[[re.Match[str], _Context], _Norm | None]] = \
     MappingProxyType({
-        "iso": _norm_iso, "numeric": _norm_numeric, "mdy": _norm_mdy, "dmy": _norm_dmy,
+        "iso": _norm_iso, "spoken": _norm_spoken, "numeric": _norm_numeric,
+        "mdy": _norm_mdy, "dmy": _norm_dmy,
         "month": _norm_month, "year": _norm_year, "decade": _norm_decade,
         "quarter": _norm_quarter, "season": _norm_season, "time": _norm_time,
         "weekday": _norm_weekday, "deictic": _norm_deictic, "this": _norm_this,
