@@ -282,3 +282,12 @@ def test_spoken_years_and_years_before_verbs() -> None:
     assert values("In 2008 was the worst slump.") == [("2008", "2008")]
     assert run("He owed twenty two dollars.") == []
     assert run("Some 2000 people marched.") == []
+
+
+def test_the_day_is_the_day_last_named() -> None:
+    found = run("Shares fell on Monday. The index lost 3% to end the day at a low.")
+    assert [(t.text, t.value) for t in found] == [("Monday", "2023-06-12"),
+                                                  ("the day", "2023-06-12")]
+    t = one("Stocks rallied to end the day higher.")
+    assert (t.value, t.anchored) == ("2023-06-14", True)
+    assert run("He recalled the day he left the army.") == []

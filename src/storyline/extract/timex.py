@@ -179,7 +179,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"today|tonight|yesterday|tomorrow|now|currently|nowadays|recently|lately|"
         r"soon|these\s+days|right\s+now|at\s+present|the\s+near\s+future|the\s+time\s+being|"
         r"current(?!\s+(?:account|affairs|events|prices|dollars|ratio|liabilities|assets))|"
-        r"recent(?!\s+(?:days|weeks|months|years|decades|quarters))|ongoing|"
+        r"recent(?!\s+(?:days|weeks|months|years|decades|quarters))|"
         r"the\s+past|the\s+future|the\s+present|in\s+future|overnight|"
         r"vorgestern|übermorgen|gestern|heute|morgen|jetzt|derzeit|"
         r"anteayer|pasado\s+mañana|ayer|hoy|mañana|ahora|actualmente)"
@@ -194,7 +194,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("fin", re.compile(
         r"(?<![\w-])(?P<the>the\s+)?(?P<w>(?:(?:latest|current|year-ago|year-earlier|"
         r"fiscal|full|entire|whole|(?P<yr>1[0-9]{3}|20[0-9]{2}))(?:\s+fiscal)?[\s-]+"
-        r"(?:quarter|period|year))|year-ago|year-earlier|quarter|weekend|year)"
+        r"(?:quarter|period|year))|year-ago|year-earlier|quarter|weekend|year|day)"
         r"(?![\w-]|\s+\d)", _F)),
     ("deictic_xx", re.compile(
         r"(?<![\w-])(?P<w>la\s+semana\s+pasada|la\s+próxima\s+semana|el\s+año\s+pasado|"
@@ -251,7 +251,7 @@ def _trigger_table() -> Mapping[str, frozenset[str]]:
     singular = [u for u in UNITS if u != "second"]  # "second" is mostly an ordinal
     add(singular, ("ago", "span", "duration", "set"))
     add(("week", "weekend", "month", "quarter", "year", "decade", "century"), ("this",))
-    add(("year", "quarter", "weekend", "period"), ("fin",))
+    add(("year", "quarter", "weekend", "period", "day"), ("fin",))
     add(("quarter",), ("quarter",))
     add((*(u + "s" for u in UNITS), "centuries"), ("ago", "span", "recent", "duration",
                                                    "bare", "set"))
@@ -345,6 +345,8 @@ def find_timexes(doc: Doc, published: date | datetime | None) -> list[Timex]:
     return _narrative(found)
 
 
+#: The note on "the day" until a day named earlier in the text replaces the publication date.
+_THE_DAY = "the day of publication: no day named before it"
 _NARRATIVE = re.compile(r"^(?:the\s+)?(?P<rel>that|same|following|prior|preceding|previous)"
                         r"\s+(?P<unit>year|month)$", re.IGNORECASE)
 
@@ -352,9 +354,11 @@ _NARRATIVE = re.compile(r"^(?:the\s+)?(?P<rel>that|same|following|prior|precedin
 def _narrative(found: list[Timex]) -> list[Timex]:
     """"that year", "the following month": resolved against the closest date before them in
     the text (story time), not the publication date; left without a value if there is none.
+    "The day" ("stocks ended the day higher") is the last day named before it, if any.
     """
     out: list[Timex] = []
     last: tuple[int, int | None] | None = None  # (year, month) of the latest absolute date
+    last_day: str | None = None
     for t in found:
         m = _NARRATIVE.match(t.text) if t.value is None and t.note == "anchor unclear" else None
         if m is not None and last is not None:
@@ -371,9 +375,14 @@ def _narrative(found: list[Timex]) -> list[Timex]:
                 continue
             t = Timex(t.start, t.end, t.text, t.sentence, t.type, value, t.granularity, t.mod,
                       False, lo, hi, "anchored to the date before it in the text")
+        elif t.note == _THE_DAY and last_day is not None:
+            t = Timex(t.start, t.end, t.text, t.sentence, t.type, last_day, t.granularity,
+                      t.mod, False, last_day, last_day, "the day named before it in the text")
         elif t.type == "DATE" and t.value and t.value[:4].isdigit():
             month = int(t.value[5:7]) if t.value[5:7].isdigit() else None
             last = (int(t.value[:4]), month)
+            if len(t.value) == 10 and t.note != _THE_DAY:
+                last_day = t.value
         out.append(t)
     return out
 
@@ -1066,12 +1075,20 @@ def _norm_fin(m: re.Match[str], ctx: _Context) -> _Norm | None:
     """Business-report phrases: "the quarter", "the year-ago period", "the weekend"."""
     w = " ".join(m["w"].lower().replace("-", " ").split())
     last = w.split()[-1]
-    if not m["the"] and last in ("quarter", "weekend", "year", "period") and \
+    if not m["the"] and last in ("quarter", "weekend", "year", "period", "day") and \
             not w.startswith(("year ago", "year earlier")):
         return None
     if ctx.dct is None:
         return _Norm("DATE", None, "unknown", note="no publication date")
     d = ctx.dct
+    if w == "day":
+        # "stocks ended the day higher": the day of the report; not "the day before", "the
+        # day of the vote", "the day (that) he left"
+        if re.match(r"\s*(?:before|after|of|when|that|which|on|he|she|they|it|we|I)\b",
+                    ctx.after(12)):
+            return None
+        return _Norm("DATE", d.isoformat(), "day", None, True, d.isoformat(), d.isoformat(),
+                     _THE_DAY)
     if w == "weekend":
         past = ctx.tense() != "future"
         sat = d - timedelta(days=d.weekday()) + timedelta(days=5)
