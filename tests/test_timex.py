@@ -291,3 +291,11 @@ def test_the_day_is_the_day_last_named() -> None:
     t = one("Stocks rallied to end the day higher.")
     assert (t.value, t.anchored) == ("2023-06-14", True)
     assert run("He recalled the day he left the army.") == []
+
+
+def test_centuries() -> None:
+    t = one("It was the worst flood of the 20th century.")
+    assert (t.value, t.granularity, t.earliest, t.latest) == ("19XX", "century", "1900-01-01",
+                                                             "1999-12-31")
+    assert one("The chapel dates from the 11th century.").value == "10XX"
+    assert one("Trade grew in the late nineteenth century.").mod == "END"

@@ -151,6 +151,9 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
         r"eighty|ninety|oh[\s-]+(?:one|two|three|four|five|six|seven|eight|nine))"
         r"(?:[\s-]+(?P<u>one|two|three|four|five|six|seven|eight|nine))?(?![\w-])", _F)),
+    ("century", re.compile(
+        r"(?<![\w-])(?:the\s+)?(?P<mod>(?:early|mid|late)[\s-]+)?(?:(?P<o>[12]?\d)(?:st|nd|rd|th)|"
+        r"(?P<w>eighteenth|nineteenth|twentieth|twenty-first))[\s-]+century(?![\w-])", _F)),
     ("decade", re.compile(
         rf"{_B}(?P<app>{_APPROXP})?(?P<mod>{_MODP})?(?:the\s+)?(?:(?P<y>1[0-9]{{2}}0|20[0-9]0)"
         r"|'?(?P<yy>[0-9]0))s(?![\w-])", _F)),
@@ -260,6 +263,7 @@ def _trigger_table() -> Mapping[str, frozenset[str]]:
     add(("half", "q1", "q2", "q3", "q4", "h1", "h2"), ("quarter",))
     add(_SEASONS, ("season",))
     add(("nineteen", "twenty"), ("spoken",))
+    add(("century",), ("century",))
     add(_SET_WORDS, ("set",))
     add(("noon", "midday", "midnight", "utc", "gmt", "uhr"), ("time",))
     add(("today", "tonight", "yesterday", "tomorrow"), ("deictic", "time"))
@@ -737,22 +741,30 @@ def _norm_month(m: re.Match[str], ctx: _Context) -> _Norm | None:
     return _Norm("DATE", f"{y}-{month:02d}", "month", mod, True, lo, hi)
 
 
-_FOLLOW_NOT_YEAR = re.compile(
+#: Counted things that can follow a number: a year is followed by these only as a quantity.
+_QUANTITY = re.compile(
     r"^\s+(?:people|troops|soldiers|workers|jobs|men|women|children|students|units|cars|"
     r"shares|employees|points|votes|residents|members|copies|acres|tons|tonnes|barrels|"
     r"miles|kilometers|kilometres|feet|meters|metres|pounds|dollars|euros|cases|deaths|"
-    r"homes|houses|vehicles|flights|passengers|officers|police|refugees|protesters|"
-    r"(?!(?:was|has|is|as|its|this|his|hers|does|goes|says|plus|thus|us|less|unless|across|"
-    r"towards|always|perhaps|whereas|besides|news|series|sales|earnings|results|levels|"
-    r"prices|rates|highs|lows|elections|games|olympics|finals|talks|accords)\b)"
-    r"[a-z]{2,}s\b)")
+    r"homes|houses|vehicles|flights|passengers|officers|police|refugees|protesters)\b")
+#: Any plural noun after a number, but for words that end in s without being plurals, and
+#: plurals a year often qualifies ("2008 elections", "1998 sales").
+_PLURAL_AFTER = re.compile(
+    r"^\s+(?!(?:was|has|is|as|its|this|his|hers|does|goes|says|plus|thus|us|less|unless|"
+    r"across|towards|always|perhaps|whereas|besides|news|series|sales|earnings|results|"
+    r"levels|prices|rates|highs|lows|elections|games|olympics|finals|talks|accords)\b)"
+    r"[a-z]{2,}s\b")
 
 
 def _norm_year(m: re.Match[str], ctx: _Context) -> _Norm | None:
     y = int(m["y"])
     after = ctx.after(30)
     before = ctx.before(12)
-    if _FOLLOW_NOT_YEAR.match(after) or re.search(r"(?:[$€£#]|No\.|number)\s*$", before, re.I):
+    # "2000 people" is a crowd; "the 1992 protests" a date: a plural after a number
+    # rules out a year only when the number is an unlikely year for the story
+    likely = 1900 <= y <= (ctx.dct.year if ctx.dct else 2030) + 5
+    if _QUANTITY.match(after) or (not likely and _PLURAL_AFTER.match(after)) or \
+            re.search(r"(?:[$€£#]|No\.|number)\s*$", before, re.I):
         return None
     if re.match(r"^\s*(?:%|percent|per\s+cent|am|pm|a\.m|p\.m|GMT|UTC|hours|:)", after, re.I):
         return None
@@ -785,9 +797,22 @@ def _norm_spoken(m: re.Match[str], ctx: _Context) -> _Norm | None:
             return None  # "nineteen twelve five" is no year
         rest += _SPOKEN[m["u"].lower()]
     y = (19 if m["c"].lower() == "nineteen" else 20) * 100 + rest
-    if _FOLLOW_NOT_YEAR.match(ctx.after(30)) or (ctx.dct is not None and y > ctx.dct.year + 50):
+    if _QUANTITY.match(ctx.after(30)) or _PLURAL_AFTER.match(ctx.after(30)) or (
+            ctx.dct is not None and y > ctx.dct.year + 50):
         return None
     return _Norm("DATE", str(y), "year", None, False, f"{y}-01-01", f"{y}-12-31")
+
+
+def _norm_century(m: re.Match[str], ctx: _Context) -> _Norm | None:
+    """"the 20th century" is 19XX (its years start with 19)."""
+    words = {"eighteenth": 18, "nineteenth": 19, "twentieth": 20, "twenty-first": 21}
+    n = int(m["o"]) if m["o"] else words[m["w"].lower()]
+    if not 1 <= n <= 21:
+        return None
+    c = n - 1
+    mod = _mod_of(m["mod"])
+    lo, hi = _mod_bounds(f"{max(c * 100, 1):04d}-01-01", f"{c * 100 + 99:04d}-12-31", mod)
+    return _Norm("DATE", f"{c:02d}XX", "century", mod, False, lo, hi)
 
 
 def _norm_decade(m: re.Match[str], ctx: _Context) -> _Norm | None:
@@ -1339,7 +1364,8 @@ def _number_kinds(word: str, lowered: str, end: int) -> frozenset[str] | None:
 
 NORMALISERS: Mapping[str, Callable[[re.Match[str], _Context], _Norm | None]] = \
     MappingProxyType({
-        "iso": _norm_iso, "spoken": _norm_spoken, "numeric": _norm_numeric,
+        "iso": _norm_iso, "spoken": _norm_spoken, "century": _norm_century,
+        "numeric": _norm_numeric,
         "mdy": _norm_mdy, "dmy": _norm_dmy,
         "month": _norm_month, "year": _norm_year, "decade": _norm_decade,
         "quarter": _norm_quarter, "season": _norm_season, "time": _norm_time,
