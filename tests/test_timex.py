@@ -243,3 +243,59 @@ def test_spanish() -> None:
     assert values("La empresa dijo el miércoles que cierra.", lang="es") == [
         ("miércoles", "2023-06-14")]
     assert run("Llovió por la mañana.", lang="es") == []
+
+
+def test_narrative_anchor_and_unclear_later() -> None:
+    found = run("The mill opened in 1987. The following year it doubled output, and that "
+                "month the owner left. Three weeks later it was sold.")
+    assert [(t.text, t.value, t.anchored) for t in found] == [
+        ("1987", "1987", False), ("The following year", "1988", False),
+        ("that month", None, False), ("Three weeks later", "P3W", False)]
+    assert found[1].note == "anchored to the date before it in the text"
+    assert found[2].note == "anchor unclear"
+    assert found[3].type == "DURATION" and found[3].note is not None
+
+
+def test_season_bounds_and_foreign_weeks() -> None:
+    t = one("Snow closed the pass in the winter of 2021.")
+    assert (t.value, t.earliest, t.latest) == ("2021-WI", "2021-12-01", "2022-02-28")
+    t = one("Prices rose last summer.")
+    assert (t.value, t.earliest, t.latest) == ("2022-SU", "2022-06-01", "2022-08-31")
+    assert values("Der Vertrag wurde letzte Woche unterzeichnet.", lang="de") == [
+        ("letzte Woche", "2023-W23")]
+    assert values("El contrato se firmó la semana pasada.", lang="es") == [
+        ("la semana pasada", "2023-W23")]
+    assert values("Las elecciones son el próximo año.", lang="es") == [
+        ("el próximo año", "2024")]
+
+
+def test_language_decides_the_tables() -> None:
+    assert run("The band Hoy played in Ayer, Massachusetts.") == []
+    assert values("Las ventas cayeron en mayo de 2022.", lang="es") == [
+        ("mayo de 2022", "2022-05")]
+    assert values("Der Gipfel war im Mai 2022.", lang="de") == [("Mai 2022", "2022-05")]
+
+
+def test_spoken_years_and_years_before_verbs() -> None:
+    assert values("The crash came in nineteen ninety-six, the anchor said.") == [
+        ("nineteen ninety-six", "1996")]
+    assert values("In 2008 was the worst slump.") == [("2008", "2008")]
+    assert run("He owed twenty two dollars.") == []
+    assert run("Some 2000 people marched.") == []
+
+
+def test_the_day_is_the_day_last_named() -> None:
+    found = run("Shares fell on Monday. The index lost 3% to end the day at a low.")
+    assert [(t.text, t.value) for t in found] == [("Monday", "2023-06-12"),
+                                                  ("the day", "2023-06-12")]
+    t = one("Stocks rallied to end the day higher.")
+    assert (t.value, t.anchored) == ("2023-06-14", True)
+    assert run("He recalled the day he left the army.") == []
+
+
+def test_centuries() -> None:
+    t = one("It was the worst flood of the 20th century.")
+    assert (t.value, t.granularity, t.earliest, t.latest) == ("19XX", "century", "1900-01-01",
+                                                             "1999-12-31")
+    assert one("The chapel dates from the 11th century.").value == "10XX"
+    assert one("Trade grew in the late nineteenth century.").mod == "END"

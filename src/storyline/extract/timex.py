@@ -1,14 +1,20 @@
-"""Time expressions: find them with a few compiled regex passes, then normalise TIMEX3-style.
+"""Time expressions: found with compiled regexes, normalised TIMEX3-style.
 
-Candidates come from one pass per pattern family over ``doc.text`` (dates, times, relative
-words, durations, sets); overlaps are resolved longest-first, then each match is turned into
-a :class:`~storyline.extract.types.Timex` against the publication date. Everything relative
-is anchored to the publication date only (TimeML's convention): "three weeks later" has no
-clear anchor and keeps value None. Month and weekday names without a year are placed by the
-tense of the nearest verb cue in the sentence ("will … on Friday" → the coming Friday).
+Speed comes from not running every pattern over the whole text: one cheap pass finds the
+trigger words an expression must contain (a month, a weekday, a unit, "yesterday", a
+year-like number…), and only the pattern families that word can be part of (dates, times,
+relative words, durations, sets…) run, on a window around it. Overlapping matches are
+resolved longest-first; each is then turned into a :class:`~storyline.extract.types.Timex`.
+
+Relative expressions are anchored to the publication date (TimeML's convention). "That
+year" and "the following month" take the closest date before them in the text instead;
+"three weeks later" has no clear anchor and stays an unanchored duration. Month and weekday
+names without a year are placed by the tense of the nearest verb cue in the same clause
+("will … on Friday" → the coming Friday; "announced Wednesday" → the past one); with no cue,
+a month is the nearest such month and a weekday the past one (news reports the past).
 
 English first; German and Spanish month names, weekday names and deictic words ("gestern",
-"ayer", …) are read too (``doc.lang_``).
+"ayer", "la semana pasada", …) are read too, chosen by ``doc.lang_``.
 """
 
 from __future__ import annotations
@@ -27,37 +33,37 @@ from storyline.extract.types import Granularity, Timex, TimexType
 
 # --- vocabulary ----------------------------------------------------------------------------
 
-_MONTHS_EN = {
+_MONTHS_EN = MappingProxyType({
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
     "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
     "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
     "december": 12, "dec": 12,
-}
-_MONTHS_DE = {
+})
+_MONTHS_DE = MappingProxyType({
     "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "april": 4, "mai": 5, "juni": 6,
     "juli": 7, "august": 8, "september": 9, "oktober": 10, "november": 11, "dezember": 12,
-}
-_MONTHS_ES = {
+})
+_MONTHS_ES = MappingProxyType({
     "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7,
     "agosto": 8, "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11,
     "diciembre": 12,
-}
+})
 #: Month names, all languages at once (no clash between them that changes a month).
 MONTHS: Mapping[str, int] = MappingProxyType({**_MONTHS_EN, **_MONTHS_DE, **_MONTHS_ES})
 
-_WEEKDAYS_EN = {
+_WEEKDAYS_EN = MappingProxyType({
     "monday": 0, "mon": 0, "tuesday": 1, "tues": 1, "tue": 1, "wednesday": 2, "wed": 2,
     "thursday": 3, "thurs": 3, "thu": 3, "friday": 4, "fri": 4, "saturday": 5, "sat": 5,
     "sunday": 6, "sun": 6,
-}
-_WEEKDAYS_DE = {
+})
+_WEEKDAYS_DE = MappingProxyType({
     "montag": 0, "dienstag": 1, "mittwoch": 2, "donnerstag": 3, "freitag": 4, "samstag": 5,
     "sonnabend": 5, "sonntag": 6,
-}
-_WEEKDAYS_ES = {
+})
+_WEEKDAYS_ES = MappingProxyType({
     "lunes": 0, "martes": 1, "miércoles": 2, "miercoles": 2, "jueves": 3, "viernes": 4,
     "sábado": 5, "sabado": 5, "domingo": 6,
-}
+})
 WEEKDAYS: Mapping[str, int] = MappingProxyType({**_WEEKDAYS_EN, **_WEEKDAYS_DE,
                                                 **_WEEKDAYS_ES})
 
@@ -81,18 +87,21 @@ UNITS: Mapping[str, tuple[str, bool, Granularity]] = MappingProxyType({
     "quarter": ("Q", False, "quarter"), "year": ("Y", False, "year"),
     "decade": ("DE", False, "decade"), "century": ("CE", False, "century"),
 })
-_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3,
-             "4th": 4, "last": 4, "final": 4}
-_SEASONS = {"spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI"}
-_PARTS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
-_MODS = {"early": "START", "earlier": "START", "beginning": "START", "start": "START",
-         "mid": "MID", "middle": "MID", "late": "END", "later": "END", "end": "END",
-         "close": "END"}
-_APPROX = {"about": "APPROX", "around": "APPROX", "nearly": "LESS_THAN",
+_ORDINALS = MappingProxyType({
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4,
+    "last": 4, "final": 4})
+_SEASONS = MappingProxyType({
+    "spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI"})
+_PARTS = MappingProxyType({"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"})
+_MODS = MappingProxyType({
+    "early": "START", "earlier": "START", "beginning": "START", "start": "START",
+    "mid": "MID", "middle": "MID", "late": "END", "later": "END", "end": "END",
+    "close": "END"})
+_APPROX = MappingProxyType({"about": "APPROX", "around": "APPROX", "nearly": "LESS_THAN",
            "almost": "LESS_THAN", "some": "APPROX", "roughly": "APPROX",
            "approximately": "APPROX", "more than": "MORE_THAN", "over": "MORE_THAN",
            "less than": "LESS_THAN", "under": "LESS_THAN", "at least": "EQUAL_OR_MORE",
-           "up to": "EQUAL_OR_LESS", "at most": "EQUAL_OR_LESS", "fewer than": "LESS_THAN"}
+           "up to": "EQUAL_OR_LESS", "at most": "EQUAL_OR_LESS", "fewer than": "LESS_THAN"})
 
 # --- regex building blocks -----------------------------------------------------------------
 
@@ -105,7 +114,8 @@ def _alt(words: Iterable[str]) -> str:
 _FULL_MONTHS = frozenset(w for w in MONTHS if len(w) > 4 or w in ("may", "june", "july"))
 _MON = rf"(?:{_alt(_FULL_MONTHS & set(_MONTHS_EN))}|(?:{_alt(set(_MONTHS_EN) - _FULL_MONTHS)})\.?)"
 _MON_ALL = rf"(?:{_alt(_FULL_MONTHS)}|(?:{_alt(set(MONTHS) - _FULL_MONTHS)})\.?)"
-_WD = rf"(?:{_alt(_WEEKDAYS_EN)})\.?"
+_WD = rf"(?:{_alt(w for w in _WEEKDAYS_EN if w.endswith('day'))}|" \
+      rf"(?:{_alt(w for w in _WEEKDAYS_EN if not w.endswith('day'))})\.?)"
 _WD_ALL = rf"(?:{_alt(WEEKDAYS)})"
 _NUMW = rf"(?:\d+(?:\.\d+)?|{_alt(NUMBERS)}|{_alt(VAGUE)})"
 _UNIT = rf"(?:{_alt(UNITS)}|centuries)s?"
@@ -136,6 +146,14 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("year", re.compile(
         rf"{_B}(?P<app>{_APPROXP})?(?P<mod>{_MODP})?(?P<fy>fiscal\s+)?(?P<y>{_YEAR}){_E}",
         _F)),
+    ("spoken", re.compile(
+        r"(?<![\w-])(?P<c>nineteen|twenty)[\s-]+(?P<t>ten|eleven|twelve|thirteen|fourteen|"
+        r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+        r"eighty|ninety|oh[\s-]+(?:one|two|three|four|five|six|seven|eight|nine))"
+        r"(?:[\s-]+(?P<u>one|two|three|four|five|six|seven|eight|nine))?(?![\w-])", _F)),
+    ("century", re.compile(
+        r"(?<![\w-])(?:the\s+)?(?P<mod>(?:early|mid|late)[\s-]+)?(?:(?P<o>[12]?\d)(?:st|nd|rd|th)|"
+        r"(?P<w>eighteenth|nineteenth|twentieth|twenty-first))[\s-]+century(?![\w-])", _F)),
     ("decade", re.compile(
         rf"{_B}(?P<app>{_APPROXP})?(?P<mod>{_MODP})?(?:the\s+)?(?:(?P<y>1[0-9]{{2}}0|20[0-9]0)"
         r"|'?(?P<yy>[0-9]0))s(?![\w-])", _F)),
@@ -164,7 +182,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"today|tonight|yesterday|tomorrow|now|currently|nowadays|recently|lately|"
         r"soon|these\s+days|right\s+now|at\s+present|the\s+near\s+future|the\s+time\s+being|"
         r"current(?!\s+(?:account|affairs|events|prices|dollars|ratio|liabilities|assets))|"
-        r"recent(?!\s+(?:days|weeks|months|years|decades|quarters))|ongoing|"
+        r"recent(?!\s+(?:days|weeks|months|years|decades|quarters))|"
         r"the\s+past|the\s+future|the\s+present|in\s+future|overnight|"
         r"vorgestern|übermorgen|gestern|heute|morgen|jetzt|derzeit|"
         r"anteayer|pasado\s+mañana|ayer|hoy|mañana|ahora|actualmente)"
@@ -178,8 +196,9 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"evening|night)(?![\w-])", _F)),
     ("fin", re.compile(
         r"(?<![\w-])(?P<the>the\s+)?(?P<w>(?:(?:latest|current|year-ago|year-earlier|"
-        r"fiscal|full|entire|whole)[\s-]+(?:quarter|period|year))|year-ago|year-earlier|"
-        r"quarter|weekend|year)(?![\w-]|\s+\d)", _F)),
+        r"fiscal|full|entire|whole|(?P<yr>1[0-9]{3}|20[0-9]{2}))(?:\s+fiscal)?[\s-]+"
+        r"(?:quarter|period|year))|year-ago|year-earlier|quarter|weekend|year|day)"
+        r"(?![\w-]|\s+\d)", _F)),
     ("deictic_xx", re.compile(
         r"(?<![\w-])(?P<w>la\s+semana\s+pasada|la\s+próxima\s+semana|el\s+año\s+pasado|"
         r"el\s+próximo\s+año|este\s+año|esta\s+semana|este\s+mes|el\s+mes\s+pasado|"
@@ -203,21 +222,19 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(?:for|over|in|within|after|took|take|takes|lasted)\s+"
         r"(?P<x>years|months|weeks|days|decades|hours|minutes)(?![\w-])", _F)),
     ("set", re.compile(
-        r"(?<![\w-])(?P<w>daily|weekly|monthly|annually|yearly|quarterly|hourly|nightly|"
+        r"(?<![\w-])(?P<w>daily|weekly|monthly|annually|yearly|hourly|nightly|"
         r"annual|biannual)(?![\w-])|"
         rf"(?<![\w-])(?P<ev>every|each|per|a)\s+(?P<n>other\s+|{_NUMW}\s+)?"
         rf"(?P<unit>{_UNIT}|{_WD}|morning|evening|night|afternoon)(?![\w-])", _F)),
 )
 
-_PRIORITY = {kind: i for i, (kind, _) in enumerate(PATTERNS)}
+_PRIORITY = MappingProxyType({kind: i for i, (kind, _) in enumerate(PATTERNS)})
 
 #: How far (characters) before and after a trigger word its patterns are run: wider than
 #: the longest stretch an expression reaches on either side of its trigger ("the end of
 #: the third | quarter", "June | 14, 2023").
 _REACH = 30
 _REACH_AFTER = 20
-_UNIT_KINDS = frozenset({"this", "fin", "ago", "span", "recent", "duration", "bare", "set",
-                         "quarter"})
 _YEAR_KINDS = frozenset({"iso", "numeric", "year", "decade", "quarter", "time", "season",
                          "month"})
 _DECADE_KINDS = frozenset({"decade"})
@@ -234,11 +251,19 @@ def _trigger_table() -> Mapping[str, frozenset[str]]:
 
     add(MONTHS, ("mdy", "dmy", "month"))
     add(WEEKDAYS, ("weekday", "mdy", "dmy", "time", "set"))
-    add((*UNITS, *(u + "s" for u in UNITS), "centuries"), _UNIT_KINDS)
+    singular = [u for u in UNITS if u != "second"]  # "second" is mostly an ordinal
+    add(singular, ("ago", "span", "duration", "set"))
+    add(("week", "weekend", "month", "quarter", "year", "decade", "century"), ("this",))
+    add(("year", "quarter", "weekend", "period", "day"), ("fin",))
+    add(("quarter",), ("quarter",))
+    add((*(u + "s" for u in UNITS), "centuries"), ("ago", "span", "recent", "duration",
+                                                   "bare", "set"))
     add(_PARTS, ("this", "weekday", "deictic", "set"))
     add((*_PARTS, *(p + "s" for p in _PARTS)), ("weekday",))
     add(("half", "q1", "q2", "q3", "q4", "h1", "h2"), ("quarter",))
     add(_SEASONS, ("season",))
+    add(("nineteen", "twenty"), ("spoken",))
+    add(("century",), ("century",))
     add(_SET_WORDS, ("set",))
     add(("noon", "midday", "midnight", "utc", "gmt", "uhr"), ("time",))
     add(("today", "tonight", "yesterday", "tomorrow"), ("deictic", "time"))
@@ -252,13 +277,21 @@ def _trigger_table() -> Mapping[str, frozenset[str]]:
 #: Tense cues near an expression: the nearest one wins.
 _CUES = re.compile(
     r"(?<![\w'])(?P<fut>will|'ll|shall|is\s+expected|are\s+expected|expects?|plans?\s+to|"
-    r"planned|is\s+due|are\s+due|scheduled|going\s+to|to\s+be|upcoming|wird|werden|"
-    r"soll|va\s+a|van\s+a|será|serán)(?![\w'])"
-    r"|(?<![\w'])(?<!\bbe\s)(?<!\bbeen\s)(?<!\bbeing\s)"
-    r"(?P<past>said|says|was|were|had|did|announced|\w{3,}ed|told|went|came|made|took|"
+    r"is\s+due|are\s+due|scheduled|going\s+to|(?:is|are)\s+to\s+be|upcoming|payable|"
+    r"expires?|until|(?:is|are)\s+set\s+to|due\s+to\s+(?!the\b)|"
+    r"wird|werden|soll|va\s+a|van\s+a|será|serán)(?![\w'])"
+    r"|(?<![\w'])(?<!\bbe\s)(?<!\bbeen\s)(?<!\bbeing\s)(?<!\bun)"
+    r"(?P<past>said|says|was|were|had|did|announced|\w{3,}(?<!e)(?<!hundr)ed|told|"
+    r"went|came|made|took|"
     r"gave|met|left|held|began|spoke|wrote|saw|got|found|became|fell|rose|won|lost|paid|"
     r"sent|sold|struck|thought|brought|bought|kept|led|ran|sought|fought|knew|felt|"
     r"hat|haben|hatte|war|wurde|dijo|fue|ha|han)(?![\w'])", re.IGNORECASE)
+
+#: "would" makes a weekday a coming one ("would travel on Thursday"), not a month.
+_WOULD = re.compile(r"\bwould\b", re.IGNORECASE)
+
+#: Cues further away than this (characters) belong to another clause: no tense then.
+_CUE_REACH = 60
 
 #: Given names and titles that make "May" a name, not a month.
 _NAME_BEFORE = re.compile(
@@ -296,7 +329,7 @@ def find_timexes(doc: Doc, published: date | datetime | None) -> list[Timex]:
     sent_ends = [*sent_starts[1:], len(text)]
     found: list[Timex] = []
     taken: list[tuple[int, int]] = []
-    for start, end, kind, match in _candidates(text):
+    for start, end, kind, match in _candidates(text, doc.lang_):
         if any(s < end and start < e for s, e in taken):
             continue
         si = max(0, bisect_right(sent_starts, start) - 1)
@@ -313,7 +346,49 @@ def find_timexes(doc: Doc, published: date | datetime | None) -> list[Timex]:
                            norm.granularity, norm.mod, norm.anchored, norm.earliest,
                            norm.latest, norm.note))
     found.sort(key=lambda t: t.start)
-    return found
+    return _narrative(found)
+
+
+#: The note on "the day" until a day named earlier in the text replaces the publication date.
+_THE_DAY = "the day of publication: no day named before it"
+_NARRATIVE = re.compile(r"^(?:the\s+)?(?P<rel>that|same|following|prior|preceding|previous)"
+                        r"\s+(?P<unit>year|month)$", re.IGNORECASE)
+
+
+def _narrative(found: list[Timex]) -> list[Timex]:
+    """"that year", "the following month": resolved against the closest date before them in
+    the text (story time), not the publication date; left without a value if there is none.
+    "The day" ("stocks ended the day higher") is the last day named before it, if any.
+    """
+    out: list[Timex] = []
+    last: tuple[int, int | None] | None = None  # (year, month) of the latest absolute date
+    last_day: str | None = None
+    for t in found:
+        m = _NARRATIVE.match(t.text) if t.value is None and t.note == "anchor unclear" else None
+        if m is not None and last is not None:
+            step = {"following": 1, "prior": -1, "preceding": -1, "previous": -1}.get(
+                m["rel"].lower(), 0)
+            year, month = last
+            if m["unit"].lower() == "year":
+                value, lo, hi = str(year + step), f"{year + step}-01-01", f"{year + step}-12-31"
+            elif month is not None:
+                y, mo = _shift_month(year, month, step)
+                value, (lo, hi) = f"{y}-{mo:02d}", _month_bounds(y, mo)
+            else:
+                out.append(t)
+                continue
+            t = Timex(t.start, t.end, t.text, t.sentence, t.type, value, t.granularity, t.mod,
+                      False, lo, hi, "anchored to the date before it in the text")
+        elif t.note == _THE_DAY and last_day is not None:
+            t = Timex(t.start, t.end, t.text, t.sentence, t.type, last_day, t.granularity,
+                      t.mod, False, last_day, last_day, "the day named before it in the text")
+        elif t.type == "DATE" and t.value and t.value[:4].isdigit():
+            month = int(t.value[5:7]) if t.value[5:7].isdigit() else None
+            last = (int(t.value[:4]), month)
+            if len(t.value) == 10 and t.note != _THE_DAY:
+                last_day = t.value
+        out.append(t)
+    return out
 
 
 def _sentence_starts(doc: Doc) -> list[int]:
@@ -326,7 +401,7 @@ def _sentence_starts(doc: Doc) -> list[int]:
     return [0, *offsets[starts == 1].tolist()]
 
 
-def _candidates(text: str) -> list[tuple[int, int, str, re.Match[str]]]:
+def _candidates(text: str, lang: str = "en") -> list[tuple[int, int, str, re.Match[str]]]:
     """Pattern matches near trigger words, longest first (the earlier pattern on ties).
 
     Running every pattern over the whole text costs a pass each; instead one pass finds the
@@ -338,7 +413,7 @@ def _candidates(text: str) -> list[tuple[int, int, str, re.Match[str]]]:
     if len(lowered) != len(text):  # a few characters lower-case to two: keep offsets
         lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
     size = len(text)
-    for t in _trigger_matches(lowered):
+    for t in _trigger_matches(lowered, lang):
         word = t.group()
         kinds = _TRIGGER_KINDS.get(word)
         if kinds is None:
@@ -392,9 +467,14 @@ class _Context:
             at = m.start() + self.sent_start
             if self.start <= at < self.end:
                 continue
-            dist = self.start - m.end() - self.sent_start if at < self.start else at - self.end
-            dist = dist if at < self.start else dist + 15  # cues before weigh a little more
-            if dist < best[1]:
+            word = m.group()
+            if at < self.start:
+                dist = self.start - m.end() - self.sent_start
+            elif word.lower().endswith("ed") and m.group("past"):
+                continue  # after the expression an -ed word is as often an adjective
+            else:
+                dist = at - self.end + 15  # cues before weigh a little more
+            if dist < best[1] and dist <= _CUE_REACH:
                 best = ("future" if m.group("fut") else "past", dist)
         return best[0]
 
@@ -492,7 +572,8 @@ def _unit(raw: str) -> tuple[str, bool, Granularity]:
 
 
 #: A half of a unit, in the next smaller one: "2 1/2 years" is P2Y6M.
-_HALVES = {"Y": "6M", "M": "15D", "D": "T12H", "W": "3DT12H", "H": "30M", "M_T": "30S"}
+_HALVES = MappingProxyType({
+    "Y": "6M", "M": "15D", "D": "T12H", "W": "3DT12H", "H": "30M", "M_T": "30S"})
 
 
 def _duration(n: float | None, unit: str) -> str:
@@ -519,18 +600,22 @@ def _month_year(m: int, ctx: _Context) -> int | None:
         return y if m >= pm else y + 1
     if tense == "past":
         return y if m <= pm else y - 1
-    return y if abs(m - pm) <= 6 or m <= pm else y - 1
+    return min((y - 1, y, y + 1), key=lambda c: abs((c * 12 + m) - (y * 12 + pm)))
 
 
 def _weekday_date(wd: int, ctx: _Context, rel: str) -> date | None:
     assert ctx.dct is not None
     dct = ctx.dct
     rel = rel.lower()
-    future = rel in ("next", "coming", "nächsten", "el próximo") or (
+    explicit = rel in ("next", "coming", "nächsten", "el próximo")
+    future = explicit or (
         rel not in ("last", "past", "vergangenen", "letzten", "el pasado")
-        and ctx.tense() == "future")
+        and not ctx.after(3).startswith("'s")  # "Wednesday's ruling": a past event
+        and (ctx.tense() == "future" or _WOULD.search(ctx.before(40)) is not None))
     if future:
-        ahead = (wd - dct.weekday()) % 7 or 7  # "next Friday": the coming one, as in news
+        # "next Friday": the coming one, as in news; "will close on Friday" written on a
+        # Friday: that day
+        ahead = (wd - dct.weekday()) % 7 or (7 if explicit else 0)
         return dct + timedelta(days=ahead)
     back = (dct.weekday() - wd) % 7
     if rel in ("last", "past", "vergangenen", "letzten") and back == 0:
@@ -656,19 +741,30 @@ def _norm_month(m: re.Match[str], ctx: _Context) -> _Norm | None:
     return _Norm("DATE", f"{y}-{month:02d}", "month", mod, True, lo, hi)
 
 
-_FOLLOW_NOT_YEAR = re.compile(
+#: Counted things that can follow a number: a year is followed by these only as a quantity.
+_QUANTITY = re.compile(
     r"^\s+(?:people|troops|soldiers|workers|jobs|men|women|children|students|units|cars|"
     r"shares|employees|points|votes|residents|members|copies|acres|tons|tonnes|barrels|"
     r"miles|kilometers|kilometres|feet|meters|metres|pounds|dollars|euros|cases|deaths|"
-    r"homes|houses|vehicles|flights|passengers|officers|police|refugees|protesters|"
-    r"[a-z]+s\b(?!\s+(?:election|elections)))")
+    r"homes|houses|vehicles|flights|passengers|officers|police|refugees|protesters)\b")
+#: Any plural noun after a number, but for words that end in s without being plurals, and
+#: plurals a year often qualifies ("2008 elections", "1998 sales").
+_PLURAL_AFTER = re.compile(
+    r"^\s+(?!(?:was|has|is|as|its|this|his|hers|does|goes|says|plus|thus|us|less|unless|"
+    r"across|towards|always|perhaps|whereas|besides|news|series|sales|earnings|results|"
+    r"levels|prices|rates|highs|lows|elections|games|olympics|finals|talks|accords)\b)"
+    r"[a-z]{2,}s\b")
 
 
 def _norm_year(m: re.Match[str], ctx: _Context) -> _Norm | None:
     y = int(m["y"])
     after = ctx.after(30)
     before = ctx.before(12)
-    if _FOLLOW_NOT_YEAR.match(after) or re.search(r"(?:[$€£#]|No\.|number)\s*$", before, re.I):
+    # "2000 people" is a crowd; "the 1992 protests" a date: a plural after a number
+    # rules out a year only when the number is an unlikely year for the story
+    likely = 1900 <= y <= (ctx.dct.year if ctx.dct else 2030) + 5
+    if _QUANTITY.match(after) or (not likely and _PLURAL_AFTER.match(after)) or \
+            re.search(r"(?:[$€£#]|No\.|number)\s*$", before, re.I):
         return None
     if re.match(r"^\s*(?:%|percent|per\s+cent|am|pm|a\.m|p\.m|GMT|UTC|hours|:)", after, re.I):
         return None
@@ -682,6 +778,41 @@ def _norm_year(m: re.Match[str], ctx: _Context) -> _Norm | None:
     mod = _mod_of(m["mod"]) or _approx_of(m["app"])
     lo, hi = _mod_bounds(f"{y}-01-01", f"{y}-12-31", mod)
     return _Norm("DATE", str(y), "year", mod, earliest=lo, latest=hi)
+
+
+_SPOKEN = MappingProxyType({
+    "oh": 0, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "six": 6, "seven": 7, "eight": 8, "nine": 9})
+
+
+def _norm_spoken(m: re.Match[str], ctx: _Context) -> _Norm | None:
+    """Years read out in broadcast transcripts: "nineteen ninety-six" is 1996."""
+    tens = m["t"].lower().split()
+    rest = _SPOKEN[tens[0].split("-")[0]] + (_SPOKEN[tens[-1]] if len(tens) > 1 else 0)
+    if m["u"]:
+        if rest % 10 or rest < 20:
+            return None  # "nineteen twelve five" is no year
+        rest += _SPOKEN[m["u"].lower()]
+    y = (19 if m["c"].lower() == "nineteen" else 20) * 100 + rest
+    if _QUANTITY.match(ctx.after(30)) or _PLURAL_AFTER.match(ctx.after(30)) or (
+            ctx.dct is not None and y > ctx.dct.year + 50):
+        return None
+    return _Norm("DATE", str(y), "year", None, False, f"{y}-01-01", f"{y}-12-31")
+
+
+def _norm_century(m: re.Match[str], ctx: _Context) -> _Norm | None:
+    """"the 20th century" is 19XX (its years start with 19)."""
+    words = {"eighteenth": 18, "nineteenth": 19, "twentieth": 20, "twenty-first": 21}
+    n = int(m["o"]) if m["o"] else words[m["w"].lower()]
+    if not 1 <= n <= 21:
+        return None
+    c = n - 1
+    mod = _mod_of(m["mod"])
+    lo, hi = _mod_bounds(f"{max(c * 100, 1):04d}-01-01", f"{c * 100 + 99:04d}-12-31", mod)
+    return _Norm("DATE", f"{c:02d}XX", "century", mod, False, lo, hi)
 
 
 def _norm_decade(m: re.Match[str], ctx: _Context) -> _Norm | None:
@@ -743,12 +874,21 @@ def _norm_season(m: re.Match[str], ctx: _Context) -> _Norm | None:
     code = _SEASONS[word]
     mod = _mod_of(m["mod"])
     if m["y"]:
-        return _Norm("DATE", f"{m['y']}-{code}", "season", mod)
+        return _Norm("DATE", f"{m['y']}-{code}", "season", mod, False,
+                     *_mod_bounds(*_season_bounds(int(m["y"]), code), mod))
     if ctx.dct is None:
         return _Norm("DATE", None, "season", mod, note="no publication date")
     rel = (m["rel"] or "").lower()
     y = ctx.dct.year + (-1 if rel in ("last", "past") else 1 if rel == "next" else 0)
-    return _Norm("DATE", f"{y}-{code}", "season", mod, True)
+    return _Norm("DATE", f"{y}-{code}", "season", mod, True,
+                 *_mod_bounds(*_season_bounds(y, code), mod))
+
+
+def _season_bounds(y: int, code: str) -> tuple[str, str]:
+    """Meteorological seasons of the northern hemisphere; winter runs into the next year."""
+    first = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}[code]
+    end_y, end_m = _shift_month(y, first, 2)
+    return date(y, first, 1).isoformat(), _month_bounds(end_y, end_m)[1]
 
 
 def _norm_time(m: re.Match[str], ctx: _Context) -> _Norm | None:
@@ -814,12 +954,12 @@ def _norm_weekday(m: re.Match[str], ctx: _Context) -> _Norm | None:
     return _Norm("DATE", day.isoformat(), "day", None, True, day.isoformat(), day.isoformat())
 
 
-_DEICTIC_DAYS = {
+_DEICTIC_DAYS = MappingProxyType({
     "today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1, "the day before yesterday": -2,
     "the day after tomorrow": 2, "heute": 0, "gestern": -1, "morgen": 1, "vorgestern": -2,
     "übermorgen": 2, "hoy": 0, "ayer": -1, "mañana": 1, "anteayer": -2, "pasado mañana": 2,
-}
-_REFS = {
+})
+_REFS = MappingProxyType({
     "now": "PRESENT_REF", "currently": "PRESENT_REF", "nowadays": "PRESENT_REF",
     "these days": "PRESENT_REF", "right now": "PRESENT_REF", "at present": "PRESENT_REF",
     "the present": "PRESENT_REF", "jetzt": "PRESENT_REF", "derzeit": "PRESENT_REF",
@@ -829,7 +969,7 @@ _REFS = {
     "current": "PRESENT_REF", "recent": "PAST_REF", "ongoing": "PRESENT_REF",
     "the near future": "FUTURE_REF", "the time being": "PRESENT_REF",
     "in future": "FUTURE_REF",
-}
+})
 
 
 def _norm_deictic(m: re.Match[str], ctx: _Context) -> _Norm | None:
@@ -932,7 +1072,7 @@ def _norm_this(m: re.Match[str], ctx: _Context) -> _Norm | None:
     return _Norm("DATE", value, gran, mod, True, lo, hi)
 
 
-_XX_WORDS = {
+_XX_WORDS = MappingProxyType({
     "la semana pasada": ("week", -1), "la próxima semana": ("week", 1),
     "el año pasado": ("year", -1), "el próximo año": ("year", 1), "este año": ("year", 0),
     "esta semana": ("week", 0), "este mes": ("month", 0), "el mes pasado": ("month", -1),
@@ -941,7 +1081,7 @@ _XX_WORDS = {
     "letzten monat": ("month", -1), "nächsten monat": ("month", 1),
     "diesen monat": ("month", 0), "vergangene woche": ("week", -1),
     "vergangenes jahr": ("year", -1),
-}
+})
 
 
 def _reporting_quarter(d: date) -> tuple[int, int]:
@@ -960,12 +1100,20 @@ def _norm_fin(m: re.Match[str], ctx: _Context) -> _Norm | None:
     """Business-report phrases: "the quarter", "the year-ago period", "the weekend"."""
     w = " ".join(m["w"].lower().replace("-", " ").split())
     last = w.split()[-1]
-    if not m["the"] and last in ("quarter", "weekend", "year", "period") and \
+    if not m["the"] and last in ("quarter", "weekend", "year", "period", "day") and \
             not w.startswith(("year ago", "year earlier")):
         return None
     if ctx.dct is None:
         return _Norm("DATE", None, "unknown", note="no publication date")
     d = ctx.dct
+    if w == "day":
+        # "stocks ended the day higher": the day of the report; not "the day before", "the
+        # day of the vote", "the day (that) he left"
+        if re.match(r"\s*(?:before|after|of|when|that|which|on|he|she|they|it|we|I)\b",
+                    ctx.after(12)):
+            return None
+        return _Norm("DATE", d.isoformat(), "day", None, True, d.isoformat(), d.isoformat(),
+                     _THE_DAY)
     if w == "weekend":
         past = ctx.tense() != "future"
         sat = d - timedelta(days=d.weekday()) + timedelta(days=5)
@@ -975,6 +1123,10 @@ def _norm_fin(m: re.Match[str], ctx: _Context) -> _Norm | None:
         return _Norm("DATE", f"{iso[0]}-W{iso[1]:02d}-WE", "weekend", None, True,
                      sat.isoformat(), (sat + timedelta(days=1)).isoformat())
     y, q = _reporting_quarter(d)
+    if m["yr"]:
+        if last == "year":
+            return None  # "the 2023 year": leave it to the year pattern
+        return _quarter_norm(int(m["yr"]), q)  # "the 1988 quarter": the same quarter then
     if w.startswith(("year ago", "year earlier")):
         if last in ("quarter", "period") or "quarter" in ctx.text:
             return _quarter_norm(y - 1, q)
@@ -984,6 +1136,8 @@ def _norm_fin(m: re.Match[str], ctx: _Context) -> _Norm | None:
         if last == "period" and "quarter" not in ctx.text:
             return None
         return _quarter_norm(y, q)
+    if w == "year":
+        return _Norm("DURATION", "P1Y", "duration")  # "the year": TimeML mostly a duration
     return _Norm("DATE", str(d.year), "year", None, True, f"{d.year}-01-01", f"{d.year}-12-31")
 
 
@@ -996,6 +1150,17 @@ def _norm_deictic_xx(m: re.Match[str], ctx: _Context) -> _Norm | None:
 
 
 def _norm_ago(m: re.Match[str], ctx: _Context) -> _Norm | None:
+    """"two days ago" is a date; "about two years ago" a duration with its modifier, as
+    TimeML annotates it (the bounds still say when)."""
+    norm = _ago_date(m, ctx)
+    n = _number(m["n"])
+    if norm is None or norm.mod is None or n is None or norm.type != "DATE":
+        return norm
+    return _Norm("DURATION", _duration(n, m["unit"]), "duration", norm.mod, norm.anchored,
+                 norm.earliest, norm.latest, norm.note)
+
+
+def _ago_date(m: re.Match[str], ctx: _Context) -> _Norm | None:
     n = _number(m["n"])
     unit = m["unit"].lower()
     letter, is_time, gran = _unit(unit)
@@ -1044,9 +1209,22 @@ def _norm_ago(m: re.Match[str], ctx: _Context) -> _Norm | None:
     return _Norm("DATE", str(y), "year", mod, True, f"{y}-01-01", f"{y}-12-31")
 
 
+def _vague_past(unit: str, ctx: _Context) -> _Norm:
+    """"in recent years", "in past days": TimeML reads these as a vague past reference
+    (PAST_REF), while "recent months" and "recent weeks" stay durations (PXM, PXW)."""
+    if ctx.dct is None:
+        return _Norm("DATE", "PAST_REF", "unknown", note="no publication date")
+    days = {"days": 14, "years": 5 * 365, "decades": 30 * 365}[unit]
+    return _Norm("DATE", "PAST_REF", "unknown", None, True,
+                 (ctx.dct - timedelta(days=days)).isoformat(), ctx.dct.isoformat())
+
+
 def _norm_span(m: re.Match[str], ctx: _Context) -> _Norm | None:
     direction = m["dir"].lower()
     unit = m["unit"].lower()
+    if direction in ("recent", "past") and not m["n"] and not m["rel"] and \
+            unit in ("days", "years", "decades"):
+        return _vague_past(unit, ctx)
     n = _number(m["n"]) if m["n"] else (None if unit.endswith("s") else 1)
     if direction == "recent" or (n is None and m["n"] is None):
         n = None
@@ -1073,6 +1251,8 @@ def _norm_recent(m: re.Match[str], ctx: _Context) -> _Norm | None:
     unit = m["unit"].lower()
     if not unit.endswith("s"):
         return None
+    if m["dir"].lower() == "recent" and unit in ("days", "years", "decades"):
+        return _vague_past(unit, ctx)
     return _Norm("DURATION", _duration(None, unit), "duration")
 
 
@@ -1093,8 +1273,9 @@ def _norm_duration(m: re.Match[str], ctx: _Context) -> _Norm | None:
         return None  # "a second time", "a minute's"
     if re.search(r"\d", raw_n) and n is not None and n > 1000:
         return None
-    if unit == "quarter" and low_n in ("a", "one", "about"):
-        return None  # "about a quarter of its dealers": a fraction
+    if unit.startswith("quarter") and (low_n in ("a", "one", "about") or
+                                       m.group(0)[m.end("n") - m.start():].startswith("-")):
+        return None  # "about a quarter of its dealers", "three-quarters": fractions
     if m["half"] and n is not None:
         n += 0.5
     mod = _approx_of(m["app"])
@@ -1105,9 +1286,9 @@ def _norm_bare(m: re.Match[str], ctx: _Context) -> _Norm | None:
     return _Norm("DURATION", _duration(None, m["x"]), "duration")
 
 
-_SET_WORDS = {"daily": "P1D", "weekly": "P1W", "monthly": "P1M", "annually": "P1Y",
+_SET_WORDS = MappingProxyType({"daily": "P1D", "weekly": "P1W", "monthly": "P1M", "annually": "P1Y",
               "yearly": "P1Y", "quarterly": "P3M", "hourly": "PT1H", "nightly": "P1D",
-              "annual": "P1Y", "biannual": "P6M"}
+              "annual": "P1Y", "biannual": "P6M"})
 
 
 def _norm_set(m: re.Match[str], ctx: _Context) -> _Norm | None:
@@ -1135,6 +1316,18 @@ def _norm_set(m: re.Match[str], ctx: _Context) -> _Norm | None:
 
 _TRIGGER_KINDS = _trigger_table()
 _TRIGGER_WORDS = frozenset(_TRIGGER_KINDS)
+_DE_WORDS = frozenset({*_MONTHS_DE, *_WEEKDAYS_DE, "vorgestern", "übermorgen", "gestern",
+                       "heute", "morgen", "jetzt", "derzeit", "woche", "jahr", "monat"})
+_ES_WORDS = frozenset({*_MONTHS_ES, *_WEEKDAYS_ES, "anteayer", "mañana", "ayer", "hoy",
+                       "ahora", "actualmente", "semana", "año", "mes"})
+_EN_WORDS = frozenset({*_MONTHS_EN, *_WEEKDAYS_EN, *UNITS})
+#: Trigger words of the other languages, per document language (``doc.lang_``): "hoy" is not
+#: read in English text, "may" not in Spanish. Languages not listed read every table.
+_OTHER_LANGS: Mapping[str, frozenset[str]] = MappingProxyType({
+    "en": (_DE_WORDS | _ES_WORDS) - _EN_WORDS,
+    "de": _ES_WORDS - _DE_WORDS,
+    "es": _DE_WORDS - _ES_WORDS,
+})
 #: Words and numbers, on lower-cased text; a trigger is a word in _TRIGGER_KINDS or a number
 #: that can be a year, a decade ("1990s") or a clock time.
 _WORD = re.compile(r"[^\W\d_]+")
@@ -1145,10 +1338,12 @@ _WORD_AT: Mapping[str, re.Pattern[str]] = MappingProxyType({
     w: re.compile(rf"{re.escape(w)}(?!{_LETTERS})") for w in _TRIGGER_KINDS})
 
 
-def _trigger_matches(lowered: str) -> list[re.Match[str]]:
+def _trigger_matches(lowered: str, lang: str = "en") -> list[re.Match[str]]:
     """Trigger words and numbers in text order: the words present are found with one
     ``findall`` and a set intersection, then located one literal at a time."""
-    found = [m for w in _TRIGGER_WORDS.intersection(_WORD.findall(lowered))
+    words = _TRIGGER_WORDS.intersection(_WORD.findall(lowered)) - _OTHER_LANGS.get(
+        lang, frozenset())
+    found = [m for w in words
              for m in _WORD_AT[w].finditer(lowered)
              if not m.start() or not lowered[m.start() - 1].isalpha()]
     found += _NUMBER.finditer(lowered)
@@ -1169,7 +1364,9 @@ def _number_kinds(word: str, lowered: str, end: int) -> frozenset[str] | None:
 
 NORMALISERS: Mapping[str, Callable[[re.Match[str], _Context], _Norm | None]] = \
     MappingProxyType({
-        "iso": _norm_iso, "numeric": _norm_numeric, "mdy": _norm_mdy, "dmy": _norm_dmy,
+        "iso": _norm_iso, "spoken": _norm_spoken, "century": _norm_century,
+        "numeric": _norm_numeric,
+        "mdy": _norm_mdy, "dmy": _norm_dmy,
         "month": _norm_month, "year": _norm_year, "decade": _norm_decade,
         "quarter": _norm_quarter, "season": _norm_season, "time": _norm_time,
         "weekday": _norm_weekday, "deictic": _norm_deictic, "this": _norm_this,
