@@ -70,6 +70,9 @@ _CANCEL = frozenset({"cancel", "postpone", "scrap", "abandon", "shelve", "delay"
                      "canceled", "cancelled"})
 _BREAKS = frozenset({";", ":", "—", "(", ")", "\""})
 _SKIP_BETWEEN = frozenset({"the", "a", "an", "its", "their", "his", "her", "two", "both"})
+#: Words before a hyphen that make the next word a modifier ("long-threatened invasion").
+_PREFIXES = frozenset({"long", "much", "well", "so", "self", "anti", "pro", "non", "ex",
+                       "post", "pre", "un", "oft", "often", "newly", "once"})
 #: Words that make "strike" a labour strike.
 _LABOUR = frozenset({"worker", "union", "employee", "staff", "teacher", "doctor", "nurse",
                      "driver", "miner", "labour", "labor", "wage", "pay", "pilot", "docker",
@@ -241,7 +244,8 @@ def _triggers(words: Sequence[Word], lo: int, hi: int, lex: Lexicon,
     i = lo
     while i < hi:
         w = words[i]
-        attached = i > lo and words[i - 1].text == "-" and words[i - 1].end == w.start
+        attached = i > lo + 1 and words[i - 1].text == "-" and \
+            words[i - 1].end == w.start and words[i - 2].lower in _PREFIXES
         if i in blocked or w.text == "March" or not w.text[:1].isalpha() or attached:
             i += 1
             continue
@@ -421,12 +425,19 @@ def find_events(doc: Doc, mentions: Sequence[Mention], timexes: Sequence[Timex] 
 def _drop_agent_nouns(found: list[tuple[int, int, Pattern]], placed: Sequence[Placed]
                       ) -> list[tuple[int, int, Pattern]]:
     """A trigger that is an actor's own noun ("protesters", "peacekeepers") is an event
-    only in a sentence with no other trigger: "police arrested protesters" is COERCE."""
+    when it comes before the sentence's other triggers (the subject: "protesters defied
+    the ban"), not after one (the object: "police arrested protesters" is COERCE only)."""
     group = [(p.first, p.last) for p in placed if p.kind == "GROUP"]
-    agentive = [any(a <= f <= b for a, b in group) for f, _e, _p in found]
-    if all(agentive):
-        return found
-    return [t for t, own in zip(found, agentive, strict=True) if not own]
+    out = []
+    seen_other = False
+    for t in found:
+        own = any(a <= t[0] <= b for a, b in group)
+        if not own:
+            seen_other = True
+        elif seen_other:
+            continue
+        out.append(t)
+    return out
 
 
 def _mention_tokens(words: Sequence[Word], lo: int, hi: int,
