@@ -61,7 +61,7 @@ _NEGATIONS = frozenset({"not", "n't", "never", "no", "nt", "without"})
 _FUTURE = frozenset({"will", "'ll", "shall", "would", "wo", "'d"})
 _INTENT = frozenset({"plan", "intend", "expect", "schedule", "due", "set", "prepare", "aim",
                      "hope", "want", "seek", "propose", "offer", "promise", "pledge", "vow",
-                     "threaten", "agree", "decide", "try", "going", "ready", "willing",
+                     "threaten", "agree", "going", "ready", "willing",
                      "likely", "about", "consider", "wish", "announce", "commit", "able"})
 _PLANNED_NOUN = frozenset({"planned", "upcoming", "proposed", "expected", "scheduled",
                            "possible", "future", "forthcoming", "potential"})
