@@ -245,7 +245,8 @@ def _triggers(words: Sequence[Word], lo: int, hi: int, lex: Lexicon,
     while i < hi:
         w = words[i]
         attached = i > lo + 1 and words[i - 1].text == "-" and \
-            words[i - 1].end == w.start and words[i - 2].lower in _PREFIXES
+            words[i - 1].end == w.start and (words[i - 2].lower in _PREFIXES
+                                             or w.lower.endswith("ed"))
         if i in blocked or w.text == "March" or not w.text[:1].isalpha() or attached:
             i += 1
             continue
