@@ -220,3 +220,16 @@ def test_bad_input() -> None:
     assert found[-1].type == "ASSAULT" and found[-1].target is not None
     assert found[-1].target.code == "NER-GOV"
     assert events("by by by the the attacked was was by") is not None
+
+
+def test_demand_put_as_obligation() -> None:
+    e = first("Ireland said Britain must reopen the crossing.")
+    assert e.type == "REQUEST"
+    assert e.source is not None and e.source.code == "IRL-GOV"
+    assert e.target is not None and e.target.code == "GBR-GOV"
+
+
+def test_possessive_country_owns_institution() -> None:
+    e = first("Kenya's Supreme Court rejected the appeal.")
+    assert e.type == "REJECT"
+    assert e.source is not None and e.source.country == "KEN"

@@ -296,6 +296,10 @@ def find_actors(source: str, words: Sequence[Word], lo: int, hi: int,
         country, sector = _entry_actor(m, gaz, words[a - 1].text if a > lo else "")
         if m.kind == "ORG" and sector is None:
             sector = agents.get(words[b].lemma) or agents.get(words[b].lower)
+        if m.kind == "ORG" and a - 2 >= lo and words[a - 1].lower in _POSSESSIVE:
+            owner = mention_at.get(a - 2)  # "Ivory Coast's Supreme Court"
+            if owner is not None and owner.kind == "GPE":
+                country = _entry_actor(owner, gaz)[0] or country
         if m.kind == "ORG" and country is None:
             country, first = _country_before(words, a, gaz, mention_at, lo, limit=2)
         out.append(Placed(Actor(m.start, m.end, m.text, m.canonical, country, sector),

@@ -70,6 +70,11 @@ _CANCEL = frozenset({"cancel", "postpone", "scrap", "abandon", "shelve", "delay"
                      "canceled", "cancelled"})
 _BREAKS = frozenset({";", ":", "—", "(", ")", "\""})
 _SKIP_BETWEEN = frozenset({"the", "a", "an", "its", "their", "his", "her", "two", "both"})
+#: Demands put as obligations ("X said Y must withdraw").
+_MODAL_DEMANDS = frozenset({"must", "should"})
+#: Speech verbs, by lemma.
+_SPEECH = frozenset({"say", "tell", "state", "announce", "declare", "insist", "add",
+                     "argue", "conclude", "stress", "warn"})
 #: Words before a hyphen that make the next word a modifier ("long-threatened invasion").
 _PREFIXES = frozenset({"long", "much", "well", "so", "self", "anti", "pro", "non", "ex",
                        "post", "pre", "un", "oft", "often", "newly", "once"})
@@ -462,6 +467,12 @@ def _event(text: str, words: Sequence[Word], lo: int, hi: int, s_index: int, fir
     own = next((p for p in placed if p.first <= first <= p.last), None)
     source = own if own is not None else _before(words, placed, first, lo)
     target: Placed | None = None
+    if words[first].lower in _MODAL_DEMANDS and source is not None:
+        # "X said Y must …": Y is told (the target), the one who said it demands.
+        speaker = _speaker_before(words, placed, source.first, lo)
+        if speaker is not None:
+            return _build(text, words, lo, hi, s_index, first, end, pattern, speaker,
+                          source, mentions, timexes, lex)
     # "by X" right after the trigger: X acts ("was attacked by X", "a visit by X").
     by = None
     for k in range(end, min(hi, end + 3)):
@@ -496,6 +507,24 @@ def _event(text: str, words: Sequence[Word], lo: int, hi: int, s_index: int, fir
                 source, target = partner, source
     if source is not None and target is not None and source.actor == target.actor:
         target = None
+    return _build(text, words, lo, hi, s_index, first, end, pattern, source, target,
+                  mentions, timexes, lex)
+
+
+def _speaker_before(words: Sequence[Word], placed: Sequence[Placed], before: int, lo: int
+                    ) -> Placed | None:
+    """The actor before a speech verb that comes before token ``before``."""
+    for k in range(before - 1, lo - 1, -1):
+        if words[k].lemma in _SPEECH:
+            return _before(words, placed, k, lo)
+        if words[k].lower in _BREAKS:
+            return None
+    return None
+
+
+def _build(text: str, words: Sequence[Word], lo: int, hi: int, s_index: int, first: int,
+           end: int, pattern: Pattern, source: Placed | None, target: Placed | None,
+           mentions: Sequence[Mention], timexes: Sequence[Timex], lex: Lexicon) -> Event:
     kind, mode = pattern.type, _mode(pattern, words, lo, hi, lex, first)
     if kind == "ASSAULT" and words[first].lemma == "strike" and end - first == 1 and any(
             w.lemma in _LABOUR for w in words[lo:hi]):
