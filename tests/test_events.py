@@ -233,3 +233,12 @@ def test_possessive_country_owns_institution() -> None:
     e = first("Kenya's Supreme Court rejected the appeal.")
     assert e.type == "REJECT"
     assert e.source is not None and e.source.country == "KEN"
+
+
+def test_group_words_as_modifiers_and_compounds() -> None:
+    e = first("Japan promised military aid to Laos.")
+    assert e.type == "AGREE"
+    assert e.target is not None and e.target.code == "LAO-GOV"
+    e = first("Government forces shelled the rebel stronghold.")
+    assert e.source is not None and e.source.text == "Government forces"
+    assert e.source.sector == "MIL"
