@@ -242,3 +242,12 @@ def test_group_words_as_modifiers_and_compounds() -> None:
     e = first("Government forces shelled the rebel stronghold.")
     assert e.source is not None and e.source.text == "Government forces"
     assert e.source.sector == "MIL"
+
+
+def test_one_huge_sentence_is_fast() -> None:
+    import time
+    text = "France attacked Spain and police arrested protesters in Lyon " * 300
+    t0 = time.perf_counter()
+    found = events(text)
+    assert len(found) == 600
+    assert time.perf_counter() - t0 < 5

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import os
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -55,6 +56,8 @@ GAP = 5
 #: How far (tokens) a target may be from its trigger, and a status cue before it.
 TARGET_WINDOW = 12
 STATUS_WINDOW = 6
+#: How far (tokens) from the trigger a mode cue or a place is looked for.
+CONTEXT = 40
 _BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "'s", "get", "got",
                  "gets", "getting"})
 _NEGATIONS = frozenset({"not", "n't", "never", "no", "nt", "without"})
@@ -349,7 +352,7 @@ def _mode(pattern: Pattern, words: Sequence[Word], lo: int, hi: int, lex: Lexico
     if not cues:
         return None
     best: tuple[int, str] | None = None
-    for i in range(lo, hi):
+    for i in range(max(lo, first - CONTEXT), min(hi, first + CONTEXT)):
         w = words[i]
         for cue, mode in cues:
             if cue[0] != w.lemma and cue[0] != w.lower:
@@ -364,10 +367,16 @@ def _mode(pattern: Pattern, words: Sequence[Word], lo: int, hi: int, lex: Lexico
 
 def _location(words: Sequence[Word], lo: int, hi: int, mentions: Sequence[Mention],
               first: int) -> Mention | None:
-    """The place after "in"/"near"/"at" nearest to the trigger."""
+    """The place after "in"/"near"/"at" nearest to the trigger (within CONTEXT words)."""
     best: tuple[int, Mention] | None = None
+    lo = max(lo, first - CONTEXT)
+    hi = min(hi, first + CONTEXT)
     k = lo
-    for m in mentions:
+    left, right = words[lo].start, words[hi - 1].end
+    starts = [m.start for m in mentions]
+    for m in mentions[bisect_left(starts, left):]:
+        if m.start >= right:
+            break
         if m.kind not in ("GPE", "LOC"):
             continue
         while k < hi and words[k].start < m.start:
