@@ -18,6 +18,15 @@ Status: "will", "plans to", "is expected to", "agreed to" before a trigger make 
 denial itself (REJECT, happened) and the troops (MOBILIZE) with status negated, so a
 consumer that keeps only happened events never sees the denied act.
 
+``coded_type`` turns a reported act into the PLOVER code of the statement (a promised
+cooperative act is AGREE, a promised or conditional hostile act THREATEN, a refused
+cooperative act REJECT), and ``event_key`` says which events in different articles are the
+same (type, source, target, day).
+
+Location: the GPE/LOC mention after "in", "near", "at" … nearest to the trigger. Date: the
+DATE/TIME timex with a value nearest to the trigger in its sentence (timexes come from the
+caller, so this module does not depend on the time-expression stage).
+
 Users extend the lexicon with files named in ``STORYLINE_EVENTS`` (``os.pathsep``-
 separated): event lines in the ``events.tsv`` format in any file, and files named
 ``modes.tsv`` or ``agents.tsv`` add mode cues or group nouns.
