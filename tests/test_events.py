@@ -220,3 +220,34 @@ def test_bad_input() -> None:
     assert found[-1].type == "ASSAULT" and found[-1].target is not None
     assert found[-1].target.code == "NER-GOV"
     assert events("by by by the the attacked was was by") is not None
+
+
+def test_demand_put_as_obligation() -> None:
+    e = first("Ireland said Britain must reopen the crossing.")
+    assert e.type == "REQUEST"
+    assert e.source is not None and e.source.code == "IRL-GOV"
+    assert e.target is not None and e.target.code == "GBR-GOV"
+
+
+def test_possessive_country_owns_institution() -> None:
+    e = first("Kenya's Supreme Court rejected the appeal.")
+    assert e.type == "REJECT"
+    assert e.source is not None and e.source.country == "KEN"
+
+
+def test_group_words_as_modifiers_and_compounds() -> None:
+    e = first("Japan promised military aid to Laos.")
+    assert e.type == "AGREE"
+    assert e.target is not None and e.target.code == "LAO-GOV"
+    e = first("Government forces shelled the rebel stronghold.")
+    assert e.source is not None and e.source.text == "Government forces"
+    assert e.source.sector == "MIL"
+
+
+def test_one_huge_sentence_is_fast() -> None:
+    import time
+    text = "France attacked Spain and police arrested protesters in Lyon " * 300
+    t0 = time.perf_counter()
+    found = events(text)
+    assert len(found) == 600
+    assert time.perf_counter() - t0 < 5

@@ -252,6 +252,16 @@ def find_actors(source: str, words: Sequence[Word], lo: int, hi: int,
             i += 1
             continue
         last = i + n - 1
+        while last + 1 < hi and last + 1 not in taken:  # "government forces", "rebel leaders"
+            n2, s2 = _agent_at(words, last + 1, hi, agents, firsts)
+            if s2 is None:
+                break
+            if sector in ("GOV", "CVL") and s2 not in ("GOV", "CVL"):
+                sector = s2
+            last += n2
+        if _attributive(words, last, hi, taken):  # "military aid", "police station"
+            i = last + 1
+            continue
         country, first = _country_before(words, i, gaz, mention_at, lo)
         if first < i and first in taken:  # merged with a mention ("US military")
             for a, b, _m in spans:
@@ -296,6 +306,10 @@ def find_actors(source: str, words: Sequence[Word], lo: int, hi: int,
         country, sector = _entry_actor(m, gaz, words[a - 1].text if a > lo else "")
         if m.kind == "ORG" and sector is None:
             sector = agents.get(words[b].lemma) or agents.get(words[b].lower)
+        if m.kind == "ORG" and a - 2 >= lo and words[a - 1].lower in _POSSESSIVE:
+            owner = mention_at.get(a - 2)  # "Ivory Coast's Supreme Court"
+            if owner is not None and owner.kind == "GPE":
+                country = _entry_actor(owner, gaz)[0] or country
         if m.kind == "ORG" and country is None:
             country, first = _country_before(words, a, gaz, mention_at, lo, limit=2)
         out.append(Placed(Actor(m.start, m.end, m.text, m.canonical, country, sector),
@@ -329,6 +343,23 @@ def _titles_person(words: Sequence[Word], i: int, hi: int, person_starts: set[in
         if not (words[k].text[:1].isupper() or words[k].lower in ("of", "-")):
             return False
     return False
+
+
+#: Group nouns that often qualify another noun ("military aid", "police station").
+_ATTRIBUTIVE = frozenset({"military", "police", "government", "security", "army", "opposition",
+                          "union", "party", "media", "intelligence", "court", "army's",
+                          "rebel", "student", "refugee", "peacekeeping", "civilian"})
+
+
+def _attributive(words: Sequence[Word], last: int, hi: int, taken: set[int]) -> bool:
+    """A group word used as a modifier: followed by a lower-case noun-like word (not a
+    verb form ending in -ed/-s/-ing, not a function word)."""
+    if words[last].lower not in _ATTRIBUTIVE or last + 1 >= hi or last + 1 in taken:
+        return False
+    nxt = words[last + 1]
+    return (nxt.text[:1].islower() and nxt.text.isalpha() and nxt.lower not in _FUNCTION
+            and not nxt.lower.endswith(("ed", "s", "ing")) and nxt.lower != nxt.lemma + "s"
+            and len(nxt.lower) > 2)
 
 
 def first_words(agents: dict[str, str]) -> frozenset[str]:

@@ -18,6 +18,15 @@ Status: "will", "plans to", "is expected to", "agreed to" before a trigger make 
 denial itself (REJECT, happened) and the troops (MOBILIZE) with status negated, so a
 consumer that keeps only happened events never sees the denied act.
 
+``coded_type`` turns a reported act into the PLOVER code of the statement (a promised
+cooperative act is AGREE, a promised or conditional hostile act THREATEN, a refused
+cooperative act REJECT), and ``event_key`` says which events in different articles are the
+same (type, source, target, day).
+
+Location: the GPE/LOC mention after "in", "near", "at" … nearest to the trigger. Date: the
+DATE/TIME timex with a value nearest to the trigger in its sentence (timexes come from the
+caller, so this module does not depend on the time-expression stage).
+
 Users extend the lexicon with files named in ``STORYLINE_EVENTS`` (``os.pathsep``-
 separated): event lines in the ``events.tsv`` format in any file, and files named
 ``modes.tsv`` or ``agents.tsv`` add mode cues or group nouns.
@@ -27,6 +36,7 @@ from __future__ import annotations
 
 import os
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -55,13 +65,15 @@ GAP = 5
 #: How far (tokens) a target may be from its trigger, and a status cue before it.
 TARGET_WINDOW = 12
 STATUS_WINDOW = 6
+#: How far (tokens) from the trigger a mode cue or a place is looked for.
+CONTEXT = 40
 _BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "'s", "get", "got",
                  "gets", "getting"})
 _NEGATIONS = frozenset({"not", "n't", "never", "no", "nt", "without"})
 _FUTURE = frozenset({"will", "'ll", "shall", "would", "wo", "'d"})
 _INTENT = frozenset({"plan", "intend", "expect", "schedule", "due", "set", "prepare", "aim",
                      "hope", "want", "seek", "propose", "offer", "promise", "pledge", "vow",
-                     "threaten", "agree", "decide", "try", "going", "ready", "willing",
+                     "threaten", "agree", "going", "ready", "willing",
                      "likely", "about", "consider", "wish", "announce", "commit", "able"})
 _PLANNED_NOUN = frozenset({"planned", "upcoming", "proposed", "expected", "scheduled",
                            "possible", "future", "forthcoming", "potential"})
@@ -70,6 +82,14 @@ _CANCEL = frozenset({"cancel", "postpone", "scrap", "abandon", "shelve", "delay"
                      "canceled", "cancelled"})
 _BREAKS = frozenset({";", ":", "—", "(", ")", "\""})
 _SKIP_BETWEEN = frozenset({"the", "a", "an", "its", "their", "his", "her", "two", "both"})
+#: Demands put as obligations ("X said Y must withdraw").
+_MODAL_DEMANDS = frozenset({"must", "should"})
+#: Speech verbs, by lemma.
+_SPEECH = frozenset({"say", "tell", "state", "announce", "declare", "insist", "add",
+                     "argue", "conclude", "stress", "warn"})
+#: Words before a hyphen that make the next word a modifier ("long-threatened invasion").
+_PREFIXES = frozenset({"long", "much", "well", "so", "self", "anti", "pro", "non", "ex",
+                       "post", "pre", "un", "oft", "often", "newly", "once"})
 #: Words that make "strike" a labour strike.
 _LABOUR = frozenset({"worker", "union", "employee", "staff", "teacher", "doctor", "nurse",
                      "driver", "miner", "labour", "labor", "wage", "pay", "pilot", "docker",
@@ -241,7 +261,9 @@ def _triggers(words: Sequence[Word], lo: int, hi: int, lex: Lexicon,
     i = lo
     while i < hi:
         w = words[i]
-        attached = i > lo and words[i - 1].text == "-" and words[i - 1].end == w.start
+        attached = i > lo + 1 and words[i - 1].text == "-" and \
+            words[i - 1].end == w.start and (words[i - 2].lower in _PREFIXES
+                                             or w.lower.endswith("ed"))
         if i in blocked or w.text == "March" or not w.text[:1].isalpha() or attached:
             i += 1
             continue
@@ -339,7 +361,7 @@ def _mode(pattern: Pattern, words: Sequence[Word], lo: int, hi: int, lex: Lexico
     if not cues:
         return None
     best: tuple[int, str] | None = None
-    for i in range(lo, hi):
+    for i in range(max(lo, first - CONTEXT), min(hi, first + CONTEXT)):
         w = words[i]
         for cue, mode in cues:
             if cue[0] != w.lemma and cue[0] != w.lower:
@@ -354,10 +376,16 @@ def _mode(pattern: Pattern, words: Sequence[Word], lo: int, hi: int, lex: Lexico
 
 def _location(words: Sequence[Word], lo: int, hi: int, mentions: Sequence[Mention],
               first: int) -> Mention | None:
-    """The place after "in"/"near"/"at" nearest to the trigger."""
+    """The place after "in"/"near"/"at" nearest to the trigger (within CONTEXT words)."""
     best: tuple[int, Mention] | None = None
+    lo = max(lo, first - CONTEXT)
+    hi = min(hi, first + CONTEXT)
     k = lo
-    for m in mentions:
+    left, right = words[lo].start, words[hi - 1].end
+    starts = [m.start for m in mentions]
+    for m in mentions[bisect_left(starts, left):]:
+        if m.start >= right:
+            break
         if m.kind not in ("GPE", "LOC"):
             continue
         while k < hi and words[k].start < m.start:
@@ -421,12 +449,19 @@ def find_events(doc: Doc, mentions: Sequence[Mention], timexes: Sequence[Timex] 
 def _drop_agent_nouns(found: list[tuple[int, int, Pattern]], placed: Sequence[Placed]
                       ) -> list[tuple[int, int, Pattern]]:
     """A trigger that is an actor's own noun ("protesters", "peacekeepers") is an event
-    only in a sentence with no other trigger: "police arrested protesters" is COERCE."""
+    when it comes before the sentence's other triggers (the subject: "protesters defied
+    the ban"), not after one (the object: "police arrested protesters" is COERCE only)."""
     group = [(p.first, p.last) for p in placed if p.kind == "GROUP"]
-    agentive = [any(a <= f <= b for a, b in group) for f, _e, _p in found]
-    if all(agentive):
-        return found
-    return [t for t, own in zip(found, agentive, strict=True) if not own]
+    out = []
+    seen_other = False
+    for t in found:
+        own = any(a <= t[0] <= b for a, b in group)
+        if not own:
+            seen_other = True
+        elif seen_other:
+            continue
+        out.append(t)
+    return out
 
 
 def _mention_tokens(words: Sequence[Word], lo: int, hi: int,
@@ -450,6 +485,12 @@ def _event(text: str, words: Sequence[Word], lo: int, hi: int, s_index: int, fir
     own = next((p for p in placed if p.first <= first <= p.last), None)
     source = own if own is not None else _before(words, placed, first, lo)
     target: Placed | None = None
+    if words[first].lower in _MODAL_DEMANDS and source is not None:
+        # "X said Y must …": Y is told (the target), the one who said it demands.
+        speaker = _speaker_before(words, placed, source.first, lo)
+        if speaker is not None:
+            return _build(text, words, lo, hi, s_index, first, end, pattern, speaker,
+                          source, mentions, timexes, lex)
     # "by X" right after the trigger: X acts ("was attacked by X", "a visit by X").
     by = None
     for k in range(end, min(hi, end + 3)):
@@ -484,6 +525,24 @@ def _event(text: str, words: Sequence[Word], lo: int, hi: int, s_index: int, fir
                 source, target = partner, source
     if source is not None and target is not None and source.actor == target.actor:
         target = None
+    return _build(text, words, lo, hi, s_index, first, end, pattern, source, target,
+                  mentions, timexes, lex)
+
+
+def _speaker_before(words: Sequence[Word], placed: Sequence[Placed], before: int, lo: int
+                    ) -> Placed | None:
+    """The actor before a speech verb that comes before token ``before``."""
+    for k in range(before - 1, lo - 1, -1):
+        if words[k].lemma in _SPEECH:
+            return _before(words, placed, k, lo)
+        if words[k].lower in _BREAKS:
+            return None
+    return None
+
+
+def _build(text: str, words: Sequence[Word], lo: int, hi: int, s_index: int, first: int,
+           end: int, pattern: Pattern, source: Placed | None, target: Placed | None,
+           mentions: Sequence[Mention], timexes: Sequence[Timex], lex: Lexicon) -> Event:
     kind, mode = pattern.type, _mode(pattern, words, lo, hi, lex, first)
     if kind == "ASSAULT" and words[first].lemma == "strike" and end - first == 1 and any(
             w.lemma in _LABOUR for w in words[lo:hi]):
