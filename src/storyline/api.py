@@ -288,12 +288,23 @@ class Storyline:
                 if o.article == article_id]
 
     def quotes(self, *, story: str | None = None, speaker: str | None = None,
-               limit: int | None = 100) -> list[QuoteRow]:
-        """Direct quotes with their speakers (as entities), in publication order."""
+               speaker_id: str | None = None, limit: int | None = 100) -> list[QuoteRow]:
+        """Direct quotes with their speakers (as entities), in publication order.
+
+        ``speaker`` matches names; ``speaker_id`` is one entity (as ``entities()`` gives
+        it), and reads only the articles that entity appears in."""
         scope = self._scope(story)
         entities, occ, ids = self._entities(scope)
         names = {e.id: e.name for e in entities}
-        entity_of = {(o.article, o.mention.canonical): i for o, i in zip(occ, ids, strict=True)}
+        if speaker_id is not None:
+            entity = next((e for e in entities if e.id == speaker_id), None)
+            if entity is None:
+                return []
+            inside = set(scope) if scope is not None else None
+            scope = [a for a in entity.articles if inside is None or a in inside]
+        wanted_articles = set(scope) if scope is not None else None
+        entity_of = {(o.article, o.mention.canonical): i for o, i in zip(occ, ids, strict=True)
+                     if wanted_articles is None or o.article in wanted_articles}
         meta = self.store.article_meta(scope)
         rows = []
         for aid, q in self.store.extraction.quotes(scope):
@@ -305,6 +316,8 @@ class Storyline:
         if speaker is not None:
             wanted = key(speaker)
             rows = [r for r in rows if r.speaker and wanted in key(r.speaker)]
+        if speaker_id is not None:
+            rows = [r for r in rows if r.speaker_id == speaker_id]
         rows.sort(key=lambda r: (r.published or "~", r.article_id, r.start))
         return rows[:limit] if limit is not None else rows
 

@@ -54,6 +54,7 @@ from storyline.extract.actors import (
     lemma_table,
 )
 from storyline.extract.gazetteer import load
+from storyline.extract.nlp import text_of
 from storyline.extract.types import Actor, Event, EventStatus, Mention, Timex
 
 #: The 16 PLOVER event types of the POLECAT version.
@@ -418,7 +419,7 @@ def find_events(doc: Doc, mentions: Sequence[Mention], timexes: Sequence[Timex] 
         return []
     lex = lexicon()
     gaz = load()
-    text = doc.text  # built anew on every access: read once
+    text = text_of(doc)  # (doc.text is rebuilt from the tokens on every access)
     words, sentences = _words(doc, text)
     ordered = sorted(mentions, key=lambda m: m.start)
     events: list[Event] = []

@@ -51,6 +51,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc
 
+from storyline.extract.nlp import text_of
 from storyline.extract.types import Mention, Quote
 
 #: An unclosed quote ends at its paragraph's end, or this many characters after it opened.
@@ -564,7 +565,7 @@ def find_quotes(doc: Doc, mentions: Sequence[Mention],
     ``mentions`` are the article's entity mentions (``entities.find_mentions``); speakers
     are their canonical names. ``lexicon`` defaults to the bundled cue list.
     """
-    text = doc.text  # built from the tokens on every access: once
+    text = text_of(doc)  # (doc.text is rebuilt from the tokens on every access)
     if not text.strip():
         return []
     art = _Article(doc, text, mentions, lexicon or default_lexicon())

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from storyline.extract.entities import find_mentions, with_roles
 from storyline.extract.events import find_events
-from storyline.extract.nlp import MAX_CHARS, pipeline
+from storyline.extract.nlp import MAX_CHARS, TEXT_KEY, pipeline
 from storyline.extract.quotes import find_quotes
 from storyline.extract.timex import find_timexes
 from storyline.extract.types import Event, Mention, Quote, Timex
@@ -46,6 +46,7 @@ def extract(text: str, lang: str | None, published: str | None = None) -> Extrac
         cut = text.rfind("\n", 0, MAX_CHARS)
         text = text[: cut if cut > 0 else MAX_CHARS]
     doc = pipeline(lang)(text)
+    doc.user_data[TEXT_KEY] = text  # the doc's text is the input: no need to rebuild it
     mentions = with_roles(find_mentions(doc))
     timexes = find_timexes(doc, anchor(published))
     return Extraction(tuple(mentions), tuple(find_quotes(doc, mentions)), tuple(timexes),

@@ -29,6 +29,7 @@ from types import MappingProxyType
 
 from spacy.tokens import Doc
 
+from storyline.extract.nlp import text_of
 from storyline.extract.types import Granularity, Timex, TimexType
 
 # --- vocabulary ----------------------------------------------------------------------------
@@ -321,7 +322,7 @@ class _Norm:
 
 def find_timexes(doc: Doc, published: date | datetime | None) -> list[Timex]:
     """Time expressions in ``doc``, in text order, normalised against ``published``."""
-    text = doc.text
+    text = text_of(doc)  # (doc.text is rebuilt from the tokens on every access)
     if not text.strip():
         return []
     dct = published.date() if isinstance(published, datetime) else published

@@ -480,7 +480,7 @@ def create_app(db_path: str | Path) -> FastAPI:
             if entity is None:
                 raise HTTPException(status_code=404, detail=f"no entity with id {entity_id!r}")
             stories = sl.store.stories.summaries(ids=list(entity.stories), limit=None)
-            said = [qr for qr in sl.quotes(limit=None) if qr.speaker_id == entity.id]
+            said = sl.quotes(speaker_id=entity.id, limit=None)
         stories.sort(key=lambda s: s["last_seen"] or "", reverse=True)
         return templates.TemplateResponse(request, "entity.html", {
             "entity": entity, "stories": stories, "quotes": said,
