@@ -496,7 +496,8 @@ def _event(text: str, words: Sequence[Word], lo: int, hi: int, s_index: int, fir
     by = None
     for k in range(end, min(hi, end + 3)):
         if words[k].lower == "by":
-            by = next((p for p in placed if k < p.first <= k + 3 and not p.place), None)
+            by = next((p for p in placed if k < p.first <= k + 3 and not p.place
+                       and _can_act(p)), None)
             break
         if words[k].lower in _BREAKS or words[k].lower == ",":
             break
@@ -564,10 +565,16 @@ def _build(text: str, words: Sequence[Word], lo: int, hi: int, s_index: int, fir
         pattern=pattern.line)
 
 
+def _can_act(p: Placed) -> bool:
+    """A place acts only as its government: a country or a capital ("Beijing rejected"),
+    never a town, a region or a sea ("Rockfalls", "Montana", "the Diaoyutai")."""
+    return p.kind not in ("GPE", "LOC") or p.actor.sector is not None
+
+
 def _before(words: Sequence[Word], placed: Sequence[Placed], first: int, lo: int
             ) -> Placed | None:
     for p in reversed(placed):
-        if p.last >= first or p.place:
+        if p.last >= first or p.place or not _can_act(p):
             continue
         if any(words[k].lower in _BREAKS for k in range(p.last + 1, first)):
             return None

@@ -650,7 +650,8 @@ def demo(
         top = max(found, key=lambda s: s["article_count"]) if found else None
         biggest = top["id"] if top else None
         said = sl.quotes(story=biggest, limit=None) if biggest else []
-        happened = sl.story_events(biggest) if biggest else []
+        happened = [e for e in (sl.story_events(biggest) if biggest else [])
+                    if e.source is not None or e.target is not None]
     emit(_story_rows(found), STORY_COLUMNS, output,
          title=f"Sample corpus: {len(report.ingested)} articles in {len(found)} stories")
     if output == "table":
