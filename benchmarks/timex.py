@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
-import sys
 import time
 from datetime import date
 
@@ -104,4 +103,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
