@@ -460,8 +460,11 @@ class EntityRecogniser:
                                          role=doc.span_text(i, i + n).lower())
                         break
                     entries = names.get(" ".join(words))
-                    if entries and self._plausible(doc, i, i + n, end, entries[0]):
-                        e = entries[0]
+                    # The most likely reading that fits: a small town called "Montana"
+                    # does not hide the state.
+                    e = next((x for x in entries or () if self._plausible(doc, i, i + n, end, x)),
+                             None)
+                    if e is not None:
                         found = _Segment(i, i + n, e.kind, e, "gazetteer")
                         break
                     if n == 1 and words[0] in demonyms:
