@@ -69,3 +69,15 @@ def test_stdin(tmp_path: Path) -> None:
     result = runner.invoke(app, ["articles", "--format", "jsonl", *_db(tmp_path)])
     row = json.loads(result.output.splitlines()[0])
     assert (row["origin"], row["source"]) == ("<stdin>", "Pipe")
+
+
+def test_demo_serves_on_the_next_free_port() -> None:
+    import socket
+
+    from storyline.interfaces.cli import _free_port
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert _free_port("127.0.0.1", port) != port

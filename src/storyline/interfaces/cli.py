@@ -634,8 +634,14 @@ def demo(
         Path | None, typer.Option("--db", help="Store for the demo (recreated).")
     ] = None,
     fmt: FormatOption = None,
+    serve_ui: Annotated[bool | None, typer.Option(
+        "--serve/--no-serve",
+        help="Then serve the web UI on localhost (default: when run in a terminal).")] = None,
+    port: Annotated[int, typer.Option(help="Port for the web UI (the next free one if "
+                                           "taken).")] = 8000,
 ) -> None:
-    """Ingest the bundled sample corpus into a fresh store and list its stories."""
+    """Ingest the bundled sample corpus into a fresh store, list its stories, people, quotes
+    and events, and serve the web UI on it (Ctrl-C stops)."""
     from storyline.pipeline import default_workers
 
     path = db or default_db_path().with_name("demo.db")
@@ -678,6 +684,25 @@ def demo(
     err.print(f"store: {path}  (next: storyline show STORY --db {path}; "
               f"storyline entities --db {path}; storyline quotes --db {path}; "
               f"storyline events --db {path})")
+    if serve_ui if serve_ui is not None else (sys.stdin.isatty() and sys.stdout.isatty()):
+        free = _free_port("127.0.0.1", port)
+        err.print("[bold]web UI:[/bold] the stories above, their sources, events and quotes: "
+                  f"open http://127.0.0.1:{free}/  (Ctrl-C stops)")
+        serve(host="127.0.0.1", port=free, db=path)
+
+
+def _free_port(host: str, first: int, tries: int = 20) -> int:
+    """``first``, or the next port up that nothing listens on."""
+    import socket
+
+    for port in range(first, first + tries):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind((host, port))
+            except OSError:
+                continue
+            return port
+    return first
 
 
 @app.command()
