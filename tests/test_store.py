@@ -81,3 +81,23 @@ def test_rejects_are_counted_not_duplicated(sl: Storyline, tmp_path: Path) -> No
     sl.ingest([tmp_path / "empty.txt"])
     rows = sl.rejects()
     assert len(rows) == 1 and rows[0].times == 2 and rows[0].reason == "empty file"
+
+
+def test_connections_opening_a_new_store_at_once_migrate_it_once(tmp_path: Path) -> None:
+    """A server's request and its ingest thread may both open a fresh store."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from storyline.store import Store
+    from storyline.store.migrations import SCHEMA_VERSION
+
+    path = tmp_path / "race.db"
+
+    def open_one(_: int) -> int:
+        store = Store(path)
+        try:
+            return store.schema_version
+        finally:
+            store.close()
+
+    with ThreadPoolExecutor(4) as pool:
+        assert set(pool.map(open_one, range(8))) == {SCHEMA_VERSION}

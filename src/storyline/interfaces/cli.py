@@ -688,7 +688,7 @@ def demo(
         free = _free_port("127.0.0.1", port)
         err.print("[bold]web UI:[/bold] the stories above, their sources, events and quotes: "
                   f"open http://127.0.0.1:{free}/  (Ctrl-C stops)")
-        serve(host="127.0.0.1", port=free, db=path)
+        serve(host="127.0.0.1", port=free, allow_ingest=False, max_upload_mb=20.0, db=path)
 
 
 def _free_port(host: str, first: int, tries: int = 20) -> int:
@@ -710,6 +710,10 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to bind (localhost by default).")]
     = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    allow_ingest: Annotated[bool, typer.Option(
+        "--allow-ingest", help="Accept uploads at POST /api/ingest (off by default).")] = False,
+    max_upload_mb: Annotated[float, typer.Option(
+        help="Largest upload, in megabytes.")] = 20.0,
     db: DbOption = None,
 ) -> None:
     """Serve the web UI and the HTTP API (JSON under /api, docs at /docs)."""
@@ -723,7 +727,13 @@ def serve(
         err.print(f"[yellow]warning:[/yellow] serving on {host}: anyone who can reach this "
                   "address can read the store")
     err.print(f"store: {path}\nopen http://{'[' + host + ']' if ':' in host else host}:{port}/")
-    uvicorn.run(create_app(path), host=host, port=port, log_level="warning")
+    if allow_ingest:
+        area = path.with_name(f"{path.stem}-uploads")
+        err.print(f"ingest over HTTP is on: POST /api/ingest?filename=NAME, at most "
+                  f"{max_upload_mb:g} MB; uploads are kept in {area}")
+    uvicorn.run(create_app(path, allow_ingest=allow_ingest,
+                           max_upload=int(max_upload_mb * 1024 * 1024)),
+                host=host, port=port, log_level="warning")
 
 
 eval_app = typer.Typer(help="Measure Storyline against labelled data.", no_args_is_help=True)

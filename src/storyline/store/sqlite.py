@@ -104,6 +104,11 @@ class Store:
             )
         for number in range(version, SCHEMA_VERSION):
             with self.transaction():
+                # Another connection may have migrated the store since we looked (two
+                # opened at once, as a server's request and its ingest thread): the write
+                # lock is ours now, so look again.
+                if int(self._db.execute("PRAGMA user_version").fetchone()[0]) > number:
+                    continue
                 for statement in _split_sql(MIGRATIONS[number]):
                     self._db.execute(statement)
                 self._db.execute(f"PRAGMA user_version = {number + 1}")

@@ -29,6 +29,7 @@ from storyline.api import EntityCache, EventRow, QuoteRow, Storyline
 from storyline.dedupe.groups import CopyGroup
 from storyline.extract.canonical import Entity
 from storyline.extract.types import Mention, Quote, Timex
+from storyline.interfaces.web.uploads import MAX_UPLOAD_BYTES, Uploads
 from storyline.models import Article
 
 HERE = Path(__file__).parent
@@ -226,9 +227,14 @@ def mark_text(text: str, mentions: Sequence[tuple[Mention, str | None]],
 
 
 # -- the application ------------------------------------------------------------------------
-def create_app(db_path: str | Path) -> FastAPI:
-    """A FastAPI app serving the store at ``db_path``: pages at ``/``, JSON under ``/api``."""
+def create_app(db_path: str | Path, *, allow_ingest: bool = False,
+               max_upload: int = MAX_UPLOAD_BYTES) -> FastAPI:
+    """A FastAPI app serving the store at ``db_path``: pages at ``/``, JSON under ``/api``.
+
+    ``allow_ingest`` turns on ``POST /api/ingest`` (uploads of at most ``max_upload``
+    bytes, ingested in the background; see ``uploads.py``)."""
     db = Path(db_path)
+    uploads = Uploads(db, max_upload) if allow_ingest else None
     # The stock /docs page loads Swagger UI from a CDN; ours is rendered here, offline.
     app = FastAPI(title="Storyline", version=_version, docs_url=None, redoc_url=None,
                   description="Stories, articles, entities and quotes of a Storyline store.")
@@ -405,6 +411,52 @@ def create_app(db_path: str | Path) -> FastAPI:
             except ValueError:
                 raise HTTPException(status_code=404,
                                     detail=f"no article with id {article_id!r}") from None
+
+    @app.post("/api/ingest", status_code=202, tags=["api"])
+    async def api_ingest(
+        request: Request,
+        filename: Annotated[str, Query(description="Name of the uploaded file; its "
+                                                   "extension picks the reader")],
+        format: Annotated[str, Query(
+            description="auto, text, html, feed, warc or jsonl")] = "auto",
+        source: Annotated[str | None, Query(description="Outlet name for every article")] = None,
+        published: Annotated[str | None, Query(description="Publication date")] = None,
+        lang: Annotated[str | None, Query(description="Language code")] = None,
+    ) -> dict[str, object]:
+        """Upload one file as the request body (text, HTML, feed, WARC or JSON Lines) and
+        ingest it in the background; poll ``/api/ingest/JOB`` for what it did. Off unless
+        the server was started with ``--allow-ingest``; bodies over the limit get 413."""
+        if uploads is None:
+            raise HTTPException(status_code=403, detail="ingest over HTTP is off: start the "
+                                "server with --allow-ingest to turn it on")
+        declared = request.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > uploads.max_bytes:
+            raise HTTPException(status_code=413, detail=f"upload of {int(declared):,} bytes "
+                                f"is over the limit of {uploads.max_bytes:,}")
+        body = bytearray()
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > uploads.max_bytes:
+                raise HTTPException(status_code=413, detail="upload is over the limit of "
+                                    f"{uploads.max_bytes:,} bytes")
+        if not body:
+            raise HTTPException(status_code=422, detail="empty upload: send the file as the "
+                                "request body")
+        try:
+            job = uploads.submit(filename, bytes(body), format=format, source=source,
+                                 published=published, lang=lang)
+        except ValueError as exc:
+            raise bad(exc) from None
+        return job.as_dict()
+
+    @app.get("/api/ingest/{job_id}", tags=["api"])
+    def api_ingest_job(job_id: str) -> dict[str, object]:
+        """What an upload's ingest did: status (queued, running, done, failed), the
+        articles ingested or already stored, and each reject with its reason."""
+        job = uploads.get(job_id) if uploads is not None else None
+        if job is None:
+            raise HTTPException(status_code=404, detail=f"no ingest job {job_id!r}")
+        return job.as_dict()
 
     # -- pages --------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
