@@ -8,6 +8,7 @@ ever inserted escaped (see :func:`mark_text`).
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -247,6 +248,18 @@ def create_app(db_path: str | Path, *, allow_ingest: bool = False,
     env.globals["KIND_LABELS"] = KIND_LABELS
 
     entity_cache = EntityCache()  # one per server: store-wide entities between ingests
+
+    def warm() -> None:
+        """Resolve the store's entities before the first entity page asks (seconds on a
+        big store); a failure here is the first request's to report."""
+        try:
+            with Storyline(db, cache=entity_cache) as sl:
+                sl.entities(limit=1)
+        except Exception:  # reported by the first request that meets it
+            pass
+
+    if db.exists():
+        threading.Thread(target=warm, name="storyline-warm", daemon=True).start()
 
     @contextmanager
     def opened() -> Iterator[Storyline]:
