@@ -68,6 +68,13 @@ def test_company_news_names() -> None:
     assert not any("Show" in name for name in found)  # an event, not a body
 
 
+def test_of_a_place() -> None:
+    found = _mentions("Residents of Qarvani said the water had reached the second floor, "
+                      "and the mayor of Belsano asked for help.")
+    assert found["Qarvani"][0] == "GPE"  # the residents speak, not a person named Qarvani
+    assert found["Belsano"][0] == "GPE"
+
+
 def test_sentence_openings_are_not_names() -> None:
     found = _mentions('Officials in Kyiv said Russia fired missiles. "We will rebuild," '
                       "the mayor said. However, Police gave no figures.")

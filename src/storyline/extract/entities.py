@@ -118,6 +118,10 @@ _SCORE = re.compile(r"^\d{1,3}(-\d{1,3})?$")
 #: A model designation after a maker's name: "A380", "X5", "S23" (letters and digits: a
 #: bare number after a name is more often a score, "Leeds 2").
 _MODEL = re.compile(r"^(?=.*\d)(?=.*[A-Za-z])[A-Z]{0,3}-?\d{2,4}[A-Za-z]{0,3}$")
+#: "<word> of X": X is a place ("residents of Tikht", "the outskirts of Derna").
+_OF_PLACE = frozenset({"residents", "inhabitants", "citizens", "villagers", "outskirts",
+                       "suburbs", "streets", "mayor", "governor", "heart", "edge",
+                       "centre", "center", "north", "south", "east", "west", "people"})
 _PLACE_NOUNS = frozenset({"village", "town", "city", "province", "region", "district",
                           "county", "state", "area", "camp", "valley", "municipality", "port",
                           "island", "neighbourhood", "neighborhood", "suburb", "capital"})
@@ -615,6 +619,10 @@ class EntityRecogniser:
         prev = doc.text[s - 1].lower() if s > 0 else ""
         nxt = doc.text[e].lower() if e < n else ""
         nxt2 = doc.info[e + 1][_LOWER] if e + 1 < n else ""
+        before2 = doc.info[s - 2][_LOWER] if s > 1 else ""
+        if prev == "of" and before2 in _OF_PLACE and len(words) <= 3 \
+                and words[-1] not in self.gaz.org_ends:
+            return "GPE", "place noun", None  # "residents of Tikht said", "mayor of Derna"
         if (nxt in _PERSON_PRONOUN_AFTER and len(words) > 1) or (
                 nxt == "," and nxt2 in _PERSON_PRONOUN_AFTER):
             return "PERSON", "who", None  # "Tamer Ramadan, who heads …"
@@ -640,7 +648,6 @@ class EntityRecogniser:
             return "PERSON", _UNSURE, None
         if nxt in _SPEECH or prev in _SPEECH:
             return "PERSON", "speaker", None
-        before2 = doc.info[s - 2][_LOWER] if s > 1 else ""
         if nxt in _PLACE_NOUNS or (prev == "of" and before2 in _PLACE_NOUNS):
             return "GPE", "place noun", None  # "Sikhin village", "the town of Tavildara"
         return "ORG", "capitalised", None
