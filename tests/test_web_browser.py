@@ -90,9 +90,13 @@ def test_browse_search_story_entity(server: tuple[str, str], browser: object) ->
     events = page.locator("table.events tbody tr")
     assert events.count() >= 3  # the visit, the talks, the called-off trip …
     assert page.locator("table.events .badge-planned, table.events .badge-negated").count() >= 1
+    marks = page.locator("figure.timeline a.mark")
+    assert marks.count() >= 3  # the timeline draws the story's dated events
+    marks.first.focus()  # keyboard-reachable, with its details
+    assert "source" in page.locator("figure.timeline a.mark title").first.text_content()
     page.screenshot(path=str(SHOTS / "story-page.png"), full_page=True)
 
-    page.get_by_role("link", name="Antony Blinken").first.click()
+    page.get_by_role("link", name="Antony Blinken", exact=True).first.click()
     page.wait_for_url("**/entities/**")
     assert page.locator("h1").inner_text().startswith("Antony Blinken")
     assert "Blinkin" in page.locator("aside").inner_text()

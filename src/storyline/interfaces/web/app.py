@@ -30,6 +30,9 @@ from storyline.api import EntityCache, EventRow, QuoteRow, Storyline
 from storyline.dedupe.groups import CopyGroup
 from storyline.extract.canonical import Entity
 from storyline.extract.types import Mention, Quote, Timex
+from storyline.interfaces.web.timeline import LANE_HEIGHT
+from storyline.interfaces.web.timeline import WIDTH as TIMELINE_WIDTH
+from storyline.interfaces.web.timeline import layout as timeline_layout
 from storyline.interfaces.web.uploads import MAX_UPLOAD_BYTES, Uploads
 from storyline.models import Article
 
@@ -536,6 +539,8 @@ def create_app(db_path: str | Path, *, allow_ingest: bool = False,
             "speakers": speakers, "speaker_ids": speaker_ids,
             "events": events[:MAX_STORY_EVENTS], "more_events": max(0, len(events)
                                                                    - MAX_STORY_EVENTS),
+            "timeline": timeline_layout(events), "timeline_width": TIMELINE_WIDTH,
+            "lane_height": LANE_HEIGHT,
         })
 
     @app.get("/entities/{entity_id:path}", response_class=HTMLResponse, include_in_schema=False)
