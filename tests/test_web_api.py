@@ -130,6 +130,20 @@ def test_article_and_entities(site: Site) -> None:
     assert site.client.get("/api/entities", params={"kind": "THING"}).status_code == 422
 
 
+def test_entity_page_names_its_counterparts(site: Site) -> None:
+    with Storyline(site.db) as sl:
+        blinken = sl.entities(name="Antony Blinken", kind="PERSON")[0]
+        others = sl.counterparts(blinken.id)
+        with pytest.raises(ValueError, match="no entity"):
+            sl.counterparts("person:nobody-at-all")
+    names = [e.name for e, _ in others]
+    assert "Qin Gang" in names and "Antony Blinken" not in names
+    counts = [n for _, n in others]
+    assert counts == sorted(counts, reverse=True) and counts[0] <= len(blinken.articles)
+    page = site.client.get(f"/entities/{blinken.id}").text
+    assert "Named with" in page and "Qin Gang" in page
+
+
 @pytest.mark.parametrize("url", ["/api/stories/nosuchstory", "/api/articles/ffffffffffffffff",
                                  "/api/entities?story=nosuchstory", "/api/nothing-here"])
 def test_unknown_ids_are_404_json(site: Site, url: str) -> None:

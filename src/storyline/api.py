@@ -270,6 +270,24 @@ class Storyline:
         entities.sort(key=lambda e: (-e.mentions, -len(e.articles), e.name))
         return entities[:limit] if limit is not None else entities
 
+    def counterparts(self, entity_id: str, limit: int | None = 12
+                     ) -> list[tuple[Entity, int]]:
+        """The entities most often named in the same articles as ``entity_id``, with the
+        number of articles they share, most shared first."""
+        entities, occ, ids = self._entities(None)
+        by_id = {e.id: e for e in entities}
+        target = by_id.get(entity_id)
+        if target is None:
+            raise ValueError(f"no entity {entity_id!r}")
+        articles = set(target.articles)
+        shared: dict[str, set[str]] = {}
+        for o, i in zip(occ, ids, strict=True):
+            if i != entity_id and o.article in articles:
+                shared.setdefault(i, set()).add(o.article)
+        ranked = sorted(((by_id[i], len(a)) for i, a in shared.items() if i in by_id),
+                        key=lambda x: (-x[1], -x[0].mentions, x[0].name))
+        return ranked[:limit] if limit is not None else ranked
+
     def counts(self) -> dict[str, int]:
         """How much the store holds: articles, live stories, rejects."""
         return self.store.counts()

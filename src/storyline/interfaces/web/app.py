@@ -551,9 +551,12 @@ def create_app(db_path: str | Path, *, allow_ingest: bool = False,
                 raise HTTPException(status_code=404, detail=f"no entity with id {entity_id!r}")
             stories = sl.store.stories.summaries(ids=list(entity.stories), limit=None)
             said = sl.quotes(speaker_id=entity.id, limit=None)
+            counterparts = sl.counterparts(entity.id)
         stories.sort(key=lambda s: s["last_seen"] or "", reverse=True)
         return templates.TemplateResponse(request, "entity.html", {
             "entity": entity, "stories": stories, "quotes": said,
+            "counterparts": counterparts,
+            "most_shared": max((n for _, n in counterparts), default=1),
             "kind_label": KIND_LABELS.get(entity.kind, entity.kind)})
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
