@@ -375,15 +375,9 @@ def _distinct_events(story: str, output: str, limit: int, db: Path | None) -> No
         except ValueError as exc:
             _fail(str(exc))
     table = output == "table"
-
-    def actor(a: Actor | None) -> Any:
-        if a is None:
-            return None
-        return (f"{a.canonical} ({a.code})" if a.code else a.canonical) if table else {
-            "name": a.canonical, "country": a.country, "sector": a.sector, "code": a.code}
-
     rows = [{"date": e.date or (e.first_reported or "")[:10] or None, "type": e.type,
-             "mode": e.mode, "source": actor(e.source), "target": actor(e.target),
+             "mode": e.mode, "source": _actor_cell(e.source, table),
+             "target": _actor_cell(e.target, table),
              "status": e.status, "statuses": e.statuses, "where": e.location,
              "articles": e.articles, "sources": e.independent,
              "outlets": "; ".join(e.sources) if table else list(e.sources),
@@ -397,20 +391,21 @@ def _distinct_events(story: str, output: str, limit: int, db: Path | None) -> No
                 "sources", "outlets"), output, title=f"{len(rows)} distinct events")
 
 
+def _actor_cell(a: Actor | None, table: bool) -> Any:
+    """An actor as a table cell ("Qin Gang (CHN-GOV)") or as a JSON object."""
+    if a is None:
+        return None
+    if table:
+        return f"{a.canonical} ({a.code})" if a.code else a.canonical
+    return {"text": a.text, "name": a.canonical, "country": a.country, "sector": a.sector,
+            "code": a.code, "start": a.start, "end": a.end}
+
+
 def _event_row(r: EventRow, output: str) -> dict[str, Any]:
     e = r.event
     table = output == "table"
-
-    def actor(a: Actor | None) -> Any:
-        if a is None:
-            return None
-        if table:
-            return f"{a.canonical} ({a.code})" if a.code else a.canonical
-        return {"text": a.text, "name": a.canonical, "country": a.country, "sector": a.sector,
-                "code": a.code, "start": a.start, "end": a.end}
-
-    return {"day": r.day, "type": e.type, "mode": e.mode, "source": actor(e.source),
-            "target": actor(e.target), "status": e.status, "where": e.location,
+    return {"day": r.day, "type": e.type, "mode": e.mode, "source": _actor_cell(e.source, table),
+            "target": _actor_cell(e.target, table), "status": e.status, "where": e.location,
             "geonameid": e.location_geonameid, "date": e.date, "date_text": e.date_text,
             "articles": r.articles, "sources": r.independent,
             "evidence": _clip(r.evidence, 80) if table else r.evidence,
