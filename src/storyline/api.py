@@ -17,6 +17,8 @@ from typing import Any
 
 from storyline import pipeline
 from storyline.analyse.events import Report, StoryEvent, aggregate
+from storyline.analyse.inputs import ArticleInput, StoryInputs
+from storyline.analyse.types import StoryReport
 from storyline.clean.dates import parse_user_date
 from storyline.dedupe.groups import CopyGroup, build_groups
 from storyline.extract.canonical import Entity, Occurrence, resolve
@@ -352,7 +354,8 @@ class Storyline:
             results = [(a.id, extract(a.text, a.lang, a.published)) for a in chunk.values()]
             with self.store.transaction():
                 for aid, x in results:
-                    self.store.extraction.save(aid, x.mentions, x.quotes, x.timexes, x.events)
+                    self.store.extraction.save(aid, x.mentions, x.quotes, x.timexes, x.events,
+                                              x.sentences)
             done += len(results)
             if progress is not None:
                 progress(done, len(ids))
@@ -428,6 +431,58 @@ class Storyline:
                    for aid, e in self.store.extraction.events(article_ids)]
         original_of = {a: g.original for g in self.dupes(article_ids) for a in g.ids}
         return aggregate(reports, original_of)
+
+    def story_inputs(self, story: str) -> StoryInputs:
+        """Everything the analysis of one story reads (its articles in publication order,
+        their sentences and extraction, copy links, the story's entities)."""
+        sid = self._story_id(story)
+        if sid is None:
+            raise ValueError(f"no story {story!r}")
+        ids = self.store.stories.members(sid)
+        articles = self.store.articles_by_id(ids)
+        ext = self.store.extraction
+        per: dict[str, dict[str, list[Any]]] = {
+            a: {"mentions": [], "timexes": [], "quotes": [], "events": []} for a in articles}
+        for name, rows in (("mentions", ext.mentions(ids)), ("timexes", ext.timexes(ids)),
+                           ("quotes", ext.quotes(ids)), ("events", ext.events(ids))):
+            for aid, item in rows:
+                if aid in per:
+                    per[aid][name].append(item)
+        sentences = ext.sentences(ids)
+        copy_of: dict[str, tuple[str, str]] = {}
+        for g in self.dupes(ids):
+            for c in g.copies:
+                copy_of[c.article_id] = (g.original, c.method)
+        entities, occ, eids = self._entities(ids)
+        entity_of = {(o.article, o.mention.canonical): i for o, i in zip(occ, eids, strict=True)}
+        ordered = sorted(articles.values(), key=lambda a: (a.published or "~", a.id))
+        inputs = []
+        for a in ordered:
+            spans = sentences.get(a.id)
+            if spans is None:  # stored before sentences were: split the same way now
+                from storyline.extract.run import split_sentences
+
+                spans = split_sentences(a.text, a.lang)
+            original, method = copy_of.get(a.id, (None, None))
+            inputs.append(ArticleInput(
+                id=a.id, title=a.title, text=a.text, source=a.source, published=a.published,
+                lang=a.lang, sentences=spans, mentions=tuple(per[a.id]["mentions"]),
+                timexes=tuple(per[a.id]["timexes"]), quotes=tuple(per[a.id]["quotes"]),
+                events=tuple(per[a.id]["events"]),
+                copy_of=original if original in articles else None,
+                copy_kind=method if original in articles else None))
+        summary = self.store.stories.summaries(ids=[sid], limit=None)
+        headline = summary[0]["headline"] if summary else ""
+        entities.sort(key=lambda e: (-e.mentions, -len(e.articles), e.name))
+        return StoryInputs(sid, headline, tuple(inputs), tuple(entities), entity_of)
+
+    def report(self, story: str) -> StoryReport:
+        """The story report: summary, timeline, facts by source, single-source facts,
+        conflicts, quotes, entities and copies (``storyline show``). Raises ValueError for
+        an unknown story."""
+        from storyline.analyse.report import build_report
+
+        return build_report(self.story_inputs(story))
 
     def _event_counts(self, story_ids: set[str]
                       ) -> dict[tuple[str | None, str, int], tuple[int, int]]:

@@ -6,9 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from spacy.tokens import Doc
+
 from storyline.extract.entities import find_mentions, with_roles
 from storyline.extract.events import find_events
-from storyline.extract.nlp import MAX_CHARS, TEXT_KEY, pipeline
+from storyline.extract.nlp import MAX_CHARS, TEXT_KEY, pipeline, text_of
 from storyline.extract.quotes import find_quotes
 from storyline.extract.timex import find_timexes
 from storyline.extract.types import Event, Mention, Quote, Timex
@@ -23,6 +25,9 @@ class Extraction:
     quotes: tuple[Quote, ...]
     timexes: tuple[Timex, ...] = ()
     events: tuple[Event, ...] = ()
+    #: Sentence spans (``Mention.sentence`` and the others index into them): the units the
+    #: story analysis aligns and cites.
+    sentences: tuple[tuple[int, int], ...] = ()
 
 
 def anchor(published: str | None) -> date | datetime | None:
@@ -50,4 +55,27 @@ def extract(text: str, lang: str | None, published: str | None = None) -> Extrac
     mentions = with_roles(find_mentions(doc))
     timexes = find_timexes(doc, anchor(published))
     return Extraction(tuple(mentions), tuple(find_quotes(doc, mentions)), tuple(timexes),
-                      tuple(find_events(doc, mentions, timexes)))
+                      tuple(find_events(doc, mentions, timexes)), sentence_spans(doc))
+
+
+def sentence_spans(doc: Doc) -> tuple[tuple[int, int], ...]:
+    """Character spans of the doc's sentences, trailing whitespace left out."""
+    text = text_of(doc)
+    spans = []
+    for sent in doc.sents:
+        start, end = sent.start_char, sent.end_char
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        spans.append((start, end))
+    return tuple(spans)
+
+
+def split_sentences(text: str, lang: str | None) -> tuple[tuple[int, int], ...]:
+    """Sentence spans of a text stored before sentences were (same pipeline, same
+    indices as its mentions)."""
+    if len(text) > MAX_CHARS:
+        cut = text.rfind("\n", 0, MAX_CHARS)
+        text = text[: cut if cut > 0 else MAX_CHARS]
+    doc = pipeline(lang)(text)
+    doc.user_data[TEXT_KEY] = text
+    return sentence_spans(doc)

@@ -457,29 +457,50 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+SHOW_FORMATS = ("md", "json", "html", "table")
+
+
 @app.command()
 def show(
     ref: Annotated[str, typer.Argument(help="Story id (or alias, or a unique prefix).")],
-    fmt: FormatOption = None,
+    fmt: Annotated[str, typer.Option(
+        "--format", "-f", help="md (a report to read) | json (the machine interface, "
+        "docs/report.md) | html (one self-contained file) | table (the articles only).")]
+    = "md",
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write to this file instead of standard output.")] = None,
     db: DbOption = None,
 ) -> None:
-    """One story: its articles by source, the copies among them, its languages."""
-    output = _format(fmt)
+    """A story report: headline, summary, timeline, people and places, events, quotes by
+    speaker, sources side by side, what only one source says, conflicts, copies."""
+    if fmt not in SHOW_FORMATS:
+        _fail(f"--format must be one of {', '.join(SHOW_FORMATS)}, not {fmt!r}")
     with _open(db) as sl:
         story = sl.story(ref)
-    if story is None:
-        _fail(f"no story with id {ref!r}", code=1)
+        if story is None:
+            _fail(f"no story with id {ref!r}", code=1)
+        if fmt == "table":
+            _show_articles(story)
+            return
+        from storyline.interfaces.report import to_html, to_json, to_markdown
+
+        report = sl.report(story["id"])
+    text = {"md": to_markdown, "json": to_json, "html": to_html}[fmt](report)
+    if output is not None:
+        try:
+            output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        except OSError as exc:
+            _fail(f"cannot write {output}: {exc.strerror or exc}")
+        err.print(f"wrote {output}")
+        return
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _show_articles(story: dict[str, Any]) -> None:
     copies = {c.article_id: g.original for g in story["copy_groups"] for c in g.copies}
     rows = [{"id": a.id, "published": (a.published or "")[:10] or None, "source": a.source,
              "lang": a.lang, "copy_of": copies.get(a.id), "title": a.title}
             for a in story["articles"]]
-    if output != "table":
-        data = {k: v for k, v in story.items() if k not in ("articles", "copy_groups")}
-        data["articles"] = rows
-        data["copy_groups"] = [{"original": g.original, "copies": [c.article_id
-                                for c in g.copies]} for g in story["copy_groups"]]
-        emit([data], ("id", "headline"), output)
-        return
     out = Console(highlight=False)
     out.print(f"[bold]{story['headline']}[/bold]", markup=True)
     out.print(f"[dim]story {story['id']} · {story['article_count']} articles · "

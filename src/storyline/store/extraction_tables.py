@@ -31,10 +31,14 @@ class ExtractionTables:
         self._db = db
 
     def save(self, article_id: str, mentions: Iterable[Mention], quotes: Iterable[Quote],
-             timexes: Iterable[Timex] = (), events: Iterable[Event] = ()) -> None:
+             timexes: Iterable[Timex] = (), events: Iterable[Event] = (),
+             sentences: Iterable[tuple[int, int]] = ()) -> None:
         """Replace what is stored for the article (re-extraction after an upgrade)."""
-        for table in ("mentions", "quotes", "timexes", "events"):
+        for table in ("mentions", "quotes", "timexes", "events", "sentences"):
             self._db.execute(f"DELETE FROM {table} WHERE article_id=?", (article_id,))
+        self._db.executemany(
+            'INSERT INTO sentences(article_id, idx, start, "end") VALUES (?, ?, ?, ?)',
+            ((article_id, i, s, e) for i, (s, e) in enumerate(sentences)))
         self._db.executemany(
             f"INSERT INTO timexes(article_id, {_names(_TIMEX_COLUMNS)}) "
             f"VALUES (?{', ?' * len(_TIMEX_COLUMNS)})",
@@ -84,6 +88,16 @@ class ExtractionTables:
             yield r[0], Event(r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8],
                               _actor(r[9:15]), _actor(r[15:21]), r[21], r[22], r[23], r[24],
                               r[25], r[26])
+
+    def sentences(self, article_ids: Iterable[str]) -> dict[str, tuple[tuple[int, int], ...]]:
+        """Article id → its sentence spans in order (absent: stored before sentences were)."""
+        out: dict[str, list[tuple[int, int]]] = {}
+        for part, marks in in_chunks(article_ids):
+            for aid, start, end in self._db.execute(
+                    f'SELECT article_id, start, "end" FROM sentences WHERE article_id IN '
+                    f'({marks}) ORDER BY article_id, idx', part):
+                out.setdefault(aid, []).append((start, end))
+        return {a: tuple(s) for a, s in out.items()}
 
     def _select(self, table: str, columns: tuple[str, ...], article_ids: Iterable[str] | None,
                 order: str = "start") -> Iterator[sqlite3.Row]:

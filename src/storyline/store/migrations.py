@@ -256,6 +256,17 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX events_source ON events(source_name);
     CREATE INDEX events_target ON events(target_name);
     """,
+    # 8: sentence spans, the units the story analysis aligns and cites. Articles stored
+    # before have none; the analysis splits them again when asked (same pipeline).
+    """
+    CREATE TABLE sentences (
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        PRIMARY KEY (article_id, idx)
+    ) WITHOUT ROWID;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

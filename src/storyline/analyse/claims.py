@@ -1,0 +1,224 @@
+"""A story's articles as claims: sentences (and the clauses of very long ones), each with
+what makes it comparable across sources — its content words, the entities it names, its
+figures and dates, and who it is attributed to.
+
+Claims are the unit the analysis aligns ("the same fact"), counts by source and cites, so
+each keeps its article id and character span.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from storyline.analyse.inputs import ArticleInput, StoryInputs
+from storyline.analyse.numbers import Quantity, find_quantities
+from storyline.extract.quotes import default_lexicon
+
+#: Sentences longer than this (words) are split at clause boundaries.
+LONG_SENTENCE = 40
+#: Claims shorter than this (content words) say too little to align or to list.
+MIN_CONTENT_WORDS = 3
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*|\d+(?:[.,]\d+)*")
+_CLAUSE_BREAK = re.compile(r";\s+|,\s+(?=(?:while|whereas|but|although|as)\s)")
+
+
+@lru_cache(maxsize=16)
+def stop_words(lang: str | None) -> frozenset[str]:
+    """spaCy's stop words for the language (English when it has none)."""
+    import importlib
+
+    code = lang if lang in ("en", "de", "es", "fr", "it", "nl", "pt") else "en"
+    module = importlib.import_module(f"spacy.lang.{code}.stop_words")
+    words: frozenset[str] = frozenset(w.lower() for w in module.STOP_WORDS)
+    return words | {"said", "says", "say", "told", "according", "also", "would", "could"}
+
+
+def stem(word: str) -> str:
+    """A light suffix stemmer: enough to let "evacuated"/"evacuating" and "dams"/"dam"
+    meet, cheap enough for every word of a 200-article story."""
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    if len(w) <= 4 or not w.isalpha():
+        return w
+    for suffix in ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ied", "ed", "es",
+                   "s", "ly"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            w = w[: -len(suffix)]
+            break
+    return w
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One statement of one article: a sentence or a clause of a long one."""
+
+    article: str
+    #: The article it counts as for independence (the copy group's original).
+    original: str
+    outlet: str
+    lang: str | None
+    sentence: int
+    start: int
+    end: int
+    text: str
+    #: Stemmed content words, in order.
+    terms: tuple[str, ...]
+    #: Entity ids named in it (story-wide ids, so they meet across languages).
+    entities: frozenset[str]
+    quantities: tuple[Quantity, ...]
+    #: Values of the dates in it (TimeML).
+    dates: frozenset[str]
+    #: Who the statement is attributed to ("Ukrainian officials said …"), if anyone.
+    attributed_to: str | None
+    #: Inside a direct quote.
+    quoted: bool
+
+    @property
+    def anchors(self) -> frozenset[str]:
+        """What the claim pins down, comparable across languages: names, figures, dates."""
+        return self.entities | {f"#{q.measure}:{q.key}" for q in self.quantities} | {
+            f"@{d}" for d in self.dates}
+
+
+def claims_of(story: StoryInputs) -> list[Claim]:
+    """Every article's claims, in the story's article order, then text order."""
+    out: list[Claim] = []
+    for article in story.articles:
+        out.extend(article_claims(story, article))
+    return out
+
+
+def article_claims(story: StoryInputs, article: ArticleInput) -> list[Claim]:
+    stops = stop_words(article.lang)
+    date_spans = [(t.start, t.end) for t in article.timexes]
+    out = []
+    for index, (s_start, s_end) in enumerate(article.sentences):
+        for start, end in _clauses(article.text, s_start, s_end):
+            text = " ".join(article.text[start:end].split())
+            words = _WORD.findall(text)
+            terms = tuple(stem(w) for w in words if w.lower() not in stops and w.isalpha()
+                          and len(w) > 1)
+            if len(terms) < MIN_CONTENT_WORDS:
+                continue
+            entities = frozenset(
+                story.entity_of.get((article.id, m.canonical), f"name:{m.canonical}")
+                for m in article.mentions if start <= m.start < end)
+            dates = frozenset(t.value for t in article.timexes
+                              if start <= t.start < end and t.value and t.type == "DATE"
+                              and t.value[:1].isdigit())
+            quoted = any(q.start <= start and end <= q.end + 2 for q in article.quotes)
+            out.append(Claim(
+                article=article.id, original=story.original(article.id),
+                outlet=article.outlet, lang=article.lang, sentence=index, start=start,
+                end=end, text=text, terms=terms, entities=entities,
+                quantities=tuple(find_quantities(article.text, start, end, article.lang,
+                                                 date_spans, stops)),
+                dates=dates, attributed_to=attribution(article, start, end), quoted=quoted))
+    return out
+
+
+def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The sentence, or its clauses when it is long (each clause still long enough)."""
+    if len(text[start:end].split()) <= LONG_SENTENCE:
+        return [(start, end)]
+    cuts = [start]
+    for m in _CLAUSE_BREAK.finditer(text, start, end):
+        if len(text[cuts[-1]:m.start()].split()) >= 8 and len(text[m.end():end].split()) >= 8:
+            cuts.append(m.end())
+    bounds = [*cuts, end]
+    spans = []
+    for a, b in itertools.pairwise(bounds):
+        b2 = b
+        while b2 > a and text[b2 - 1] in " ;,\n":
+            b2 -= 1
+        spans.append((a, b2))
+    return spans
+
+
+_SPEAKER_NOUNS = (r"(?i:officials?|ministry|government|authorities|spokes(?:man|woman|person)|"
+                  r"police|military|army|sources?|residents|experts|analysts|witnesses|"
+                  r"mayor|governor|minister|president|agency|department|office|company|"
+                  r"operator|coast\s+guard)")
+_SPEAKER_BEFORE = re.compile(
+    r"((?:[A-Z][\w'’.-]*\s+){0,4}[A-Z][\w'’.-]*|(?:[Tt]he\s+|[Aa]n?\s+)?(?:[\w'’-]+\s+){0,3}"
+    + _SPEAKER_NOUNS + r")(?:\s+(?:has|have|had|also|later|repeatedly|previously|again))?"
+    r"\s*,?\s*$")
+#: Ways of characterising that attribute a description to its speaker ("what Beijing
+#: describes as", "Beijing spoke of a civilian airship").
+_FRAMING = re.compile(r"\b(?:spoke|speaks|speak|sprach|spricht|habló|described|describes|"
+                      r"branded|brands|termed|terms|calls|called)\s+(?:of|as|von|de|it)\b"
+                      r"|\b(?:accused|accuses|accusing|blamed|blames|alleged|alleges)\b")
+#: Verbs of the speech lexicon that say nothing when followed by these ("called off").
+_NOT_SPEECH = re.compile(r"\s+(?:off|for|on|up|in)\b")
+
+
+def attribution(article: ArticleInput, start: int, end: int) -> str | None:
+    """Who a statement is attributed to: "X said …", "…, X said", "according to X", "what
+    X describes as". The speaker is the entity named there, else the noun phrase."""
+    text = article.text[start:end]
+    lexicon = default_lexicon()
+    framing = _FRAMING.search(text)
+    if framing:
+        before = text[max(0, framing.start() - 80):framing.start()]
+        who = _name_at(article, start + framing.start() - len(before),
+                       start + framing.start(), before, after=False)
+        if who:
+            return who
+    found = lexicon.according.search(text)
+    if found:
+        return _name_at(article, start + found.end(), start + found.end() + 80,
+                        text[found.end():found.end() + 80], after=True)
+    for verb in lexicon.verbs.finditer(text):
+        if _NOT_SPEECH.match(text, verb.end()):
+            continue
+        before = text[max(0, verb.start() - 80):verb.start()]
+        who = _name_at(article, start + verb.start() - len(before), start + verb.start(),
+                       before, after=False)
+        if who:
+            return who
+        after = text[verb.end():verb.end() + 60]
+        if text[verb.start() - 2:verb.start()].strip() in (",", "") and re.match(
+                r"\s*(?:[A-Z]|the |an? )", after):
+            who = _name_at(article, start + verb.end(), start + verb.end() + 60, after,
+                           after=True)
+            if who:
+                return who
+    return None
+
+
+def _name_at(article: ArticleInput, a: int, b: int, words: str, *, after: bool
+             ) -> str | None:
+    """The entity mentioned nearest the verb in ``[a, b)``, else a speaker noun phrase."""
+    inside = [m for m in article.mentions if a <= m.start and m.end <= b]
+    if inside:
+        m = inside[0] if after else inside[-1]
+        gap = article.text[m.end:b] if not after else article.text[a:m.start]
+        gap = re.sub(r",[^,]{0,40},", " ", gap)  # "Beijing, on the other hand, spoke of"
+        if len(gap.split()) <= 3:
+            return m.canonical
+    if after:
+        m2 = re.match(r"\s*((?:[Tt]he\s+|[Aa]n?\s+)?(?:[\w'’-]+\s+){0,3}?" + _SPEAKER_NOUNS
+                      + r")\b", words)
+        return " ".join(m2.group(1).split()) if m2 else None
+    m3 = _SPEAKER_BEFORE.search(words)
+    if not m3:
+        return None
+    phrase = " ".join(m3.group(1).split())
+    first = phrase.split()[0].lower()
+    if first in ("he", "she", "it", "they", "we", "i", "you", "this", "that"):
+        return None
+    return phrase[4:] if phrase.lower().startswith("the ") else phrase
+
+
+def main_language(articles: Sequence[ArticleInput]) -> str | None:
+    """The language most of the story's articles are in (ties: the first one's)."""
+    counts: dict[str | None, int] = {}
+    for a in articles:
+        counts[a.lang] = counts.get(a.lang, 0) + 1
+    return max(counts, key=lambda k: counts[k]) if counts else None

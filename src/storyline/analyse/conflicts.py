@@ -1,0 +1,472 @@
+"""Where a story's sources disagree: different figures for the same count, different days
+for the same happening, different words for the same thing.
+
+* Figures: quantities of one measure (deaths, injured, hours of air …; see ``numbers``)
+  whose ranges differ. Casualty-type measures are compared across the whole story; other
+  measures only between claims that are alike (same fact, or close enough to be about the
+  same thing). Background figures (a claim dated well before publication) are left out.
+* Dates: the same happening ("the dam" + a word of what happened to it) dated to
+  different days.
+* Descriptors: one thing named or characterised differently ("spy balloon" / "weather
+  research balloon"; the dam "was blown up" / "collapsed"), from ``data/descriptors.tsv``.
+
+A variant attributed to a party ("Beijing insisted the craft was a civilian airship") is
+that party's claim: when only parties' claims differ, the conflict is between parties, and
+the sources merely report it (``between_sources`` False).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from scipy import sparse
+
+from storyline.analyse.claims import Claim
+from storyline.analyse.inputs import StoryInputs, cite
+from storyline.analyse.numbers import Quantity
+from storyline.analyse.types import Citation, Conflict, Variant
+from storyline.extract.types import Timex
+
+#: Measures compared story-wide: a story has one death toll, however worded.
+STORY_MEASURES = frozenset({"deaths", "injured", "missing", "displaced", "arrested",
+                            "magnitude"})
+#: Other measures are compared between claims at least this similar (or in one fact).
+ALIKE = 0.25
+#: A claim dated this many days before its article's publication is background.
+BACKGROUND_DAYS = 3
+#: Tokens between a descriptor and the noun it describes.
+HEAD_WINDOW = 8
+#: Characters between a happening's words and the date that dates it.
+DATE_REACH = 80
+#: Descriptor classes used only to date a happening, never shown as a disagreement.
+DATING_ONLY = "dating"
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*|\d+")
+_SAID_BEFORE = re.compile(r"\b(?:said|says|announced|told|reported|added|stated|"
+                          r"dijo|sagte|a déclaré)\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class DescriptorLexicon:
+    #: group → head nouns, the name to show first (none: the words name the thing).
+    heads: dict[str, tuple[str, ...]]
+    #: (group, phrase) → (variant, class).
+    phrases: dict[tuple[str, str], tuple[str, str]]
+    #: Groups whose words are modifiers right before their noun ("spy balloon").
+    modifiers: frozenset[str] = frozenset()
+
+    def groups(self) -> list[str]:
+        return sorted({g for g, _ in self.phrases})
+
+
+def parse_descriptors(texts: Sequence[str]) -> DescriptorLexicon:
+    heads: dict[str, list[str]] = {}
+    phrases: dict[tuple[str, str], tuple[str, str]] = {}
+    modifiers: set[str] = set()
+    for text in texts:
+        for raw in text.splitlines():
+            if not raw.strip() or raw.lstrip().startswith("#"):
+                continue
+            cells = [c.strip() for c in raw.split("\t")]
+            if cells[0] == "head" and len(cells) >= 3:
+                known = heads.setdefault(cells[1], [])
+                known.extend(w.strip().lower() for w in cells[2].split(",")
+                             if w.strip() and w.strip().lower() not in known)
+                if len(cells) > 3 and cells[3] == "before":
+                    modifiers.add(cells[1])
+            elif len(cells) >= 4:
+                group, variant, klass = cells[0], cells[1], cells[2]
+                for w in cells[3].split(","):
+                    if w.strip():
+                        phrases[group, " ".join(w.lower().split())] = (variant, klass)
+    return DescriptorLexicon({g: tuple(h) for g, h in heads.items()}, phrases,
+                             frozenset(modifiers))
+
+
+def descriptor_lexicon() -> DescriptorLexicon:
+    """The bundled lexicon plus the files named in ``STORYLINE_DESCRIPTORS``."""
+    extra = tuple(p for p in os.environ.get("STORYLINE_DESCRIPTORS", "").split(os.pathsep)
+                  if p.strip() and Path(p.strip()).is_file())
+    return _lexicon(extra)
+
+
+@lru_cache(maxsize=8)
+def _lexicon(extra: tuple[str, ...]) -> DescriptorLexicon:
+    texts = [(resources.files("storyline.analyse") / "data" / "descriptors.tsv")
+             .read_text("utf-8")]
+    texts += [Path(p).read_text("utf-8") for p in extra]
+    return parse_descriptors(texts)
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    """One side's evidence: a claim and the words in it that carry the value."""
+
+    claim: Claim
+    wording: str
+    value: str
+    klass: str = ""
+
+
+def find_conflicts(story: StoryInputs, claims: Sequence[Claim], fact_of: Sequence[int],
+                   similarity: sparse.csr_matrix,
+                   lexicon: DescriptorLexicon | None = None) -> tuple[Conflict, ...]:
+    """Every disagreement of the story, figures first, then dates, then descriptors."""
+    lex = lexicon or descriptor_lexicon()
+    background = {i for i, c in enumerate(claims) if _background(story, c)}
+    out = _number_conflicts(story, claims, fact_of, similarity, background)
+    found = _descriptors(claims, lex)
+    out += _date_conflicts(story, claims, found, background, lex)
+    out += _descriptor_conflicts(story, claims, found, lex)
+    return tuple(out)
+
+
+# --- figures -------------------------------------------------------------------------
+
+def _number_conflicts(story: StoryInputs, claims: Sequence[Claim], fact_of: Sequence[int],
+                      similarity: sparse.csr_matrix, background: set[int]) -> list[Conflict]:
+    by_measure: dict[str, list[tuple[int, Quantity]]] = {}
+    for i, c in enumerate(claims):
+        if i in background:
+            continue
+        measures = [q.measure for q in c.quantities]
+        for q in c.quantities:
+            # "5.6% this year, 3.2% in 2024": figures told apart by their own context
+            if q.measure not in STORY_MEASURES and measures.count(q.measure) > 1:
+                continue
+            by_measure.setdefault(q.measure, []).append((i, q))
+    out = []
+    for measure in sorted(by_measure):
+        found = by_measure[measure]
+        if len({claims[i].original for i, _ in found}) < 2:
+            continue
+        if measure in STORY_MEASURES:
+            clusters = [found]
+        else:
+            clusters = _alike_clusters(found, fact_of, similarity, claims)
+        for cluster in clusters:
+            conflict = _number_conflict(story, measure, [(claims[i], q) for i, q in cluster])
+            if conflict is not None:
+                out.append(conflict)
+    return out
+
+
+def _alike_clusters(found: list[tuple[int, Quantity]], fact_of: Sequence[int],
+                    similarity: sparse.csr_matrix, claims: Sequence[Claim]
+                    ) -> list[list[tuple[int, Quantity]]]:
+    """Figures of one measure whose claims are alike, as connected groups."""
+    parent = list(range(len(found)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a in range(len(found)):
+        for b in range(a + 1, len(found)):
+            i, j = found[a][0], found[b][0]
+            if claims[i].original == claims[j].original and i != j:
+                continue
+            if fact_of[i] == fact_of[j] or similarity[i, j] >= ALIKE:
+                parent[find(a)] = find(b)
+    groups: dict[int, list[tuple[int, Quantity]]] = {}
+    for k, item in enumerate(found):
+        groups.setdefault(find(k), []).append(item)
+    return [g for _, g in sorted(groups.items())]
+
+
+def _number_conflict(story: StoryInputs, measure: str, items: list[tuple[Claim, Quantity]]
+                     ) -> Conflict | None:
+    by_value: dict[str, list[tuple[Claim, Quantity]]] = {}
+    for c, q in items:
+        by_value.setdefault(q.key, []).append((c, q))
+    if not _disputed({k: {c.original for c, _ in g} for k, g in by_value.items()}):
+        return None
+    variants = tuple(_variant(story, [_Item(c, q.text, key) for c, q in group])
+                     for key, group in sorted(by_value.items(),
+                                              key=lambda kv: _first_seen(story, kv[1])))
+    quantities = {key: group[0][1] for key, group in by_value.items()}
+    keys = list(quantities)
+    clash = any(not quantities[a].overlaps(quantities[b])
+                for n, a in enumerate(keys) for b in keys[n + 1:])
+    note = ("the figures cannot all be true at once" if clash else
+            "compatible: the ranges overlap (one is a bound or an estimate of the other)")
+    trend = _trend(story, by_value)
+    if trend:
+        note += f"; {trend}"
+    return Conflict(kind="number", about=measure, variants=variants, note=note,
+                    between_sources=len({c.original for c, _ in items}) >= 2)
+
+
+def _first_seen(story: StoryInputs, group: list[tuple[Claim, Quantity]]
+                ) -> tuple[str, str, int]:
+    c = group[0][0]
+    return (_published(story, c.article) or "~", c.article, c.start)
+
+
+def _published(story: StoryInputs, article_id: str) -> str | None:
+    art = story.article(article_id)
+    return art.published if art is not None else None
+
+
+def _trend(story: StoryInputs, by_value: dict[str, list[tuple[Claim, Quantity]]]) -> str:
+    """"later reports give higher figures" when they do: a toll that rises is an update."""
+    points = []
+    for group in by_value.values():
+        days = [d[:10] for c, _ in group if (d := _published(story, c.article))]
+        if days:
+            points.append((min(days), group[0][1].low))
+    if len({d for d, _ in points}) < 2:
+        return ""
+    points.sort()
+    rising = all(b[1] >= a[1] for a, b in itertools.pairwise(points) if b[0] > a[0])
+    return (f"later reports give higher figures ({points[0][0]} → {points[-1][0]}): "
+            "partly updates" if rising else "")
+
+
+# --- descriptors and dates -----------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    claim: int
+    group: str
+    variant: str
+    klass: str
+    wording: str
+    head: str | None
+    #: Character offset of the descriptor in the article.
+    at: int
+
+
+def _descriptors(claims: Sequence[Claim], lex: DescriptorLexicon) -> list[_Found]:
+    """Every descriptor occurrence with the head noun it describes (when its group has
+    heads, a head must be within ``HEAD_WINDOW`` tokens)."""
+    by_first: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {}
+    for (group, phrase), _ in lex.phrases.items():
+        pwords = tuple(phrase.split())
+        by_first.setdefault(pwords[0], []).append((group, phrase, pwords))
+    out: list[_Found] = []
+    for ci, c in enumerate(claims):
+        toks = [(m.group().lower(), m.start(), m.end()) for m in _WORD.finditer(c.text)]
+        words = [t[0] for t in toks]
+        taken: set[tuple[str, int]] = set()
+        for k, w in enumerate(words):
+            for group, phrase, pw in sorted(by_first.get(w, ()), key=lambda x: -len(x[2])):
+                if tuple(words[k:k + len(pw)]) != pw or (group, k) in taken:
+                    continue
+                heads = lex.heads.get(group)
+                head = None
+                end_k = k + len(pw)
+                if heads:
+                    head_k = _nearest_head(words, k, end_k, heads)
+                    if head_k is None or (group in lex.modifiers and not (
+                            end_k <= head_k <= end_k + 1
+                            and words[end_k:head_k] not in (["the"], ["a"], ["an"]))):
+                        continue
+                    head = words[head_k]
+                    if end_k <= head_k <= end_k + 2:  # a modifier: show it with its noun
+                        end_k = head_k + 1
+                variant, klass = lex.phrases[group, phrase]
+                for x in range(k, k + len(pw)):
+                    taken.add((group, x))
+                wording = c.text[toks[k][1]:toks[end_k - 1][2]]
+                out.append(_Found(ci, group, variant, klass, wording, head,
+                                  c.start + toks[k][1]))
+    return _merge_modifiers(out, claims)
+
+
+def _nearest_head(words: list[str], k: int, end_k: int, heads: tuple[str, ...]) -> int | None:
+    best = None
+    for j in range(max(0, k - HEAD_WINDOW), min(len(words), end_k + HEAD_WINDOW)):
+        if k <= j < end_k or words[j] not in heads:
+            continue
+        if best is None or abs(j - k) < abs(best - k):
+            best = j
+    return best
+
+
+def _merge_modifiers(found: list[_Found], claims: Sequence[Claim]) -> list[_Found]:
+    """"weather research balloon" is one descriptor of the balloon, not two."""
+    out: list[_Found] = []
+    for f in found:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.claim == f.claim and prev.group == f.group
+                and prev.head == f.head and prev.klass == f.klass
+                and 0 <= f.at - prev.at <= len(prev.wording) + 1
+                and prev.wording.lower().endswith(f.wording.lower())):
+            out[-1] = _Found(prev.claim, prev.group, f"{prev.variant} {f.variant}",
+                             prev.klass, prev.wording, prev.head, prev.at)
+            continue
+        out.append(f)
+    return out
+
+
+def _descriptor_conflicts(story: StoryInputs, claims: Sequence[Claim], found: list[_Found],
+                          lex: DescriptorLexicon) -> list[Conflict]:
+    out = []
+    for group in lex.groups():
+        items = [f for f in found if f.group == group and f.klass != DATING_ONLY]
+        if len({f.variant for f in items}) < 2:
+            continue
+        claims_by_variant: dict[str, list[_Found]] = {}
+        for f in items:
+            claims_by_variant.setdefault(f.variant, []).append(f)
+        parties = {v: all(claims[f.claim].attributed_to for f in fs)
+                   for v, fs in claims_by_variant.items()}
+        # Sources that word it differently, or a source's words against a party's claim.
+        if not _disputed({v: {claims[f.claim].article for f in fs}
+                          for v, fs in claims_by_variant.items()}) and not (
+                any(parties.values()) and not all(parties.values())):
+            continue
+        variants = tuple(_variant(story, [_Item(claims[f.claim], f.wording, f.variant,
+                                                f.klass) for f in fs])
+                         for _, fs in sorted(claims_by_variant.items(),
+                                             key=lambda kv: (kv[1][0].claim,)))
+        about = _about(lex, group, [f.head for f in items if f.head])
+        classes: dict[str, list[str]] = {}
+        for f in items:
+            if f.variant not in classes.setdefault(f.klass, []):
+                classes[f.klass].append(f.variant)
+        note = "; ".join(f"{k}: {', '.join(v)}" for k, v in classes.items())
+        own = {v.value for v in variants if v.attributed_to is None}
+        out.append(Conflict(kind="descriptor", about=about, variants=variants, note=note,
+                            between_sources=len(own) >= 2))
+    return out
+
+
+def _date_conflicts(story: StoryInputs, claims: Sequence[Claim], found: list[_Found],
+                    background: set[int], lex: DescriptorLexicon) -> list[Conflict]:
+    """The same happening (a descriptor group's thing and what happened to it) dated to
+    days that do not overlap."""
+    out = []
+    by_group: dict[str, list[tuple[_Found, Timex]]] = {}
+    for f in found:
+        c = claims[f.claim]
+        art = story.article(c.article)
+        if art is None or f.head is None or f.claim in background:
+            continue
+        timex = _date_of(art.text, art.timexes, c, f.at)
+        if timex is not None:
+            by_group.setdefault(f.group, []).append((f, timex))
+    for group in sorted(by_group):
+        dated = by_group[group]
+        by_day: dict[str, list[tuple[_Found, Timex]]] = {}
+        for f, t in dated:
+            by_day.setdefault(f"{t.earliest}/{t.latest}", []).append((f, t))
+        ranges = [(group_[0][1].earliest or "", group_[0][1].latest or "")
+                  for group_ in by_day.values()]
+        clash = any(a[1] < b[0] or b[1] < a[0] for n, a in enumerate(ranges)
+                    for b in ranges[n + 1:])
+        if not clash or len({claims[f.claim].original for f, _ in dated}) < 2:
+            continue
+        variants = tuple(
+            _variant(story, [_Item(claims[f.claim], t.text, t.value or "", "") for f, t in g])
+            for _, g in sorted(by_day.items()))
+        heads = [f.head for f, _ in dated if f.head]
+        about = _about(lex, group, heads)
+        out.append(Conflict(kind="date", about=f"when the {about} {dated[0][0].variant}"
+                            if heads else about, variants=variants,
+                            note=_date_note(ranges)))
+    return out
+
+
+def _about(lex: DescriptorLexicon, group: str, heads: Sequence[str | None]) -> str:
+    """The name of the thing: the first of the group's nouns that the sources use."""
+    used = {h for h in heads if h}
+    return next((h for h in lex.heads.get(group, ()) if h in used), group)
+
+
+def _date_note(ranges: list[tuple[str, str]]) -> str:
+    days = sorted({d for r in ranges for d in r if d})
+    try:
+        first, last = date.fromisoformat(days[0]), date.fromisoformat(days[-1])
+    except (ValueError, IndexError):
+        return "different days"
+    if (last - first).days == 1:
+        return ("consecutive days: late one day and early the next may be the same night "
+                "(time zones, or a night that spans midnight)")
+    return f"{(last - first).days} days apart"
+
+
+def _date_of(text: str, timexes: Sequence[Timex], claim: Claim, at: int) -> Timex | None:
+    """The day-precise date nearest the descriptor in its claim, not a date of saying
+    ("officials said on Monday")."""
+    best: Timex | None = None
+    for t in timexes:
+        if not (claim.start <= t.start < claim.end) or t.type != "DATE" or not t.earliest:
+            continue
+        if t.granularity not in ("day", "part-of-day", "hour", "minute"):
+            continue
+        if _SAID_BEFORE.search(text[max(0, t.start - 30):t.start]):
+            continue
+        if abs(t.start - at) > DATE_REACH:
+            continue
+        if best is None or abs(t.start - at) < abs(best.start - at):
+            best = t
+    return best
+
+
+# --- shared ---------------------------------------------------------------------------
+
+def _disputed(stated_by: dict[str, set[str]]) -> bool:
+    """Whether two values each have a report that does not also give the other: a source
+    listing two figures is not disputing itself."""
+    values = list(stated_by)
+    return any(stated_by[a] - stated_by[b] and stated_by[b] - stated_by[a]
+               for n, a in enumerate(values) for b in values[n + 1:])
+
+
+def _variant(story: StoryInputs, items: list[_Item]) -> Variant:
+    citations: list[Citation] = []
+    sources: list[str] = []
+    seen: set[str] = set()
+    for it in items:
+        art = story.article(it.claim.article)
+        if art is None or it.claim.article in seen:
+            continue
+        seen.add(it.claim.article)
+        citations.append(cite(art, it.claim.start, it.claim.end))
+        if it.claim.original == it.claim.article and art.outlet not in sources:
+            sources.append(art.outlet)
+    if not sources:  # only copies state it: name the copies' outlets
+        for c in citations:
+            src = c.source or f"unknown source ({c.article_id[:8]})"
+            if src not in sources:
+                sources.append(src)
+    parties: list[str] = []
+    for it in items:
+        if it.claim.attributed_to and it.claim.attributed_to not in parties:
+            parties.append(it.claim.attributed_to)
+    # A party's claim only when every report of it attributes it to someone.
+    attributed = (" / ".join(parties)
+                  if all(it.claim.attributed_to for it in items) else None)
+    return Variant(wording=items[0].wording, value=items[0].value, citations=tuple(citations),
+                   sources=tuple(sources), attributed_to=attributed)
+
+
+def _background(story: StoryInputs, c: Claim) -> bool:
+    art = story.article(c.article)
+    if art is None or not art.published:
+        return False
+    try:
+        limit = date.fromisoformat(art.published[:10]) - timedelta(days=BACKGROUND_DAYS)
+    except ValueError:
+        return False
+    for t in art.timexes:
+        if c.start <= t.start < c.end and t.type == "DATE" and t.earliest and t.latest:
+            try:
+                a, b = date.fromisoformat(t.earliest[:10]), date.fromisoformat(t.latest[:10])
+            except ValueError:
+                continue
+            if a + (b - a) / 2 < limit:
+                return True
+    return False

@@ -1,0 +1,237 @@
+"""The story report: every analysis stage over one story's inputs, assembled into the
+``StoryReport`` that ``storyline show`` prints and the web UI renders.
+
+Pure: ``build_report(inputs)`` reads nothing but its argument, so the same story gives the
+same report, and tests build inputs by hand.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from storyline.analyse.align import align
+from storyline.analyse.claims import Claim, claims_of, main_language
+from storyline.analyse.conflicts import DescriptorLexicon, find_conflicts
+from storyline.analyse.events import Report, aggregate
+from storyline.analyse.inputs import StoryInputs, cite
+from storyline.analyse.summary import headline, summarise
+from storyline.analyse.timeline import build_timeline
+from storyline.analyse.types import (
+    CopyItem,
+    Fact,
+    KeyEntity,
+    QuoteItem,
+    SourceColumn,
+    SpeakerQuotes,
+    StoryReport,
+)
+
+#: Single-source facts listed (most informative first); the rest are counted in a note.
+MAX_SINGLE_SOURCE = 200
+#: Key entities listed.
+MAX_ENTITIES = 25
+
+
+def build_report(story: StoryInputs, *, descriptors: DescriptorLexicon | None = None
+                 ) -> StoryReport:
+    claims = claims_of(story)
+    alignment = align(claims)
+    fact_of = [0] * len(claims)
+    for f, members in enumerate(alignment.groups):
+        for i in members:
+            fact_of[i] = f
+    facts = _facts(story, claims, alignment.groups)
+    shared = sorted((f for f in facts if f.independent >= 2),
+                    key=lambda f: (-f.independent, _order(f)))
+    single = sorted((f for f in facts if f.independent < 2),
+                    key=lambda f: (-f.novelty, _order(f)))
+    notes = _notes(story, claims, alignment.groups)
+    if len(single) > MAX_SINGLE_SOURCE:
+        notes.append(f"{len(single) - MAX_SINGLE_SOURCE} further statements made by one "
+                     "source only are not listed")
+        single = single[:MAX_SINGLE_SOURCE]
+    listed = {f.id for f in shared} | {f.id for f in single}
+    reports = [Report(a.id, a.source, a.published, e) for a in story.articles for e in a.events]
+    original_of = {a.id: a.copy_of for a in story.articles if a.copy_of}
+    events = aggregate(reports, original_of)
+    timeline = build_timeline(story, events)
+    dated = [a.published for a in story.articles if a.published]
+    return StoryReport(
+        story_id=story.story_id,
+        headline=headline(story),
+        first_seen=min(dated) if dated else None,
+        last_seen=max(dated) if dated else None,
+        article_ids=tuple(a.id for a in story.articles),
+        languages=tuple(sorted({a.lang for a in story.articles if a.lang})),
+        summary=summarise(story),
+        timeline=timeline,
+        entities=_entities(story),
+        events=tuple(e for e in timeline if e.kind == "event"),
+        quotes=_quotes(story),
+        sources=_columns(story, facts, listed),
+        shared_facts=tuple(shared),
+        single_source_facts=tuple(single),
+        conflicts=find_conflicts(story, claims, fact_of, alignment.similarity, descriptors),
+        copies=_copies(story),
+        notes=tuple(notes),
+    )
+
+
+def _order(f: Fact) -> tuple[str, str, int]:
+    c = f.citations[0]
+    return (c.published or "~", c.article_id, c.start)
+
+
+def _facts(story: StoryInputs, claims: Sequence[Claim],
+           groups: Sequence[Sequence[int]]) -> list[Fact]:
+    """One fact per group; copies count once; novelty for what one source alone says."""
+    anchors_by_original: dict[str, Counter[str]] = {}
+    for c in claims:
+        anchors_by_original.setdefault(c.original, Counter()).update(c.anchors)
+    event_sentences = {(a.id, e.sentence) for a in story.articles for e in a.events}
+    out = []
+    for n, members in enumerate(groups, 1):
+        group = sorted((claims[i] for i in members), key=lambda c: (c.article != c.original,
+                                                                     _published(story, c)))
+        citations = []
+        sources: list[str] = []
+        originals: list[str] = []
+        copies: list[str] = []
+        for c in group:
+            art = story.article(c.article)
+            if art is None:
+                continue
+            citations.append(cite(art, c.start, c.end))
+            if c.original in originals:
+                copies.append(c.article)
+                continue
+            originals.append(c.original)
+            if c.article != c.original:  # the original itself does not state it
+                copies.append(c.article)
+            if art.outlet not in sources:
+                sources.append(art.outlet)
+        first = group[0]
+        novelty = 0.0
+        if len(originals) == 1:
+            others: Counter[str] = Counter()
+            for o, counts in anchors_by_original.items():
+                if o != first.original:
+                    others.update(counts)
+            new = [x for x in first.anchors if x not in others]
+            novelty = (len(new) + 0.5 * len(first.quantities)
+                       + (1.0 if (first.article, first.sentence) in event_sentences else 0.0)
+                       + min(len(first.terms), 20) / 40)
+        out.append(Fact(
+            id=f"f{n}", text=first.text, citations=tuple(citations), sources=tuple(sources),
+            independent=len(originals), copies=tuple(copies),
+            entities=tuple(sorted(e for e in first.entities)),
+            numbers=tuple(q.text for q in first.quantities),
+            dates=tuple(sorted(first.dates)), attributed_to=first.attributed_to,
+            novelty=round(novelty, 3)))
+    return out
+
+
+def _published(story: StoryInputs, c: Claim) -> str:
+    art = story.article(c.article)
+    return (art.published if art and art.published else "~") + c.article
+
+
+def _columns(story: StoryInputs, facts: Sequence[Fact], listed: set[str]
+             ) -> tuple[SourceColumn, ...]:
+    by_outlet: dict[str, list[str]] = {}
+    for a in story.articles:
+        by_outlet.setdefault(a.outlet, []).append(a.id)
+    out = []
+    for outlet, ids in by_outlet.items():
+        mine = set(ids)
+        fact_ids = [f.id for f in facts if f.id in listed
+                    and any(c.article_id in mine for c in f.citations)]
+        only = [f.id for f in facts if f.id in listed and f.independent == 1
+                and f.sources == (outlet,)]
+        arts = [story.article(i) for i in ids]
+        out.append(SourceColumn(
+            source=outlet, article_ids=tuple(ids),
+            copies={a.id: a.copy_of for a in arts if a is not None and a.copy_of},
+            languages=tuple(sorted({a.lang for a in arts if a is not None and a.lang})),
+            fact_ids=tuple(fact_ids), only_here=tuple(only)))
+    out.sort(key=lambda c: (-len(c.fact_ids), c.source))
+    return tuple(out)
+
+
+def _entities(story: StoryInputs) -> tuple[KeyEntity, ...]:
+    roles: dict[str, list[str]] = {}
+    for a in story.articles:
+        for m in a.mentions:
+            eid = story.entity_of.get((a.id, m.canonical))
+            if eid and m.role and m.role not in roles.setdefault(eid, []):
+                roles[eid].append(m.role)
+    return tuple(KeyEntity(name=e.name, kind=e.kind, entity_id=e.id, mentions=e.mentions,
+                           articles=len(e.articles),
+                           roles=tuple(roles.get(e.id, [r for r, _ in e.roles])[:4]),
+                           aliases=tuple(x for x in e.aliases if x != e.name))
+                 for e in story.entities[:MAX_ENTITIES])
+
+
+def _quotes(story: StoryInputs) -> tuple[SpeakerQuotes, ...]:
+    """Quotes grouped by speaker (the entity), a quote repeated by copies listed once."""
+    names = {e.id: e.name for e in story.entities}
+    by_speaker: dict[tuple[str, str | None], list[QuoteItem]] = {}
+    seen: set[tuple[str | None, str]] = set()
+    for a in story.articles:
+        for q in a.quotes:
+            eid = story.entity_of.get((a.id, q.speaker)) if q.speaker else None
+            speaker = (names.get(eid) or q.speaker or "unattributed") if eid else (
+                q.speaker or "unattributed")
+            said = " ".join(q.text.split())
+            if (eid or speaker, said.casefold()) in seen:
+                continue
+            seen.add((eid or speaker, said.casefold()))
+            by_speaker.setdefault((speaker, eid), []).append(
+                QuoteItem(text=said, citation=cite(a, q.start, q.end), partial=q.partial))
+    ordered = sorted(by_speaker.items(),
+                     key=lambda kv: (kv[0][0] == "unattributed", -len(kv[1]), kv[0][0]))
+    return tuple(SpeakerQuotes(speaker=s, entity_id=e, quotes=tuple(qs))
+                 for (s, e), qs in ordered)
+
+
+def _copies(story: StoryInputs) -> tuple[CopyItem, ...]:
+    groups: dict[str, list[tuple[str, str | None, str]]] = {}
+    for a in story.articles:
+        if a.copy_of:
+            groups.setdefault(a.copy_of, []).append((a.id, a.source, a.copy_kind or "copy"))
+    out = []
+    for original, copies in groups.items():
+        art = story.article(original)
+        out.append(CopyItem(original=original, original_source=art.source if art else None,
+                            copies=tuple(copies)))
+    return tuple(out)
+
+
+def _notes(story: StoryInputs, claims: Sequence[Claim],
+           groups: Sequence[Sequence[int]]) -> list[str]:
+    """What the report could not do, said plainly."""
+    notes = []
+    originals = {a.copy_of or a.id for a in story.articles}
+    if len(story.articles) == 1:
+        notes.append("one article: nothing to compare it with")
+    elif len(originals) == 1:
+        notes.append(f"all {len(story.articles)} articles are copies of one text: one "
+                     "independent report, nothing to compare")
+    undated = [a for a in story.articles if not a.published]
+    if undated:
+        notes.append(f"{len(undated)} of {len(story.articles)} articles have no publication "
+                     "date: their relative dates ('on Friday') could not be placed")
+    main = main_language(story.articles)
+    fact_of = {i: f for f, members in enumerate(groups) for i in members}
+    for lang in sorted({c.lang or "?" for c in claims} - {main or "?"}):
+        mine = [i for i, c in enumerate(claims) if (c.lang or "?") == lang]
+        aligned = sum(1 for i in mine if any(claims[j].lang != claims[i].lang
+                                             for j in groups[fact_of[i]]))
+        arts = len({claims[i].article for i in mine})
+        notes.append(f"{arts} article(s) in '{lang}': {aligned} of their {len(mine)} "
+                     "statements aligned with other languages through names, figures and "
+                     "dates; the rest could not be compared word for word")
+    if not any(a.events for a in story.articles):
+        notes.append("no events were extracted from these articles")
+    return notes

@@ -1,0 +1,197 @@
+"""The story report: claims, alignment, conflicts and the assembled report, on fixtures of
+our own and on the sample corpus, whose labels record its conflicts."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from storyline import Storyline
+from storyline.analyse.inputs import ArticleInput, StoryInputs
+from storyline.analyse.numbers import find_quantities, parse_number
+from storyline.analyse.report import build_report
+from storyline.analyse.types import Conflict, StoryReport
+from storyline.extract.run import extract
+from storyline.interfaces.cli import app, sample_corpus, sample_labels
+
+SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "examples" / "seeds"
+
+
+def _article(aid: str, text: str, source: str | None, published: str | None = "2024-03-06",
+             lang: str = "en", copy_of: str | None = None) -> ArticleInput:
+    x = extract(text, lang, published)
+    return ArticleInput(id=aid, title=text.split("\n")[0], text=text, source=source,
+                        published=published, lang=lang, sentences=x.sentences,
+                        mentions=x.mentions, timexes=x.timexes, quotes=x.quotes,
+                        events=x.events, copy_of=copy_of, copy_kind="near" if copy_of else None)
+
+
+A = ("A weather balloon from Veldora drifted over the port of Amsel on Monday. "
+     "At least 12 people were injured when debris fell on the harbour, the port authority "
+     "said. Navy divers recovered the wreckage on Tuesday.")
+B = ("A suspected spy balloon from Veldora was shot down over Amsel on Monday. "
+     "About 30 people were injured by falling debris, hospital officials said. "
+     "Veldora insisted the craft was a civilian research balloon.")
+
+
+def _story(*articles: ArticleInput) -> StoryInputs:
+    return StoryInputs("s1", "Balloon over Amsel", tuple(articles))
+
+
+def test_quantities_read_ranges_and_measures() -> None:
+    text = "Between 18,000 and 20,000 people may have died, and about 40 were injured."
+    found = {q.measure: q for q in find_quantities(text, 0, len(text), "en")}
+    assert (found["deaths"].low, found["deaths"].high) == (18000, 20000)
+    assert (found["injured"].low, found["injured"].high) == pytest.approx((36, 44))
+    assert parse_number("2.122", "es") == 2122 and parse_number("2.5", "en") == 2.5
+    assert find_quantities("Spain won 1-0 in 2023.", 0, 22, "en") == []
+
+
+def test_conflicts_figures_and_descriptors_with_a_partys_claim() -> None:
+    report = build_report(_story(_article("a", A, "Harbour Post"),
+                                 _article("b", B, "Coastal Times")))
+    kinds = {(c.kind, c.about): c for c in report.conflicts}
+    injured = kinds["number", "injured"]
+    assert {v.wording for v in injured.variants} == {"At least 12", "About 30"}
+    assert "cannot all be true" not in injured.note  # ">=12" and "~30" overlap
+    balloon = kinds["descriptor", "balloon"]
+    words = {v.wording: v for v in balloon.variants}
+    assert {"weather balloon", "spy balloon", "civilian research balloon"} <= set(words)
+    assert words["civilian research balloon"].attributed_to == "Veldora"
+    assert words["spy balloon"].attributed_to is None
+    assert words["weather balloon"].sources == ("Harbour Post",)
+    for v in balloon.variants:  # every variant cites the sentence it comes from
+        for c in v.citations:
+            text = {"a": A, "b": B}[c.article_id]
+            assert " ".join(text[c.start:c.end].split()) == c.text
+
+
+def test_copies_count_once_and_only_one_source_facts() -> None:
+    copy = A.replace("recovered", "pulled out")
+    report = build_report(_story(_article("a", A, "Harbour Post"),
+                                 _article("c", copy, "Copy Site", copy_of="a"),
+                                 _article("b", B, "Coastal Times")))
+    divers = next(f for f in (*report.shared_facts, *report.single_source_facts)
+                  if "divers" in f.text)
+    assert divers.independent == 1 and divers.copies == ("c",)
+    assert len(divers.citations) == 2 and divers.sources == ("Harbour Post",)
+    assert divers in report.single_source_facts
+    assert report.copies[0].original == "a" and report.copies[0].copies[0][0] == "c"
+    column = next(c for c in report.sources if c.source == "Copy Site")
+    assert column.copies == {"c": "a"}
+
+
+def test_bad_input_one_article_all_copies_no_dates_other_language() -> None:
+    one = build_report(_story(_article("a", A, None, published=None)))
+    assert any("one article" in n for n in one.notes)
+    assert any("no publication date" in n for n in one.notes)
+    assert one.conflicts == () and one.shared_facts == ()
+    copies = build_report(_story(_article("a", A, "X"), _article("c", A + " ", "Y",
+                                                                 copy_of="a")))
+    assert any("copies of one text" in n for n in copies.notes)
+    assert all(f.independent == 1 for f in copies.single_source_facts)
+    german = ("Ein Wetterballon aus Veldora trieb am Montag über den Hafen von Amsel. "
+              "Mindestens 12 Menschen wurden verletzt.")
+    mixed = build_report(_story(_article("a", A, "X"), _article("d", german, "Y",
+                                                                lang="de")))
+    assert any("'de'" in n and "aligned" in n for n in mixed.notes)
+
+
+# --- the sample corpus ---------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Storyline, dict[str, str]]]:
+    db = tmp_path_factory.mktemp("report") / "sample.db"
+    with Storyline(db) as sl:
+        result = sl.ingest([sample_corpus()])
+        root = str(sample_corpus())
+        ids = {origin[len(root) + 1:]: aid for origin, aid in result.origins.items()}
+        yield sl, ids
+
+
+def _reports(sl: Storyline) -> dict[str, StoryReport]:
+    return {s["id"]: sl.report(s["id"]) for s in sl.stories(limit=None)}
+
+
+def _found(conflicts: list[Conflict], a: str, b: str, kind: str) -> bool:
+    for c in conflicts:
+        if c.kind != kind:
+            continue
+        arts = [{x.article_id for x in v.citations} for v in c.variants]
+        if any(a in x and b in y for i, x in enumerate(arts) for j, y in enumerate(arts)
+               if i != j):
+            return True
+    return False
+
+
+def test_sample_conflicts_against_labels(sample: tuple[Storyline, dict[str, str]]) -> None:
+    sl, ids = sample
+    reports = _reports(sl)
+    conflicts = [c for r in reports.values() for c in r.conflicts]
+    labels = json.loads(sample_labels().read_text())["conflicts"]
+    same_story = [lab for lab in labels if all(k in ids for k in lab["keys"]) and
+                  sl.article(ids[lab["keys"][0]]).story_id  # type: ignore[union-attr]
+                  == sl.article(ids[lab["keys"][1]]).story_id]  # type: ignore[union-attr]
+    found = [lab for lab in same_story if _found(conflicts, ids[lab["keys"][0]],
+                                                 ids[lab["keys"][1]], lab["kind"])]
+    # The labelled disagreements that the report must show (pairs whose articles the
+    # stories stage put in one story).
+    must = {("spy balloon", "surveillance balloon"), ("spy balloon", "civilian airship"),
+            ("blown up", "collapsed"), ("2,012", "2.122")}
+    shown = {(lab["a"], lab["b"]) for lab in found}
+    assert must & {(lab["a"], lab["b"]) for lab in same_story} <= shown
+    assert len(found) >= len(same_story) // 2
+
+
+def test_sample_blinken_report(sample: tuple[Storyline, dict[str, str]]) -> None:
+    sl, _ = sample
+    story = next(s for s in sl.stories(limit=None) if "Blinken" in s["headline"])
+    report = sl.report(story["id"])
+    assert set(report.languages) == {"de", "en"}
+    assert 3 <= len(report.summary) <= 6
+    assert any(e.earliest.startswith("2023-02") for e in report.timeline)
+    assert any(e.after_publication or e.status == "planned" for e in report.timeline)
+    speakers = {q.speaker for q in report.quotes}
+    assert "Matthew Miller" in speakers
+    assert report.shared_facts and report.single_source_facts
+    wire = next(f for f in report.shared_facts if len(f.citations) > f.independent)
+    assert wire.copies  # the syndicated copies are shown, and counted once
+    balloon = next(c for c in report.conflicts if c.about == "balloon")
+    assert any(v.attributed_to for v in balloon.variants)
+    assert report.copies
+
+
+def test_show_formats(sample: tuple[Storyline, dict[str, str]], tmp_path: Path) -> None:
+    sl, _ = sample
+    story = max(sl.stories(limit=None), key=lambda s: s["article_count"])
+    db = ["--db", str(sl.db_path)]
+    runner = CliRunner()
+    md = runner.invoke(app, ["show", story["id"], *db])
+    assert md.exit_code == 0 and "## Timeline" in md.output and "## Conflicts" in md.output
+    js = runner.invoke(app, ["show", story["id"], "--format", "json", *db])
+    data = json.loads(js.output)
+    assert data["story_id"] == story["id"] and data["schema_version"] == 1
+    out = tmp_path / "story.html"
+    html = runner.invoke(app, ["show", story["id"], "--format", "html", "-o", str(out), *db])
+    assert html.exit_code == 0 and out.read_text().startswith("<!DOCTYPE html>")
+    assert runner.invoke(app, ["show", story["id"], "--format", "pdf", *db]).exit_code == 2
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="shared seeds not present")
+def test_seeds_one_story_both_sources(tmp_path: Path) -> None:
+    with Storyline(tmp_path / "seeds.db") as sl:
+        sl.ingest([SEEDS], published="2023-06-14")
+        stories = sl.stories(limit=None)
+        assert len(stories) == 1
+        report = sl.report(stories[0]["id"])
+    assert len(report.article_ids) == 2 and len(report.sources) == 2
+    assert any(e.earliest < "2023-03" for e in report.timeline)  # months back
+    assert any(q.speaker == "Matt Miller" for q in report.quotes)
+    assert {f.sources[0] for f in report.single_source_facts} == {
+        c.source for c in report.sources}
+    balloon = next(c for c in report.conflicts if c.about == "balloon")
+    assert len({v.wording for v in balloon.variants}) >= 3
