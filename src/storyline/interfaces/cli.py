@@ -668,36 +668,19 @@ def demo(
         report = _run_ingest(sl, [str(sample_corpus())], input_format="auto", source=None,
                              published=None, lang=None, workers=default_workers(), stdin=None)
         found = sl.stories(limit=None)
-        people = sl.entities(kind="PERSON", limit=8)
         top = max(found, key=lambda s: s["article_count"]) if found else None
-        biggest = top["id"] if top else None
-        said = sl.quotes(story=biggest, limit=None) if biggest else []
-        happened = [e for e in (sl.story_events(biggest) if biggest else [])
-                    if e.source is not None or e.target is not None]
+        story_report = (sl.report(top["id"]) if top is not None and output == "table"
+                        else None)
     emit(_story_rows(found), STORY_COLUMNS, output,
          title=f"Sample corpus: {len(report.ingested)} articles in {len(found)} stories")
-    if output == "table":
-        emit([{"name": e.name, "roles": "; ".join(r for r, _ in e.roles[:2]),
-               "aliases": "; ".join(a for a in e.aliases if a != e.name)[:60],
-               "articles": len(e.articles)} for e in people],
-             ("name", "roles", "aliases", "articles"), output, title="People in the news")
-        shown = [q for q in said if q.speaker and not q.partial][:5]
-        emit([{"speaker": q.speaker, "quote": _clip(q.text, 70), "source": q.source}
-              for q in shown], ("speaker", "quote", "source"), output,
-             title=f"Who said what in the biggest story ({top['headline'][:50]})"
-             if top else "Quotes")
-        shown_events = sorted(happened, key=lambda e: -e.independent)[:8]
-        emit([{"day": e.date or (e.first_reported or "")[:10], "event": e.type,
-               "who": e.source.canonical if e.source else "",
-               "whom": e.target.canonical if e.target else "", "status": e.status,
-               "sources": e.independent,
-               "evidence": _clip(" ".join(e.reports[0].event.trigger.split()), 30)}
-              for e in sorted(shown_events, key=lambda e: e.date or "~")],
-             ("day", "event", "who", "whom", "status", "sources", "evidence"), output,
-             title="What happened in the biggest story (most reported first 8, by date)")
+    if story_report is not None:
+        from storyline.interfaces.report import to_markdown
+
+        Console(highlight=False).rule("The report of the biggest story (storyline show)")
+        sys.stdout.write(to_markdown(story_report) + "\n")
     # Machine formats keep stdout for the stories alone.
     _print_report(report, summary_to_stderr=output != "table")
-    err.print(f"store: {path}  (next: storyline show STORY --db {path}; "
+    err.print(f"store: {path}  (next: storyline show STORY --db {path} [--format html]; "
               f"storyline entities --db {path}; storyline quotes --db {path}; "
               f"storyline events --db {path})")
     if serve_ui if serve_ui is not None else (sys.stdin.isatty() and sys.stdout.isatty()):
