@@ -70,7 +70,7 @@ _DATELINE = re.compile(
     r"(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"  # the day
     r"\s*(?:\([^)]{1,40}\))?\s*[-—–]\s+")  # the agency
 _SENTENCE_END = re.compile(r"[.!?…][\"”’»)]?$")
-_NUMBER = re.compile(r"\d")
+_NUMBER = re.compile(r"\d(?:[\d,.]*\d)?")
 #: A title's site suffix: "Headline | Outlet", "Headline - Outlet".
 _SUFFIX = re.compile(r"\s+([|\-–—])\s+([^|\-–—]{1,60})$")
 _DOMAIN = re.compile(r"^[\w.-]+\.[a-z]{2,6}$", re.IGNORECASE)

@@ -4,10 +4,12 @@ granularity and with every independent report of it.
 Two kinds of entries:
 
 * ``event``: a distinct event of the story (``analyse.events.aggregate``) that has a
-  calendar date of its own. An event with no date of its own is placed on the
-  publication day of its first report only when it is reported as having happened
-  (the report is the evidence that it had happened by then); an undated planned or
-  called-off event has no day to stand on and is left to the report's event list.
+  calendar date of its own, in the words of the first independent report that gives that
+  date (the shown sentence then says what the date says). An event with no date of its
+  own is placed on the publication day of its first report only when it is reported as
+  having happened (the report is the evidence that it had happened by then), with no
+  other mark; an undated planned or called-off event has no day to stand on and is left
+  out.
 * ``fact``: any other article sentence holding a calendar date ("talks were first planned
   for early February", "Sullivan met Wang Yi in May"). The same dated statement told by
   several articles is one entry citing each of them; copies of one text count once.
@@ -256,7 +258,9 @@ def _fact_entries(articles: Sequence[ArticleInput],
     A date in an event's sentence is covered when one range holds the other ("Monday"
     and "Monday afternoon"); another date there is a statement of its own ("met Wang Yi
     last month, and spoke with Qin on Tuesday")."""
-    groups: dict[str, _Facts] = {}  # date value → its entries
+    # Calendar value → its entries: the time of day left out ("Sunday" and "Sunday
+    # morning" are one day), as is the modifier ("February", "early February").
+    groups: dict[str, _Facts] = {}
     out: list[_Entry] = []
     # Originals before copies: a fact's shown words are an independent report's.
     for a in sorted(articles, key=lambda a: a.copy_of is not None):
@@ -277,7 +281,7 @@ def _fact_entries(articles: Sequence[ArticleInput],
                 continue  # "said on Wednesday": when it was said, not what it is about
             taken.add((t.sentence, value))
             said = _said(a, t.sentence)
-            facts = groups.setdefault(value, _Facts())
+            facts = groups.setdefault(value.split("T", 1)[0], _Facts())
             entry = facts.match(said)
             if entry is None:
                 entry = _Entry("fact", value, t.granularity, lo, hi, "happened", None, None,
@@ -291,7 +295,7 @@ def _fact_entries(articles: Sequence[ArticleInput],
 
 @dataclass(slots=True)
 class _Facts:
-    """The fact entries of one date value, indexed so that matching a sentence against
+    """The fact entries of one date, indexed so that matching a sentence against
     hundreds of them stays cheap: exact words by hash, then only the entries sharing a
     name or two words with it are compared (a posting list longer than ``_POSTINGS``
     is a word too common among them to tell anything, and is not followed)."""
@@ -332,7 +336,7 @@ def _tokens(words: str) -> set[str]:
 
 
 def _same_fact(a: _Said, b: _Said) -> bool:
-    """Two sentences with the same date tell the same thing: much the same words, or the
+    """Two sentences about the same dates tell the same thing: much the same words, or the
     same names (two sources, or two languages, name the same people and places)."""
     shared = len(a.names & b.names)
     if shared >= 2:
