@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -217,8 +218,7 @@ def _name_at(article: ArticleInput, a: int, b: int, words: str, *, after: bool
 
 
 def main_language(articles: Sequence[ArticleInput]) -> str | None:
-    """The language most of the story's articles are in (ties: the first one's)."""
-    counts: dict[str | None, int] = {}
-    for a in articles:
-        counts[a.lang] = counts.get(a.lang, 0) + 1
-    return max(counts, key=lambda k: counts[k]) if counts else None
+    """The language most of the story's articles are in (articles of unknown language do
+    not vote; ties: the first one's)."""
+    counts = Counter(a.lang for a in articles if a.lang)
+    return counts.most_common(1)[0][0] if counts else None

@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from storyline.analyse.claims import main_language
 from storyline.analyse.inputs import ArticleInput, StoryInputs, cite
 from storyline.analyse.types import SummarySentence
 
@@ -152,8 +153,7 @@ class _Candidate:
 
 
 def _main_lang(story: StoryInputs) -> str | None:
-    langs = Counter(a.lang for a in story.articles if a.lang)
-    return langs.most_common(1)[0][0] if langs else None
+    return main_language(story.articles)
 
 
 def _pool(story: StoryInputs) -> list[tuple[ArticleInput, list[_Candidate]]]:
