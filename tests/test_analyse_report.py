@@ -80,7 +80,7 @@ def test_copies_count_once_and_only_one_source_facts() -> None:
     assert divers.independent == 1 and divers.copies == ("c",)
     assert len(divers.citations) == 2 and divers.sources == ("Harbour Post",)
     assert divers in report.single_source_facts
-    assert report.copies[0].original == "a" and report.copies[0].copies[0][0] == "c"
+    assert report.copies[0].original == "a" and report.copies[0].copies[0].article_id == "c"
     column = next(c for c in report.sources if c.source == "Copy Site")
     assert column.copies == {"c": "a"}
 
@@ -174,7 +174,7 @@ def test_show_formats(sample: tuple[Storyline, dict[str, str]], tmp_path: Path) 
     assert md.exit_code == 0 and "## Timeline" in md.output and "## Conflicts" in md.output
     js = runner.invoke(app, ["show", story["id"], "--format", "json", *db])
     data = json.loads(js.output)
-    assert data["story_id"] == story["id"] and data["schema_version"] == 1
+    assert data["story_id"] == story["id"] and data["schema_version"] == 2
     out = tmp_path / "story.html"
     html = runner.invoke(app, ["show", story["id"], "--format", "html", "-o", str(out), *db])
     assert html.exit_code == 0 and out.read_text().startswith("<!DOCTYPE html>")

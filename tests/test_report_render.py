@@ -21,9 +21,11 @@ import pytest
 from storyline.analyse import types as report_types
 from storyline.analyse.types import (
     SCHEMA_VERSION,
+    ArticleRow,
     Citation,
     Conflict,
     CopyItem,
+    CopyRef,
     Fact,
     KeyEntity,
     QuoteItem,
@@ -84,7 +86,8 @@ def make_report(*, headline: str = "Orrin dam spillway opened as Brackenford eva
         note="about 300 vs 1,200", between_sources=False)
     month = TimelineEntry("2023-02", "month", "2023-02-01", "2023-02-28",
                           "Inspections of the dam began in February.", "fact", "happened",
-                          None, None, None, (g_inspect,), (gazette,), 1)
+                          None, None, None, (g_inspect,), (gazette,), 1,
+                          date_text="in February")
     planned = TimelineEntry("2023-03-15", "day", "2023-03-15", "2023-03-15",
                             "The council will vote on repairs.", "fact", "planned", None,
                             None, None, (w_vote,), (WIRE,), 1, after_publication=True)
@@ -98,6 +101,7 @@ def make_report(*, headline: str = "Orrin dam spillway opened as Brackenford eva
         last_seen="2023-02-08T06:00:00Z",
         article_ids=("g1", "w1", "h1"),
         languages=("en",),
+        independent_sources=2,
         summary=(SummarySentence(spill, g_spill),
                  SummarySentence("Engineers found a crack in the north wall.", g_crack),
                  SummarySentence("The mayor's office put the evacuees at 1,200.", w_evac)),
@@ -114,7 +118,13 @@ def make_report(*, headline: str = "Orrin dam spillway opened as Brackenford eva
         shared_facts=(shared,),
         single_source_facts=(single,),
         conflicts=(conflict,),
-        copies=(CopyItem("w1", WIRE, (("h1", POST, "exact"),)),),
+        copies=(CopyItem("w1", WIRE, (CopyRef("h1", POST, "exact"),)),),
+        articles=(ArticleRow("g1", "Spillway opened", gazette, "2023-02-07T08:00:00Z", "en",
+                             None, None, 2, 1),
+                  ArticleRow("w1", "Dam spillway opens", WIRE, "2023-02-07T09:00:00Z", "en",
+                             None, None, 1, 0),
+                  ArticleRow("h1", "Dam spillway opens", POST, "2023-02-08T06:00:00Z", "en",
+                             "w1", "exact", 1, 0)),
         notes=("1 article had no byline.",),
     )
 
@@ -191,7 +201,7 @@ def test_markdown_variant_value_shown_when_it_adds() -> None:
 def test_markdown_timeline_granularity_and_status() -> None:
     md = to_markdown(make_report())
     timeline = flat(section(md, "## Timeline"))
-    assert ("- 2023-02 (month) — Inspections of the dam began in February. "
+    assert ("- 2023-02 (“in February”, month) — Inspections of the dam began in February. "
             "(sources: Brackenford Gazette)") in timeline
     assert "- 2023-03-15 [planned] — The council will vote on repairs." in timeline
     events = flat(section(md, "## Events"))
@@ -264,7 +274,11 @@ def test_json_round_trips() -> None:
         f.name for f in dataclasses.fields(Citation)}
     assert data["timeline"][0]["granularity"] == "month"
     assert data["sources"][2]["copies"] == {"h1": "w1"}
-    assert data["copies"][0]["copies"] == [["h1", POST, "exact"]]
+    assert data["copies"][0]["copies"] == [{"article_id": "h1", "source": POST,
+                                            "kind": "exact"}]
+    assert data["independent_sources"] == 2
+    assert [a["article_id"] for a in data["articles"]] == ["g1", "w1", "h1"]
+    assert data["timeline"][0]["date_text"] == "in February"
 
 
 # ---------------------------------------------------------------------------------------
@@ -367,7 +381,7 @@ def test_html_timeline() -> None:
     doc = lxml.html.document_fromstring(to_html(make_report()))
     items = doc.xpath("//section[@id='timeline']/ol/li")
     assert [li.get("class") for li in items] == ["status-happened", "status-planned"]
-    assert "2023-02 (month)" in " ".join(items[0].text_content().split())
+    assert "2023-02 (“in February”, month)" in " ".join(items[0].text_content().split())
     assert "planned" in items[1].xpath(".//span[contains(@class, 'badge')]")[0].text
     event = doc.xpath("//section[@id='events']/ol/li")[0]
     assert event.get("class") == "status-negated"

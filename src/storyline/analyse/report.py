@@ -18,7 +18,9 @@ from storyline.analyse.inputs import StoryInputs, cite
 from storyline.analyse.summary import headline, summarise
 from storyline.analyse.timeline import build_timeline
 from storyline.analyse.types import (
+    ArticleRow,
     CopyItem,
+    CopyRef,
     Fact,
     KeyEntity,
     QuoteItem,
@@ -57,6 +59,7 @@ def build_report(story: StoryInputs, *, descriptors: DescriptorLexicon | None = 
     events = aggregate(reports, original_of)
     timeline = build_timeline(story, events)
     dated = [a.published for a in story.articles if a.published]
+    columns = _columns(story, facts, listed)
     return StoryReport(
         story_id=story.story_id,
         headline=headline(story),
@@ -64,16 +67,18 @@ def build_report(story: StoryInputs, *, descriptors: DescriptorLexicon | None = 
         last_seen=max(dated) if dated else None,
         article_ids=tuple(a.id for a in story.articles),
         languages=tuple(sorted({a.lang for a in story.articles if a.lang})),
+        independent_sources=len({a.outlet for a in story.articles if not a.copy_of}),
         summary=summarise(story),
         timeline=timeline,
         entities=_entities(story),
         events=tuple(e for e in timeline if e.kind == "event"),
         quotes=_quotes(story),
-        sources=_columns(story, facts, listed),
+        sources=columns,
         shared_facts=tuple(shared),
         single_source_facts=tuple(single),
         conflicts=find_conflicts(story, claims, fact_of, alignment.similarity, descriptors),
         copies=_copies(story),
+        articles=_articles(story, facts, listed, columns),
         notes=tuple(notes),
     )
 
@@ -195,11 +200,31 @@ def _quotes(story: StoryInputs) -> tuple[SpeakerQuotes, ...]:
                  for (s, e), qs in ordered)
 
 
+def _articles(story: StoryInputs, facts: Sequence[Fact], listed: set[str],
+              columns: Sequence[SourceColumn]) -> tuple[ArticleRow, ...]:
+    stated: Counter[str] = Counter()
+    only: Counter[str] = Counter()
+    only_ids = {f for col in columns for f in col.only_here}
+    for f in facts:
+        if f.id not in listed:
+            continue
+        for art in {c.article_id for c in f.citations}:
+            stated[art] += 1
+            if f.id in only_ids:
+                only[art] += 1
+    ordered = sorted(story.articles, key=lambda a: (a.published or "~", a.id))
+    return tuple(ArticleRow(article_id=a.id, title=a.title or None, source=a.source,
+                            published=a.published, lang=a.lang, copy_of=a.copy_of,
+                            copy_kind=a.copy_kind, facts=stated[a.id], only_here=only[a.id])
+                 for a in ordered)
+
+
 def _copies(story: StoryInputs) -> tuple[CopyItem, ...]:
-    groups: dict[str, list[tuple[str, str | None, str]]] = {}
+    groups: dict[str, list[CopyRef]] = {}
     for a in story.articles:
         if a.copy_of:
-            groups.setdefault(a.copy_of, []).append((a.id, a.source, a.copy_kind or "copy"))
+            groups.setdefault(a.copy_of, []).append(
+                CopyRef(article_id=a.id, source=a.source, kind=a.copy_kind or "copy"))
     out = []
     for original, copies in groups.items():
         art = story.article(original)

@@ -115,6 +115,9 @@ class _Entry:
     event_type: str | None
     who: str | None
     whom: str | None
+    #: The time expression's modifier (START, MID, END, APPROX, …) and its words.
+    mod: str | None = None
+    date_text: str | None = None
     #: The statement whose words are shown first, then every other report of it.
     said: list[_Said] = field(default_factory=list)
 
@@ -149,9 +152,15 @@ def _event_entry(se: StoryEvent, by_id: Mapping[str, ArticleInput]) -> _Entry | 
     if not reports:
         return None
     dated = _dating(se, reports, by_id)
+    mod: str | None = None
+    date_text: str | None = None
     if dated is not None:
-        lead, value, gran, lo, hi = dated
+        lead, value, gran, lo, hi, timex = dated
         status = se.status
+        if timex is not None:
+            mod, date_text = timex.mod, timex.text
+        else:
+            date_text = se.date_text
     else:
         if se.status != "happened":
             return None
@@ -164,7 +173,7 @@ def _event_entry(se: StoryEvent, by_id: Mapping[str, ArticleInput]) -> _Entry | 
         status = se.status
     entry = _Entry("event", value, gran, lo, hi, status, se.type,
                    se.source.canonical if se.source else None,
-                   se.target.canonical if se.target else None)
+                   se.target.canonical if se.target else None, mod, date_text)
     seen: set[str] = set()
     for r in [lead, *(r for r in reports if r is not lead)]:  # one report per article
         if r.article_id in seen:
@@ -176,7 +185,7 @@ def _event_entry(se: StoryEvent, by_id: Mapping[str, ArticleInput]) -> _Entry | 
 
 
 def _dating(se: StoryEvent, reports: Sequence[Report], by_id: Mapping[str, ArticleInput]
-            ) -> tuple[Report, str, str, str, str] | None:
+            ) -> tuple[Report, str, str, str, str, Timex | None] | None:
     """The report that gives the event's date, with the date's value, granularity and
     range (the time expression's own range, so "early February" is its first days)."""
     if not se.date or not se.date[:1].isdigit():
@@ -188,9 +197,9 @@ def _dating(se: StoryEvent, reports: Sequence[Report], by_id: Mapping[str, Artic
             continue
         t = _timex_of(by_id[r.article_id].timexes, r.event.sentence, se.date, se.date_text)
         if t is not None and t.earliest and t.latest:
-            return r, se.date, t.granularity, t.earliest, t.latest
+            return r, se.date, t.granularity, t.earliest, t.latest, t
         if fallback is not None:
-            return r, se.date, _granularity(se.date), *fallback
+            return r, se.date, _granularity(se.date), *fallback, None
     return None
 
 
@@ -285,7 +294,7 @@ def _fact_entries(articles: Sequence[ArticleInput],
             entry = facts.match(said)
             if entry is None:
                 entry = _Entry("fact", value, t.granularity, lo, hi, "happened", None, None,
-                               None)
+                               None, t.mod, t.text)
                 facts.add(entry, said)
                 out.append(entry)
             elif all(s.article.id != a.id for s in entry.said):
@@ -411,7 +420,8 @@ def _finish(e: _Entry, copies: _Copies) -> TimelineEntry:
         date=e.date, granularity=e.granularity, earliest=e.earliest, latest=e.latest,
         text=citations[0].text, kind=e.kind, status=status, event_type=e.event_type,
         who=e.who, whom=e.whom, citations=citations,
-        sources=tuple(sources), independent=len(independent), after_publication=after)
+        sources=tuple(sources), independent=len(independent), after_publication=after,
+        mod=e.mod, date_text=e.date_text)
 
 
 def _cite(s: _Said) -> Citation:

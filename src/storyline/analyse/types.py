@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 #: Bumped when a field changes meaning or disappears (adding fields does not bump it).
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +112,10 @@ class TimelineEntry:
     independent: int
     #: Dated after the latest publication of its reports: announced, not (yet) happened.
     after_publication: bool = False
+    #: The date's TIMEX3 modifier ("START" for "early June", "APPROX", …), if any.
+    mod: str | None = None
+    #: The words the date was read from ("early June", "last Tuesday"), when known.
+    date_text: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,10 +165,40 @@ class SourceColumn:
 
 
 @dataclass(frozen=True, slots=True)
+class CopyRef:
+    """One article that copies another's text."""
+
+    article_id: str
+    source: str | None
+    #: How it copies: "exact", "near" (retouched), "translation", … (from dedupe).
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
 class CopyItem:
+    """An original text and the articles that copy it (they count as one source)."""
+
     original: str
     original_source: str | None
-    copies: tuple[tuple[str, str | None, str], ...]  # (article id, source, kind)
+    copies: tuple[CopyRef, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRow:
+    """One article of the story, for the report's table of articles."""
+
+    article_id: str
+    title: str | None
+    source: str | None
+    published: str | None
+    lang: str | None
+    #: The article whose text this one copies, and how ("near", "translation", …).
+    copy_of: str | None
+    copy_kind: str | None
+    #: Facts (shared or single-source, as listed) this article states.
+    facts: int
+    #: Facts this article's outlet alone states.
+    only_here: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +211,9 @@ class StoryReport:
     last_seen: str | None
     article_ids: tuple[str, ...]
     languages: tuple[str, ...]
+    #: Distinct outlets with at least one article that is not a copy: how many
+    #: independent voices the story has.
+    independent_sources: int
     summary: tuple[SummarySentence, ...]
     timeline: tuple[TimelineEntry, ...]
     entities: tuple[KeyEntity, ...]
@@ -190,6 +227,8 @@ class StoryReport:
     single_source_facts: tuple[Fact, ...]
     conflicts: tuple[Conflict, ...]
     copies: tuple[CopyItem, ...]
+    #: Every article of the story, in publication order.
+    articles: tuple[ArticleRow, ...]
     #: What could not be done and why ("2 German articles: 3 of their 25 statements
     #: aligned through names and numbers"; "no publication dates").
     notes: tuple[str, ...] = field(default=())

@@ -72,9 +72,11 @@ def _date_parts(entry: TimelineEntry) -> tuple[str, str]:
     if not entry.date:
         return "undated", ""
     gran = _clean(entry.granularity)
+    said = _clean(entry.date_text or "")
+    quoted = f"“{said}”" if said and said.casefold() != entry.date.casefold() else ""
     if not gran or gran in _POINT:
-        return _clean(entry.date), ""
-    note = gran
+        return _clean(entry.date), quoted
+    note = ", ".join(x for x in (quoted, gran) if x)
     if gran not in ("month", "year") and entry.earliest and entry.latest \
             and entry.earliest != entry.latest:
         note += f", {_clean(entry.earliest)} to {_clean(entry.latest)}"
@@ -201,6 +203,8 @@ def _meta(report: StoryReport) -> list[str]:
     parts = [f"story {_clean(report.story_id)}",
              f"{n_articles} article{'s' * (n_articles != 1)}",
              f"{n_sources} source{'s' * (n_sources != 1)}"]
+    if report.independent_sources != n_sources:
+        parts[-1] += f" ({report.independent_sources} independent)"
     if report.languages:
         parts.append(", ".join(_clean(x) for x in report.languages))
     if report.first_seen or report.last_seen:
@@ -315,8 +319,8 @@ def to_markdown(report: StoryReport) -> str:
     if report.copies:
         md.heading(2, "Copies")
         for item in report.copies:
-            copies = ", ".join(f"{_clean(a)} ({_outlet(s)}, {_clean(kind)})"
-                               for a, s, kind in item.copies)
+            copies = ", ".join(f"{_clean(c.article_id)} ({_outlet(c.source)}, {_clean(c.kind)})"
+                               for c in item.copies)
             md.wrap(f"{_clean(item.original)} ({_outlet(item.original_source)}) → {copies}",
                     "- ")
 
@@ -494,7 +498,7 @@ def to_html(report: StoryReport) -> str:
     single = _facts(report.single_source_facts, cites)
     conflicts = _conflicts(report.conflicts, cites)
     copies = [(_clean(item.original), _outlet(item.original_source),
-               [(_clean(a), _outlet(s), _clean(kind)) for a, s, kind in item.copies])
+               [(_clean(c.article_id), _outlet(c.source), _clean(c.kind)) for c in item.copies])
               for item in report.copies]
     cited = [_CiteView(n, _outlet(c.source), _day(c.published), _clean(c.article_id),
                        _clean(c.copy_of), _clean(c.text)) for n, c in cites.cited]
