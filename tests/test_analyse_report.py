@@ -202,3 +202,51 @@ def test_demo_prints_the_report_of_the_biggest_story(tmp_path: Path) -> None:
                                       "--no-serve"])
     assert result.exit_code == 0
     assert "## Summary" in result.output and "## Conflicts" in result.output
+
+
+def test_actor_conflicts_one_act_two_doers() -> None:
+    a = _article("a", "Russian troops shelled Kherson on Monday. Four people were hurt.",
+                 "Harbour Post")
+    b = _article("b", "Ukrainian artillery shelled Kherson on Monday, the mayor said. "
+                 "Windows were broken.", "Coastal Times")
+    report = build_report(_story(a, b))
+    actor = [c for c in report.conflicts if c.kind == "actor"]
+    assert len(actor) == 1 and "Kherson" in actor[0].about
+    assert {v.wording for v in actor[0].variants} == {"Russian troops", "Ukrainian"}
+    assert {v.sources for v in actor[0].variants} == {("Harbour Post",), ("Coastal Times",)}
+    # Parties' claims reported by the sources: shown, but not as the sources' dispute.
+    c = _article("c", "Kyiv said Russian forces attacked Orlivka on Monday.", "Harbour Post")
+    d = _article("d", "Moscow said Ukrainian drones attacked Orlivka on Monday.",
+                 "Coastal Times")
+    parties = [x for x in build_report(_story(c, d)).conflicts if x.kind == "actor"]
+    assert len(parties) == 1 and not parties[0].between_sources
+    assert {v.attributed_to for v in parties[0].variants} == {"Kyiv", "Moscow"}
+    # A source naming both doers disputes nothing; one side's two units are one doer.
+    both = _article("e", "Russian troops shelled Kherson on Monday. Ukrainian artillery "
+                    "shelled Kherson on Monday too.", "Valley Wire")
+    assert not [x for x in build_report(_story(both, a)).conflicts if x.kind == "actor"]
+    same = _article("f", "Russian forces shelled Kherson on Monday.", "Valley Wire")
+    assert not [x for x in build_report(_story(a, same)).conflicts if x.kind == "actor"]
+
+
+def test_figures_that_are_not_the_storys_count() -> None:
+    def quantities(text: str) -> list[tuple[str, str]]:
+        return [(q.text, q.measure) for q in find_quantities(text, 0, len(text), "en")]
+
+    assert quantities("Ana Ruiz, a 35-year-old teacher, was among 12 people killed.") == [
+        ("12", "deaths")]
+    assert quantities("The victims, aged 70 and 72, drowned.") == []
+    assert quantities("The army sent 400 soldiers and 20 boats to help with the "
+                      "evacuation.") == [("400", "soldier"), ("20", "boat")]
+    assert quantities("More than 40,000 people need to be evacuated.") == [
+        ("More than 40,000", "displaced")]
+    assert quantities("At least 30 migrants died when the boat sank.") == [
+        ("At least 30", "deaths")]
+    assert quantities("A storm killed more than a dozen people.") == [
+        ("more than a dozen", "deaths")]
+    # A toll of earlier days, in an article with no date to place "last week" by, is
+    # background, not a rival figure for the story's toll.
+    a = _article("a", "Floods in Orrin killed 120 people on Monday.", "Harbour Post")
+    b = _article("b", "Floods in Orrin killed 120 people. The same storm killed more than a "
+                 "dozen people in Brackenford last week.", "Coastal Times", published=None)
+    assert not [c for c in build_report(_story(a, b)).conflicts if c.kind == "number"]

@@ -9,6 +9,10 @@ for the same happening, different words for the same thing.
   different days.
 * Descriptors: one thing named or characterised differently ("spy balloon" / "weather
   research balloon"; the dam "was blown up" / "collapsed"), from ``data/descriptors.tsv``.
+* Actors: the same act on the same target, on the same day, done by different actors
+  ("Russian forces shelled the plant" / "Ukrainian artillery shelled the plant"), from the
+  extracted events. Only the doer is compared: a target differing under one doer ("met
+  Wang Yi" / "met Xi Jinping") is as often two true events as one disputed one.
 
 A variant attributed to a party ("Beijing insisted the craft was a civilian airship") is
 that party's claim: when only parties' claims differ, the conflict is between parties, and
@@ -33,7 +37,7 @@ from storyline.analyse.claims import Claim
 from storyline.analyse.inputs import StoryInputs, cite
 from storyline.analyse.numbers import Quantity
 from storyline.analyse.types import Citation, Conflict, Variant
-from storyline.extract.types import Timex
+from storyline.extract.types import Actor, Event, Timex
 
 #: Measures compared story-wide: a story has one death toll, however worded.
 STORY_MEASURES = frozenset({"deaths", "injured", "missing", "displaced", "arrested",
@@ -126,6 +130,7 @@ def find_conflicts(story: StoryInputs, claims: Sequence[Claim], fact_of: Sequenc
     found = _descriptors(claims, lex)
     out += _date_conflicts(story, claims, found, background, lex)
     out += _descriptor_conflicts(story, claims, found, lex)
+    out += _actor_conflicts(story, claims)
     return tuple(out)
 
 
@@ -134,6 +139,7 @@ def find_conflicts(story: StoryInputs, claims: Sequence[Claim], fact_of: Sequenc
 def _number_conflicts(story: StoryInputs, claims: Sequence[Claim], fact_of: Sequence[int],
                       similarity: sparse.csr_matrix, background: set[int]) -> list[Conflict]:
     by_measure: dict[str, list[tuple[int, Quantity]]] = {}
+    elsewhere = _elsewhere(story, claims)
     for i, c in enumerate(claims):
         if i in background:
             continue
@@ -149,7 +155,10 @@ def _number_conflicts(story: StoryInputs, claims: Sequence[Claim], fact_of: Sequ
         if len({claims[i].original for i, _ in found}) < 2:
             continue
         if measure in STORY_MEASURES:
-            clusters = [found]
+            # a toll told of another place ("a dozen died in Greece") is not the story's
+            here = [(i, q) for i, q in found if i not in elsewhere]
+            clusters = [here, *_alike_clusters([(i, q) for i, q in found if i in elsewhere],
+                                               fact_of, similarity, claims)]
         else:
             clusters = _alike_clusters(found, fact_of, similarity, claims)
         for cluster in clusters:
@@ -157,6 +166,22 @@ def _number_conflicts(story: StoryInputs, claims: Sequence[Claim], fact_of: Sequ
             if conflict is not None:
                 out.append(conflict)
     return out
+
+
+def _elsewhere(story: StoryInputs, claims: Sequence[Claim]) -> set[int]:
+    """Claims that name places, none of them a place the story is about: the places
+    named by at least half as many independent reports as its most named place."""
+    kinds = {e.id: e.kind for e in story.entities}
+    places_of = [{x for x in c.entities if kinds.get(x) in ("GPE", "LOC")} for c in claims]
+    reach: dict[str, set[str]] = {}
+    for c, places in zip(claims, places_of, strict=True):
+        for p in places:
+            reach.setdefault(p, set()).add(c.original)
+    if not reach:
+        return set()
+    top = max(len(r) for r in reach.values())
+    main = {p for p, r in reach.items() if 2 * len(r) >= top}
+    return {i for i, places in enumerate(places_of) if places and not places & main}
 
 
 def _alike_clusters(found: list[tuple[int, Quantity]], fact_of: Sequence[int],
@@ -415,6 +440,100 @@ def _date_of(text: str, timexes: Sequence[Timex], claim: Claim, at: int) -> Time
     return best
 
 
+# --- actors ---------------------------------------------------------------------------
+
+#: Actor sectors too generic to name a doer ("people", "civilians").
+_VAGUE_SECTORS = frozenset({"CVL"})
+#: Acts that have one doer: a strike or a seizure is someone's, whereas several parties
+#: support, meet or sanction together.
+_ONE_DOER = frozenset({"ASSAULT", "COERCE"})
+
+
+def _actor_key(a: Actor) -> str:
+    """Who an actor is, for comparison: its code when coded ("RUS-MIL"), else its name."""
+    return a.code or a.canonical.casefold()
+
+
+def _same_actor(a: Actor, b: Actor) -> bool:
+    """Sides, not units: "Russian forces" and "Moscow" are one doer; two countries are
+    two."""
+    if a.country and b.country:
+        return a.country == b.country
+    x, y = a.canonical.casefold(), b.canonical.casefold()
+    return x == y or x in y or y in x
+
+
+def _actor_conflicts(story: StoryInputs, claims: Sequence[Claim]) -> list[Conflict]:
+    """One act on one target, one day, with doers that cannot be the same.
+
+    Reports are grouped by (type, target, day); an undated report counts as dated on its
+    article's publication day, the day it says the act happened by. A source naming both
+    doers is not disputing anything (``_disputed``), and a doer's report that is a
+    party's claim ("Kyiv said Russian forces blew up …") is shown as that party's claim."""
+    groups: dict[tuple[str, str, str], list[tuple[_Ref, Event]]] = {}
+    for art in story.articles:
+        for e in art.events:
+            if (e.type not in _ONE_DOER or e.status != "happened" or e.source is None
+                    or e.target is None):
+                continue
+            if e.source.sector in _VAGUE_SECTORS or not (e.source.code or e.source.country
+                                                         or _is_entity(story, art.id,
+                                                                       e.source)):
+                continue
+            day = (e.date or "")[:10] if e.date and len(e.date) >= 10 else (
+                (art.published or "")[:10])
+            if not day:
+                continue
+            groups.setdefault((e.type, _actor_key(e.target), day), []).append(
+                (_Ref(art.id, art.copy_of or art.id), e))
+    out = []
+    for (etype, _, day), reports in sorted(groups.items()):
+        doers: list[tuple[Actor, list[tuple[_Ref, Event]]]] = []
+        for ref, e in reports:
+            assert e.source is not None
+            for actor, items in doers:
+                if _same_actor(actor, e.source):
+                    items.append((ref, e))
+                    break
+            else:
+                doers.append((e.source, [(ref, e)]))
+        if len(doers) < 2 or not _disputed(
+                {_actor_key(a): {r.original for r, _ in items} for a, items in doers}):
+            continue
+        variants = []
+        for actor, items in doers:
+            found = [_Item(c, actor.text, _actor_key(actor)) for ref, e in items
+                     if (c := _claim_at(claims, ref.article, e.trigger_start)) is not None]
+            if found:
+                variants.append(_variant(story, found))
+        if len(variants) < 2:
+            continue
+        target = reports[0][1].target
+        assert target is not None
+        own = {v.value for v in variants if v.attributed_to is None}
+        out.append(Conflict(
+            kind="actor", about=f"the doer of {etype} against {target.text} on {day}",
+            variants=tuple(variants),
+            note=f"{etype} on {target.text}: the sources name different doers",
+            between_sources=len(own) >= 2))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Ref:
+    article: str
+    original: str
+
+
+def _is_entity(story: StoryInputs, article_id: str, actor: Actor) -> bool:
+    return (article_id, actor.canonical) in story.entity_of
+
+
+def _claim_at(claims: Sequence[Claim], article_id: str, offset: int) -> Claim | None:
+    return next((c for c in claims if c.article == article_id and c.start <= offset < c.end),
+                None)
+
+
 # --- shared ---------------------------------------------------------------------------
 
 def _disputed(stated_by: dict[str, set[str]]) -> bool:
@@ -453,10 +572,18 @@ def _variant(story: StoryInputs, items: list[_Item]) -> Variant:
                    sources=tuple(sources), attributed_to=attributed)
 
 
+#: An unplaced past reference ("last week", in an undated article) marks background too.
+_PAST_WORDS = re.compile(r"\b(?:last|previous|earlier|ago|vergangene[nrs]?|letzte[nrs]?|"
+                         r"pasad[oa]|dernier|dernière)\b", re.IGNORECASE)
+
+
 def _background(story: StoryInputs, c: Claim) -> bool:
     art = story.article(c.article)
-    if art is None or not art.published:
+    if art is None:
         return False
+    if not art.published:
+        return any(c.start <= t.start < c.end and t.type == "DATE" and not t.value
+                   and _PAST_WORDS.search(t.text) for t in art.timexes)
     try:
         limit = date.fromisoformat(art.published[:10]) - timedelta(days=BACKGROUND_DAYS)
     except ValueError:

@@ -117,6 +117,10 @@ def measure_words() -> dict[str, str]:
 _PEOPLE = frozenset({"people", "persons", "personas", "menschen", "personnes", "residents"})
 #: Nouns too vague to be a measure on their own: "2,000 people" counts whatever the
 #: sentence says happened to them.
+#: Words that end a figure's clause going forward: "sent 400 soldiers and 20 boats to help
+#: with the evacuation" counts soldiers, not evacuees.
+_FORWARD_STOPS = frozenset({"and", "to", "for", "with", "while", "but", "after", "before",
+                            "y", "und", "et", "para", "um", "pour", "mit", "con", "avec"})
 _GENERIC_UNITS = frozenset({"people", "persons", "personas", "menschen", "personnes",
                             "residents", "of", "the", "and", "in", "on", "a", "de", "la",
                             "el", "los", "las", "die", "der", "des", "les", "le"})
@@ -150,7 +154,12 @@ def _tokens(text: str, base: int) -> list[_Tok]:
 
 
 def _qualifier(toks: list[_Tok], i: int) -> tuple[str | None, int]:
-    """The qualifier ending right before token ``i`` and the index it starts at."""
+    """The qualifier ending right before token ``i`` and the index it starts at ("more
+    than a dozen": past the article)."""
+    if i > 0 and toks[i - 1].low in ("a", "an") and toks[i].low in _WORDS:
+        qual, start = _qualifier(toks, i - 1)
+        if qual is not None:
+            return qual, start
     for size in (3, 2, 1):
         if i - size < 0:
             continue
@@ -252,12 +261,27 @@ def _in_score(text: str, t: _Tok) -> bool:
                                                and after[1].isdigit())
 
 
+#: Words after a figure that make it an age: "a 35-year-old driver", "35 years old".
+_AGE_AFTER = frozenset({"year-old", "years-old", "year-olds", "jährige", "jähriger",
+                        "jährigen", "jähriges", "jährig", "ans", "años"})
+#: Words before a figure that make it an age: "aged 35", "de 35 años".
+_AGE_BEFORE = frozenset({"aged", "age", "ages", "âgé", "âgée", "alter", "edad"})
+
+
 def _not_a_figure(toks: list[_Tok], i: int, last: int, value: float | None) -> bool:
-    """Years, clock times, scores, ordinals and list numbers are not figures of the story."""
+    """Years, clock times, scores, ordinals, list numbers and ages are not figures of the
+    story."""
     t = toks[i]
     if value is not None and t.text.isdigit() and len(t.text) == 4 and 1800 <= value <= 2100:
         return True
-    after = toks[last + 1].text if last + 1 < len(toks) else ""
+    after = toks[last + 1].low if last + 1 < len(toks) else ""
+    if after in _AGE_AFTER or (after in ("years", "year") and last + 2 < len(toks)
+                               and toks[last + 2].low == "old"):
+        return True
+    if i > 0 and (toks[i - 1].low in _AGE_BEFORE or (
+            i > 1 and toks[i - 1].low in ("and", "to") and toks[i - 2].text.isdigit()
+            and i > 2 and toks[i - 3].low in _AGE_BEFORE)):
+        return True
     return after in (":", ")") or (i > 0 and toks[i - 1].text in ("(", ":", "No", "no", "#"))
 
 
@@ -266,6 +290,12 @@ def _measure(toks: list[_Tok], first: int, last: int, measures: dict[str, str],
     """The nearest measure word around the figure (same sentence), else the unit noun."""
     best: tuple[float, str] | None = None
     word_number = toks[first].low.isalpha() and toks[last].low.isalpha()
+    # "400 soldiers and 20 boats to help with the evacuation": a figure that names what
+    # it counts keeps to its own clause; "40,000 people need to be evacuated" does not.
+    nxt = toks[last + 1] if last + 1 < len(toks) else None
+    own_noun = (nxt is not None and nxt.text.isalpha() and nxt.text.islower()
+                and nxt.low not in _GENERIC_UNITS and nxt.low not in measures)
+    clause_ends = _FORWARD_STOPS if own_noun else frozenset()
     for direction in (-1, 1):
         j = first - 1 if direction < 0 else last + 1
         distance = 0.0
@@ -273,7 +303,7 @@ def _measure(toks: list[_Tok], first: int, last: int, measures: dict[str, str],
         reach = 3 if word_number else MEASURE_WINDOW if direction < 0 else 8
         while 0 <= j < len(toks) and distance <= reach:
             w = toks[j].low
-            if w in (".", "!", "?"):
+            if w in (".", "!", "?") or (direction > 0 and w in clause_ends):
                 break
             distance += PUNCT_DISTANCE if w in (",", ";", ":", "(", ")") else 1
             m = measures.get(w)
