@@ -17,6 +17,7 @@ from storyline.analyse.report import build_report
 from storyline.analyse.types import Conflict, StoryReport
 from storyline.extract.run import extract
 from storyline.interfaces.cli import app, sample_corpus, sample_labels
+from storyline.interfaces.report import to_markdown
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "examples" / "seeds"
 
@@ -250,3 +251,18 @@ def test_figures_that_are_not_the_storys_count() -> None:
     b = _article("b", "Floods in Orrin killed 120 people. The same storm killed more than a "
                  "dozen people in Brackenford last week.", "Coastal Times", published=None)
     assert not [c for c in build_report(_story(a, b)).conflicts if c.kind == "number"]
+
+
+def test_events_table_complete_timeline_one_entry_per_sentence() -> None:
+    a = _article("a", "Mayor Mira Holt will visit Orrin to meet flood victims. Holt accused "
+                 "the water board of negligence and rejected its apology on Monday.",
+                 "Harbour Post")
+    report = build_report(_story(a))
+    accused = [e for e in report.events if e.text.startswith("Holt accused")]
+    assert {e.event_type for e in accused} >= {"ACCUSE", "REJECT"}
+    assert [e.text for e in report.timeline].count(accused[0].text) == 1
+    # An undated planned visit has no day on the timeline but is in the events table.
+    visit = [e for e in report.events if "will visit" in e.text]
+    assert visit and all(e.date == "" and e.status == "planned" for e in visit)
+    assert not any("will visit" in e.text for e in report.timeline)
+    assert "undated" in to_markdown(report)

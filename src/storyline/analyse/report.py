@@ -16,7 +16,7 @@ from storyline.analyse.conflicts import DescriptorLexicon, find_conflicts
 from storyline.analyse.events import Report, aggregate
 from storyline.analyse.inputs import StoryInputs, cite
 from storyline.analyse.summary import headline, summarise
-from storyline.analyse.timeline import build_timeline
+from storyline.analyse.timeline import build_timeline, one_per_sentence, story_events
 from storyline.analyse.types import (
     ArticleRow,
     CopyItem,
@@ -57,7 +57,7 @@ def build_report(story: StoryInputs, *, descriptors: DescriptorLexicon | None = 
     reports = [Report(a.id, a.source, a.published, e) for a in story.articles for e in a.events]
     original_of = {a.id: a.copy_of for a in story.articles if a.copy_of}
     events = aggregate(reports, original_of)
-    timeline = build_timeline(story, events)
+    timeline = one_per_sentence(build_timeline(story, events))
     dated = [a.published for a in story.articles if a.published]
     columns = _columns(story, facts, listed)
     return StoryReport(
@@ -71,7 +71,7 @@ def build_report(story: StoryInputs, *, descriptors: DescriptorLexicon | None = 
         summary=summarise(story),
         timeline=timeline,
         entities=_entities(story),
-        events=tuple(e for e in timeline if e.kind == "event"),
+        events=story_events(story, events),
         quotes=_quotes(story),
         sources=columns,
         shared_facts=tuple(shared),

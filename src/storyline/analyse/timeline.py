@@ -88,6 +88,45 @@ def build_timeline(story: StoryInputs, events: Sequence[StoryEvent]
     return tuple(out)
 
 
+def story_events(story: StoryInputs, events: Sequence[StoryEvent]
+                 ) -> tuple[TimelineEntry, ...]:
+    """Every distinct event of the story as an entry, in the order given: those with no
+    day to stand on (an undated planned event) too, with an empty ``date``, so the
+    events table misses nothing the timeline cannot place."""
+    by_id = {a.id: a for a in story.articles}
+    copies = _copies(story.articles)
+    out = []
+    for se in events:
+        entry = _event_entry(se, by_id) or _undated_entry(se, by_id)
+        if entry is not None:
+            out.append(_finish(entry, copies))
+    return tuple(out)
+
+
+def one_per_sentence(entries: Sequence[TimelineEntry]) -> tuple[TimelineEntry, ...]:
+    """The timeline a person reads: one sentence that reports several events at one date
+    ("accused … and rejected …") is one entry, the best attested of them (most
+    independent sources, then with both actors named), in the place of the first."""
+    best: dict[tuple[str, str, str], TimelineEntry] = {}
+    for e in entries:
+        key = (e.earliest, e.latest, e.text)
+        held = best.get(key)
+        if held is None or _attested(e) > _attested(held):
+            best[key] = e
+    seen: set[tuple[str, str, str]] = set()
+    out = []
+    for e in entries:
+        key = (e.earliest, e.latest, e.text)
+        if key not in seen:
+            seen.add(key)
+            out.append(best[key])
+    return tuple(out)
+
+
+def _attested(e: TimelineEntry) -> tuple[int, int, int]:
+    return (e.independent, (e.who is not None) + (e.whom is not None), e.kind == "event")
+
+
 # --- entries under construction --------------------------------------------------------
 
 
@@ -181,6 +220,24 @@ def _event_entry(se: StoryEvent, by_id: Mapping[str, ArticleInput]) -> _Entry | 
         seen.add(r.article_id)
         a = by_id[r.article_id]
         entry.said.append(_said(a, r.event.sentence, (r.event.start, r.event.end)))
+    return entry
+
+
+def _undated_entry(se: StoryEvent, by_id: Mapping[str, ArticleInput]) -> _Entry | None:
+    """An event with no date of its own and no publication day to stand on."""
+    reports = sorted((r for r in se.reports if r.article_id in by_id),
+                     key=lambda r: by_id[r.article_id].copy_of is not None)
+    if not reports:
+        return None
+    entry = _Entry("event", "", "", "", "", se.status, se.type,
+                   se.source.canonical if se.source else None,
+                   se.target.canonical if se.target else None)
+    seen: set[str] = set()
+    for r in reports:
+        if r.article_id not in seen:
+            seen.add(r.article_id)
+            entry.said.append(_said(by_id[r.article_id], r.event.sentence,
+                                    (r.event.start, r.event.end)))
     return entry
 
 
