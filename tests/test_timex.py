@@ -53,6 +53,8 @@ def test_month_year_quarter_half_season_and_decade() -> None:
     assert (t.value, t.granularity, t.earliest, t.latest) == ("199X", "decade", "1990-01-01",
                                                              "1999-12-31")
     assert one("The 1800s saw the railway arrive.").value == "18XX"
+    # A match's half is no half of the year.
+    assert values("Her first-half strike settled the final.") == []
 
 
 def test_iso_and_numeric_dates() -> None:

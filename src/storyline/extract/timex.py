@@ -840,6 +840,8 @@ def _norm_quarter(m: re.Match[str], ctx: _Context) -> _Norm | None:
         rel = ""
     else:
         unit = m["unit"].lower()
+        if unit == "half" and "-" in m[0] and not (m["y"] or m["y2"] or m["y0"] or m["rel"]):
+            return None  # "a first-half strike": a match's half, not the year's
         n = _ORDINALS[m["ord"].lower()]
         if unit == "half" and n > 2:
             n = 2
