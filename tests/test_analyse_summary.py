@@ -181,3 +181,31 @@ def test_headline_falls_back_to_the_stored_one() -> None:
     untitled = _article("a", RIVER, title="  ", source="Wire", published="2023-06-14")
     assert headline(_story(untitled, headline="Stored")) == "Stored"
     assert headline(_story(headline="Nothing")) == "Nothing"
+
+
+def test_length_grows_with_the_articles_and_cut_excerpts_still_summarise() -> None:
+    def article(n: int) -> ArticleInput:
+        # Sentences with words of their own: none is redundant with another.
+        text = " ".join(f"Crew q{n}s{j}a inspected q{n}s{j}b near q{n}s{j}c and q{n}s{j}d "
+                        f"before q{n}s{j}e left." for j in range(4))
+        return _article(f"a{n}", text, title=f"Repairs {n}", source=f"Outlet {n}",
+                        published="2023-06-14")
+
+    for articles, expected in ((3, 3), (5, 4), (7, 5), (9, 6)):
+        summary = summarise(_story(*(article(n) for n in range(articles))))
+        assert len(summary) == expected, (articles, [s.text for s in summary])
+    # Excerpts cut mid-sentence (no full stop anywhere) still give a summary.
+    cut = ("The harbour authority closed the northern pier for repairs after inspectors "
+           "found cracks in two of its supports, and said the")
+    story = _story(_article("a", cut, title="Pier closed", source="Wire",
+                            published="2023-06-14"))
+    assert [s.text for s in summarise(story)] == [cut]
+
+
+def test_a_dateline_after_the_first_paragraph_is_not_part_of_the_statement() -> None:
+    text = ("Ferry services resumed on Tuesday after a two-day strike ended.\n\n"
+            "PORTO VERDE — The harbour authority reopened the northern pier for ferries "
+            "on Tuesday morning.")
+    story = _story(_article("a", text, title="Ferries back", source="Wire",
+                            published="2023-06-14"))
+    assert any(s.text.startswith("The harbour authority reopened") for s in summarise(story))

@@ -1098,6 +1098,51 @@ def eval_events(
                 typer.echo(f"    {m['text']}")
 
 
+@eval_app.command("summary")
+def eval_summary(
+    data: Annotated[Path | None, typer.Option(
+        help="The allsides-roundups-neus folder (or its naacl2022_probe folder); default "
+             "../shared/eval/allsides-roundups-neus.", show_default=False)] = None,
+    split: Annotated[str, typer.Option(
+        help="val | test | train (develop on val, report test).")] = "val",
+    limit: Annotated[int | None, typer.Option(
+        min=1, help="Only the first N stories.")] = None,
+    seed: Annotated[int, typer.Option(
+        help="Seed of the random baselines and the bootstrap.")] = 0,
+    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+) -> None:
+    """Story summary and headline vs. AllSides' neutral roundups: ROUGE F1 and baselines."""
+    from rich.markup import escape
+
+    from storyline.evaluation.summary import TOKENS_NOTE, default_data, evaluate_summary
+
+    if fmt not in ("table", "json"):
+        _fail(f"--format must be table or json, not {fmt!r}")
+    folder = data or default_data()
+    try:
+        report = evaluate_summary(folder, split, limit, seed=seed)
+    except (OSError, ValueError) as exc:
+        _fail(escape(str(exc)))
+    command = (f"storyline eval summary --data {folder} --split {split}"
+               + (f" --limit {limit}" if limit is not None else "") + f" --seed {seed}")
+    if fmt == "json":
+        typer.echo(json.dumps({**report.as_dict(), "command": command}, ensure_ascii=False))
+        return
+    rows = report.rows()
+    emit(rows, list(rows[0]), "table", title=f"Summary and headline vs. AllSides neutral "
+         f"roundups: {split}, {report.stories} stories")
+    typer.echo(f"{TOKENS_NOTE}. 95% CI: percentile bootstrap over stories, "
+               f"{report.resamples} resamples, seed {seed}. k, w: sentences and words of "
+               f"storyline's summary of each story. Summaries vs. the target's ARTICLE part, "
+               f"headlines vs. its TITLE part.")
+    typer.echo("Paired differences, same resamples (an interval above 0: storyline better):")
+    for difference in report.differences:
+        typer.echo(f"  {difference}")
+    typer.echo(f"{report.stories} stories in {report.seconds:.1f} s; storyline's summary "
+               f"empty for {report.empty_summaries}")
+    typer.echo(f"rerun: {command}")
+
+
 def main() -> None:
     """Console-script entry point."""
     try:
