@@ -4,8 +4,11 @@ The store is built once per size from ``benchmarks/ingest.py``'s generated HTML 
 (five articles to a story, seeded), and kept in the temp folder for reruns. A real server
 (``storyline serve``, uvicorn, one process) answers; each page type is requested R times
 in turn with httpx over a keep-alive connection, and the table gives the median and the
-slowest time per page type. The baseline in the same run is ``/api/health`` (routing,
-one store open, a count): what any request costs before its page's own work.
+slowest time per page type, and the first request of each (right after the server came
+up, in table order: the entity pages' first one includes resolving the store's entities if
+the server's warm-up has not finished). Times are the client's: from sending the request
+to having read the whole response. The baseline in the same run is ``/api/health``
+(routing, one store open, a count): what any request costs before its page's own work.
 
     python benchmarks/web.py                 # 5,000 articles (~1,000 stories), 20 rounds
     python benchmarks/web.py -n 1000 -r 10
@@ -21,7 +24,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 
@@ -52,24 +57,37 @@ def _free_port() -> int:
 
 def _pages(client: httpx.Client) -> dict[str, str]:
     """One URL per page type, picked from the store through the API (a big story, one of
-    its articles, its most mentioned person)."""
+    its articles, its most mentioned person, and the most mentioned entity of the store:
+    the entity page's worst case)."""
     stories = client.get("/api/stories", params={"limit": 50}).json()
     story = max(stories, key=lambda s: s["article_count"])
     article = story["article_ids"][0]
     people = client.get("/api/entities", params={"story": story["id"], "kind": "PERSON",
                                                  "limit": 1}).json()
+    top = client.get("/api/entities", params={"limit": 1}).json()
+    word = story["headline"].split()[0]
+    source, lang = story["sources"][0], story["languages"][0]
     pages = {
         "health (baseline)": "/api/health",
-        "story list /": "/",
-        "story list, search": "/?q=" + story["headline"].split()[0],
+        "story list `/`": "/",
+        "story list, search": "/?" + urlencode({"q": word}),
+        "story list, filter (source + language)": "/?" + urlencode({"source": source,
+                                                                   "lang": lang}),
+        "story list, filter (date range), page 2": "/?" + urlencode(
+            {"since": "2000-01-01", "until": "2100-12-31", "offset": 50}),
         "story page": f"/stories/{story['id']}",
         "article page": f"/articles/{article}",
         "API stories": "/api/stories",
-        "API story": f"/api/stories/{story['id']}",
-        "API events": f"/api/events?story={story['id']}",
+        "API stories, search + filter": "/api/stories?" + urlencode({"q": word,
+                                                                     "lang": lang}),
+        "API story `/api/stories/{id}`": f"/api/stories/{story['id']}",
+        "API events (a story)": f"/api/events?story={story['id']}",
     }
     if people:
-        pages["entity page"] = f"/entities/{people[0]['id']}"
+        pages["entity page (the story's main person)"] = f"/entities/{people[0]['id']}"
+    if top:
+        pages["entity page (most mentioned in the store)"] = f"/entities/{top[0]['id']}"
+        pages["API entity"] = f"/api/entities/{top[0]['id']}"
     return pages
 
 
@@ -80,6 +98,7 @@ def main() -> None:
     args = parser.parse_args()
     db = build(args.n)
     port = _free_port()
+    started = time.perf_counter()
     server = subprocess.Popen(
         [sys.executable, "-m", "storyline", "serve", "--db", str(db), "--port", str(port)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ})
@@ -95,8 +114,12 @@ def main() -> None:
             counts = client.get("/api/health").json()
             pages = _pages(client)
             times: dict[str, list[float]] = {name: [] for name in pages}
-            for url in pages.values():  # warm: templates compiled, caches filled
+            cold: dict[str, float] = {}
+            for name, url in pages.items():  # warm: templates compiled, caches filled
+                start = time.perf_counter()
                 assert client.get(url).status_code == 200, url
+                cold[name] = (time.perf_counter() - start) * 1000
+            warm_s = time.perf_counter() - started
             for _ in range(args.rounds):
                 for name, url in pages.items():
                     start = time.perf_counter()
@@ -106,15 +129,17 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(10)
-    print(f"store: {counts['articles']:,} articles in {counts['stories']:,} stories; "
-          f"{args.rounds} rounds; one uvicorn process")
-    print("page | median ms | slowest ms | × baseline")
-    print("-----|-----------|------------|-----------")
+    print(f"{date.today().isoformat()}: store of {counts['articles']:,} articles in "
+          f"{counts['stories']:,} stories; {args.rounds} rounds; one uvicorn process; "
+          f"{os.cpu_count()} CPUs; server start to all pages warm {warm_s:.1f} s\n")
+    print("| page | median ms | slowest ms | first request ms | × baseline |")
+    print("|---|---|---|---|---|")
     base_ms = statistics.median(times["health (baseline)"])
     for name, values in times.items():
         m = statistics.median(values)
-        print(f"{name} | {m:.1f} | {max(values):.1f} | {m / base_ms:.1f}×")
-    print("rerun: python benchmarks/web.py " + " ".join(sys.argv[1:]))
+        print(f"| {name} | {m:.1f} | {max(values):.1f} | {cold[name]:.1f} | "
+              f"{m / base_ms:.1f}× |")
+    print("\nrerun: python benchmarks/web.py " + " ".join(sys.argv[1:]))
 
 
 if __name__ == "__main__":

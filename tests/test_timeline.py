@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from itertools import pairwise
 
 from storyline.analyse.events import Report, StoryEvent
+from storyline.analyse.types import Citation, TimelineEntry
 from storyline.extract.types import Actor, Event
-from storyline.interfaces.web.timeline import WIDTH, layout, value_range
+from storyline.interfaces.web.timeline import WIDTH, layout, layout_entries, value_range
 
 
 def test_values_stand_for_their_whole_span() -> None:
@@ -51,3 +53,53 @@ def test_layout_places_days_as_dots_and_months_as_bars() -> None:
 def test_nothing_dated_draws_nothing() -> None:
     assert layout([]) is None
     assert layout([_event("AID", "FUTURE_REF", published="")]) is None
+
+
+def _entry(value: str, first: str, last: str, kind: str = "event", status: str = "happened",
+           after: bool = False) -> TimelineEntry:
+    cite = Citation("a1", "Wire", "2023-06-14", 40, 80, "Talks began.")
+    return TimelineEntry(value, "month" if len(value) == 7 else "day", first, last,
+                         "Talks <b>began</b>.", kind, status,  # type: ignore[arg-type]
+                         "CONSULT" if kind == "event" else None, "Ana Ruiz", None, (cite,),
+                         ("Wire",), 1, after, None, "in June" if len(value) == 7 else None)
+
+
+def test_layout_entries_puts_statements_below_and_cuts_empty_stretches() -> None:
+    entries = [_entry("2023-02", "2023-02-01", "2023-02-28"),
+               _entry("2023-06-14", "2023-06-14", "2023-06-14"),
+               _entry("2023-06-14", "2023-06-14", "2023-06-14", kind="fact"),
+               _entry("2023-06-15", "2023-06-15", "2023-06-15", status="negated"),
+               _entry("2023-06-20", "2023-06-20", "2023-06-20", after=True),
+               _entry("", "", "")]  # no date: in the list only
+    t = layout_entries(entries)
+    assert t is not None and t.undated == 1 and len(t.marks) == 5
+    events = [m for m in t.marks if m.kind == "event"]
+    facts = [m for m in t.marks if m.kind == "fact"]
+    assert facts and all(m.lane >= t.fact_lane for m in facts)
+    assert all(m.lane < t.fact_lane for m in events)
+    by_day = {m.first.isoformat(): m for m in events}
+    assert by_day["2023-02-01"].width > 50  # the month is a bar
+    assert by_day["2023-06-15"].status == "negated"
+    assert by_day["2023-06-20"].status == "planned"  # dated after its report: announced
+    assert by_day["2023-06-14"].href == "/articles/a1#c-40"
+    assert "Ana Ruiz" in by_day["2023-06-14"].label and "1 source" in by_day["2023-06-14"].label
+    # March to mid-June holds nothing: the axis is cut there, not drawn to scale
+    ((x, first, last),) = t.breaks
+    assert by_day["2023-02-01"].x < x < by_day["2023-06-14"].x
+    assert first <= date(2023, 3, 7) and last >= date(2023, 6, 7)
+    assert all(0 <= m.x <= WIDTH for m in t.marks) and all(0 <= k.x <= WIDTH for k in t.ticks)
+    xs = sorted(k.x for k in t.ticks)
+    assert all(b - a >= 50 for a, b in pairwise(xs))  # labels do not collide
+
+
+def test_busy_days_get_room() -> None:
+    """Ten events on one day and one on each of two quiet days: the busy day is spread
+    out, the quiet stretch shrinks."""
+    busy = [_entry("2023-06-18", "2023-06-18", "2023-06-18") for _ in range(10)]
+    quiet = [_entry("2023-06-01", "2023-06-01", "2023-06-01"),
+             _entry("2023-06-10", "2023-06-10", "2023-06-10")]
+    t = layout_entries(busy + quiet)
+    assert t is not None
+    x = {m.first.day: m.x for m in t.marks}
+    # nine quiet days between the 1st and the 10th take less room than the 17th and 18th
+    assert x[10] - x[1] < WIDTH / 2

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import re
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,11 +20,25 @@ with warnings.catch_warnings():  # starlette's note about httpx versions is not 
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
+from markupsafe import escape
+
 from conftest import PARAGRAPHS
 from storyline import Storyline
+from storyline.analyse.types import (
+    ArticleRow,
+    Citation,
+    Conflict,
+    Fact,
+    SourceColumn,
+    StoryReport,
+    Variant,
+)
 from storyline.extract.types import Mention, Quote, Timex
 from storyline.interfaces.cli import sample_corpus
-from storyline.interfaces.web.app import create_app, mark_text
+from storyline.interfaces.report import to_json as report_json
+from storyline.interfaces.web import app as web_app
+from storyline.interfaces.web import story_view
+from storyline.interfaces.web.app import create_app, mark_text, sparkline
 
 EVIL_TITLE = "<script>alert(1)</script> <img src=x onerror=alert(2)>"
 EVIL_BODY = (
@@ -101,20 +119,164 @@ def test_stories_bad_params_are_422_with_a_message(site: Site, params: dict[str,
     assert isinstance(r.json()["detail"], str) and r.json()["detail"]
 
 
-def test_story_detail(site: Site) -> None:
+def test_story_detail_is_the_story_report(site: Site) -> None:
     sid = site.client.get("/api/stories", params={"entity": "Blinken"}).json()[0]["id"]
     r = site.client.get(f"/api/stories/{sid}")
     assert r.status_code == 200
     story = r.json()
-    assert story["id"] == sid
-    assert len(story["articles"]) == story["article_count"]
-    assert "text" not in story["articles"][0]
-    assert any(e["name"] == "Antony Blinken" for e in story["entities"])
-    assert story["quotes"] and {"speaker", "text", "article_id", "start", "end"} <= set(
-        story["quotes"][0])
-    assert isinstance(story["copy_groups"], list)
+    # exactly what `storyline show STORY --format json` prints (docs/report.md)
+    with Storyline(site.db) as sl:
+        assert story == json.loads(report_json(sl.report(sid)))
+    assert story["schema_version"] == 2 and story["story_id"] == sid
+    assert set(story) == {f.name for f in dataclasses.fields(StoryReport)}
+    assert sorted(story["article_ids"]) == sorted(a["article_id"] for a in story["articles"])
+    assert any(e["name"] == "Antony Blinken" and e["entity_id"] == "person:antony-blinken"
+               for e in story["entities"])
+    assert story["summary"] and all(s["citation"]["article_id"] in story["article_ids"]
+                                    for s in story["summary"])
+    assert story["timeline"] and story["events"] and story["quotes"]
+    assert len(story["sources"]) >= 2 and story["shared_facts"]
+    assert {"kind", "about", "variants", "between_sources"} <= set(
+        (story["conflicts"] or [{"kind": 0, "about": 0, "variants": 0, "between_sources": 0}])[0])
+    assert story["copies"] and {"article_id", "source", "kind"} == set(
+        story["copies"][0]["copies"][0])
     # a unique prefix works too
-    assert site.client.get(f"/api/stories/{sid[:8]}").json()["id"] == sid
+    assert site.client.get(f"/api/stories/{sid[:8]}").json()["story_id"] == sid
+    # the OpenAPI schema describes the report, object by object
+    schema = site.client.get("/openapi.json").json()
+    ok = schema["paths"]["/api/stories/{story_id}"]["get"]["responses"]["200"]
+    assert ok["content"]["application/json"]["schema"]["$ref"].endswith("/StoryReport")
+    assert {"StoryReport", "Citation", "Fact", "Conflict", "Variant", "TimelineEntry",
+            "SourceColumn", "CopyRef"} <= set(schema["components"]["schemas"])
+
+
+def test_story_page_shows_the_report(site: Site) -> None:
+    sid = site.client.get("/api/stories", params={"entity": "Blinken"}).json()[0]["id"]
+    r = site.client.get(f"/stories/{sid}")
+    assert r.status_code == 200
+    html = r.text
+    for anchor in ("summary", "articles", "entities", "timeline", "sources", "single",
+                   "conflicts", "quotes", "events", "copies", "notes"):
+        assert f'id="{anchor}"' in html and f'href="#{anchor}"' in html, anchor  # and the TOC
+    assert html.count('<table class="side">') == 1 and 'tabindex="0" role="region"' in html
+    assert re.search(r'<a class="cite[^"]*" href="/articles/[0-9a-f]+#c-\d+" title="', html)
+    assert 'href="/entities/person%3Aantony-blinken"' in html
+    assert 'class="mark status-' in html  # the timeline chart
+    assert "Only one source reports" in html and "same words as" in html
+
+
+def test_story_view_aligns_facts_by_outlet() -> None:
+    """Rows are shared facts, columns outlets: each cell holds that outlet's own sentence,
+    empty where it does not state the fact; sentences a conflict cites are marked."""
+    def cite(aid: str, source: str | None, start: int, text: str,
+             copy_of: str | None = None) -> Citation:
+        return Citation(aid, source, "2023-06-14", start, start + len(text), text, copy_of)
+
+    a1 = cite("a1", "Wire", 0, "Talks <b>began</b> on Monday.")
+    b1 = cite("b1", "Post", 10, "Talks started Monday.")
+    c1 = cite("c1", None, 0, "Talks <b>began</b> on Monday.", copy_of="a1")
+    only = cite("b1", "Post", 40, "Nine people were hurt.")
+    shared = Fact("f1", a1.text, (a1, b1, c1), ("Wire", "Post"), 2, ("c1",),
+                  ("person:ann-lee",), (), ("2023-06-12",), None)
+    single = Fact("f2", only.text, (only,), ("Post",), 1, (), (), ("9",), (), None, 2.0)
+    columns = (SourceColumn("Wire", ("a1",), {}, ("en",), ("f1",), ()),
+               SourceColumn("Post", ("b1",), {}, ("en",), ("f1", "f2"), ("f2",)),
+               SourceColumn("unknown source (c1)", ("c1",), {"c1": "a1"}, ("en",), ("f1",), ()),
+               SourceColumn("Quiet", ("d1",), {}, ("en",), (), ()))
+    conflict = Conflict("descriptor", "talks", (
+        Variant("began", "began", (a1,), ("Wire",)),
+        Variant("started", "started", (b1,), ("Post",), attributed_to="Ann Lee")))
+    rows = [ArticleRow(a, None, s, "2023-06-14", "en", "a1" if a == "c1" else None,
+                       "near" if a == "c1" else None, 1, 0)
+            for a, s in (("a1", "Wire"), ("b1", "Post"), ("c1", None), ("d1", "Quiet"))]
+    report = StoryReport("s1", "Talks", "2023-06-14", "2023-06-14", ("a1", "b1", "c1", "d1"),
+                         ("en",), 3, (), (), (), (), (), columns, (shared,), (single,),
+                         (conflict,), (), tuple(rows))
+    view = story_view.build(report)
+    # the copy sits right after the outlet it copies
+    assert [c.source for c in view.columns] == ["Wire", "unknown source (c1)", "Post", "Quiet"]
+    (row,) = view.rows
+    wire, copy, post, quiet = row.cells
+    assert wire is not None and wire.sentences[0].text == a1.text and not wire.copy
+    assert wire.sentences[0].cite.href == "/articles/a1#c-0"
+    assert copy is not None and copy.copy and copy.same_as == "Wire"
+    assert post is not None and post.sentences[0].text == b1.text and post.conflicts == [1]
+    assert quiet is None  # "—": this outlet does not state it
+    assert row.conflicts == [1] and "Ann Lee" in row.about
+    assert view.conflicts[0].rows == [1] and view.conflicts[0].variants[1].label == "Ann Lee's claim"
+    (group,) = view.singles
+    assert group.column.source == "Post" and group.facts[0].text == only.text
+
+
+@pytest.mark.parametrize(("value", "mod", "label"), [
+    ("2023-06-18", None, "2023-06-18"), ("2023-06-18TAF", None, "2023-06-18 afternoon"),
+    ("2023-06-18T15:00", None, "2023-06-18 15:00"), ("2023-02", "START", "early Feb 2023"),
+    ("2023-W24", None, "week of 12 Jun 2023"), ("2023-W24-WE", None, "weekend of 17 Jun 2023"),
+    ("2023-Q1", None, "Q1 2023"), ("2023-SU", None, "summer 2023"), ("202", None, "2020s"),
+    ("", None, "undated"), ("2023-W77", None, "2023-W77")])
+def test_story_page_words_dates(value: str, mod: str | None, label: str) -> None:
+    assert story_view.date_label(value, mod) == label
+
+
+# -- a story whose two outlets, titles and texts are all hostile --------------------------
+HOSTILE_SOURCES = ('Evil <Gazette> "x" onmouseover=alert(10)', "<img src=x onerror=alert(11)> Times")
+HOSTILE_ARTICLES = (
+    "<script>alert(1)</script> Scholz backs Hamburg wind farm <img src=x onerror=alert(2)>\n\n"
+    "BERLIN – Chancellor Olaf Scholz said on Monday that the Hamburg wind farm would go ahead, "
+    "with 120 turbines to be built off the coast of Cuxhaven by 2027. Read more at "
+    '<a href="javascript:alert(3)">this link</a> or <div style="position:fixed;top:0;left:0;'
+    'width:100%;height:100%;background:red">overlay</div>.\n\n'
+    "“<script>alert(4)</script> We will not wait,” Scholz told reporters in Berlin, adding "
+    "<b onmouseover=alert(5)>nothing</b> more.\n\n"
+    "The project will cost 2 billion euros, according to the economy ministry in Berlin.\n\n"
+    "Environment groups in Hamburg welcomed the decision but warned about the birds of the "
+    "Wadden Sea.\n",
+    "<svg onload=alert(6)>Germany approves Cuxhaven turbines</svg>\n\n"
+    "HAMBURG – Olaf Scholz confirmed on Monday that the wind farm off Cuxhaven will be built, "
+    'with 120 turbines due by 2027. <iframe src="javascript:alert(7)"></iframe> '
+    "<style>body{display:none}</style>\n\n"
+    "The economy ministry put the cost at 3 billion euros, <a href=# onclick=alert(8)>click</a> "
+    "officials in Berlin said.\n\n"
+    "“We will not wait,” the chancellor told reporters in Berlin on Monday. "
+    "<img src=x onerror=alert(9)>\n\n"
+    "Fishermen in Cuxhaven said they had not been consulted.\n",
+)
+
+
+def build_hostile_story(tmp: Path) -> tuple[Path, str]:
+    """A store of one story: two articles from two outlets whose names, titles and texts
+    carry markup, handlers, ``javascript:`` links and CSS; returns the store and story id."""
+    db = tmp / "hostile.db"
+    ids = []
+    with Storyline(db) as sl:
+        for n, (source, text) in enumerate(zip(HOSTILE_SOURCES, HOSTILE_ARTICLES, strict=True)):
+            path = tmp / f"hostile-{n}.txt"
+            path.write_text(text, encoding="utf-8")
+            done = sl.ingest([str(path)], format="text", source=source,
+                             published=f"2023-11-0{n + 1}")
+            assert len(done.ingested) == 1, done.summary()
+            ids.append(done.ingested[0])
+        story = sl.article(ids[0]).story_id  # type: ignore[union-attr]
+        assert story and sl.article(ids[1]).story_id == story  # type: ignore[union-attr]
+    return db, story
+
+
+def test_hostile_story_page_renders_inert(tmp_path: Path) -> None:
+    db, sid = build_hostile_story(tmp_path)
+    with TestClient(create_app(db)) as client:
+        report = client.get(f"/api/stories/{sid}").json()
+        html = client.get(f"/stories/{sid}").text
+    assert {c["source"] for c in report["sources"]} == set(HOSTILE_SOURCES)  # stored as is
+    assert report["shared_facts"], "the two outlets share facts: the table has rows"
+    body = html.split("<main", 1)[1]
+    for bad in ("<script>alert", "<img src=x", "<svg onload", "<iframe", "<style>body",
+                'href="javascript:', "<b onmouseover", '<div style="position:fixed',
+                '"x" onmouseover', "onclick=alert(8)>", "<a href=#"):
+        assert bad not in body, bad
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # shown, as text
+    assert "&lt;img src=x onerror=alert(11)&gt; Times" in html
+    assert re.findall(r'href="([^"]*)"', body) and all(
+        h.startswith(("/", "#")) for h in re.findall(r'href="([^"]*)"', body))
 
 
 def test_article_and_entities(site: Site) -> None:
@@ -185,7 +347,8 @@ def test_pages_render(site: Site) -> None:
 
 
 def test_hostile_article_renders_inert(site: Site) -> None:
-    for url in (f"/articles/{site.evil_id}", "/", "/?q=Scholz",
+    for url in (f"/articles/{site.evil_id}", "/", "/?q=Scholz", "/?source=Evil+%3CGazette%3E",
+                "/entities/person:olaf-scholz",
                 f"/stories/{site.client.get(f'/api/articles/{site.evil_id}').json()['story_id']}"):
         html = site.client.get(url).text
         assert "<script>alert" not in html, url
@@ -196,6 +359,10 @@ def test_hostile_article_renders_inert(site: Site) -> None:
     page = site.client.get(f"/articles/{site.evil_id}").text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "Evil &lt;Gazette&gt;" in page
+    listed = site.client.get("/", params={"source": "Evil <Gazette>"}).text
+    assert "1 story matching" in listed and "&lt;script&gt;alert(1)&lt;/script&gt;" in listed
+    quoted = site.client.get("/entities/person:olaf-scholz").text
+    assert "&lt;script&gt;alert(4)&lt;/script&gt;" in quoted
 
 
 def test_mark_text_marks_dates_with_their_value() -> None:
@@ -224,3 +391,247 @@ def test_mark_text_escapes_between_spans() -> None:
     # overlapping or out-of-range spans are dropped, never mis-nested
     wild = Mention(1, 999, "x", "PERSON", 0, "X")
     assert str(mark_text("abc", [(wild, None)], [])) .count("<span") <= 1
+
+
+# -- the story list: every filter, alone and together; paging ---------------------------------
+def _all_stories(site: Site) -> list[dict[str, Any]]:
+    stories: list[dict[str, Any]] = site.client.get("/api/stories", params={"limit": 1000}
+                                                    ).json()
+    return stories
+
+
+def test_stories_filter_by_source_any_case(site: Site) -> None:
+    stories = _all_stories(site)
+    outlet = "Atlantic Courier"
+    expected = {s["id"] for s in stories if outlet in s["sources"]}
+    assert len(expected) >= 2
+    for name in (outlet, outlet.upper()):
+        found = site.client.get("/api/stories", params={"source": name, "limit": 1000}).json()
+        assert {s["id"] for s in found} == expected
+    assert site.client.get("/api/stories", params={"source": "Atlantic"}).json() == []
+    evil = site.client.get("/api/stories", params={"source": "Evil <Gazette>"}).json()
+    assert len(evil) == 1 and evil[0]["sources"] == ["Evil <Gazette>"]
+
+
+def test_stories_filter_by_language(site: Site) -> None:
+    stories = _all_stories(site)
+    for lang in ("de", "es", "EN"):
+        found = site.client.get("/api/stories", params={"lang": lang, "limit": 1000}).json()
+        assert {s["id"] for s in found} == {
+            s["id"] for s in stories if lang.lower() in s["languages"]}
+    assert site.client.get("/api/stories", params={"lang": "fi"}).json() == []
+
+
+def test_stories_filter_by_date_range(site: Site) -> None:
+    since, until = "2023-06-01", "2023-06-30"
+    found = site.client.get("/api/stories", params={"since": since, "until": until}).json()
+    assert len(found) >= 2
+    for s in found:  # the story overlaps the range: last report after since, first before until
+        assert s["last_seen"][:10] >= since and s["first_seen"][:10] <= until
+    ids = {s["id"] for s in found}
+    outside = [s for s in _all_stories(site) if s["id"] not in ids and s["first_seen"]]
+    assert outside and all(str(s["last_seen"])[:10] < since or str(s["first_seen"])[:10] > until
+                           for s in outside)
+    # written dates work as on the command line
+    assert {s["id"] for s in site.client.get("/api/stories", params={
+        "since": "1 June 2023", "until": "June 30, 2023"}).json()} == ids
+    r = site.client.get("/api/stories", params={"since": until, "until": since})
+    assert r.status_code == 422 and "is after" in r.json()["detail"]
+
+
+def test_stories_filter_by_entity_name_or_id(site: Site) -> None:
+    with Storyline(site.db) as sl:
+        blinken = sl.entities(name="Antony Blinken", kind="PERSON")[0]
+    by_id = site.client.get("/api/stories", params={"entity": blinken.id}).json()
+    assert {s["id"] for s in by_id} == set(blinken.stories)
+    by_name = site.client.get("/api/stories", params={"entity": "Blinken"}).json()
+    assert {s["id"] for s in by_name} >= {s["id"] for s in by_id}
+    assert site.client.get("/api/stories", params={"entity": "person:nobody-at-all"}
+                           ).json() == []
+    # names with FTS syntax are phrases, not queries
+    assert site.client.get("/api/stories", params={"entity": 'Blinken" OR "x'}
+                           ).status_code == 200
+
+
+def test_stories_filters_combine(site: Site) -> None:
+    blinken = site.client.get("/api/stories", params={"entity": "Blinken"}).json()
+    german = site.client.get("/api/stories", params={"entity": "Blinken", "lang": "de"}).json()
+    assert german and {s["id"] for s in german} < {s["id"] for s in blinken}
+    found = site.client.get("/api/stories", params={"q": "balloon", "since": "2023-06-01"}
+                            ).json()
+    assert all(s["last_seen"][:10] >= "2023-06-01" for s in found)
+    assert site.client.get("/api/stories", params={"q": "balloon", "lang": "es"}).json() == []
+
+
+def test_stories_paging_with_total(site: Site) -> None:
+    everything = _all_stories(site)
+    r = site.client.get("/api/stories", params={"limit": 3})
+    assert r.headers["X-Total-Count"] == str(len(everything))
+    pages = []
+    for offset in range(0, len(everything) + 3, 3):
+        page = site.client.get("/api/stories", params={"limit": 3, "offset": offset}).json()
+        assert len(page) <= 3
+        pages += page
+    assert [s["id"] for s in pages] == [s["id"] for s in everything]
+    filtered = site.client.get("/api/stories", params={"lang": "de", "limit": 1})
+    assert int(filtered.headers["X-Total-Count"]) >= 1 and len(filtered.json()) == 1
+    assert site.client.get("/api/stories", params={"offset": 9999}).json() == []
+
+
+def test_story_list_page_filters(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    def links(html: str) -> set[str]:
+        return set(re.findall(r'<h2><a href="/stories/([^"]+)"', html))
+
+    for params in ({"source": "atlantic courier"}, {"lang": "de"},
+                   {"since": "2023-06-01", "until": "2023-06-30"}, {"q": "balloon"},
+                   {"entity": "Blinken", "lang": "en"}):
+        api = site.client.get("/api/stories", params={**params, "limit": 1000}).json()
+        page = site.client.get("/", params=params)
+        assert page.status_code == 200 and "matching" in page.text, params
+        assert links(page.text) == {s["id"] for s in api}, params
+        for value in params.values():  # the form keeps what was asked
+            assert f'value="{value}"' in page.text, params
+    named = site.client.get("/", params={"entity": "person:antony-blinken"}).text
+    assert 'naming <a href="/entities/person%3Aantony-blinken">Antony Blinken</a>' in named
+    # the form offers the store's outlets and languages
+    home = site.client.get("/").text
+    assert '<option value="Atlantic Courier">' in home and '<option value="de">' in home
+    assert "Evil &lt;Gazette&gt;" in home and "<Gazette>" not in home
+    # paging keeps the filters
+    monkeypatch.setattr(web_app, "PAGE_SIZE", 2)
+    first = site.client.get("/", params={"lang": "en"}).text
+    assert len(links(first)) == 2 and 'href="/?lang=en&amp;offset=2" rel="next"' in first
+    second = site.client.get("/", params={"lang": "en", "offset": 2}).text
+    assert not links(first) & links(second) and 'rel="prev"' in second
+
+
+# -- the sparkline --------------------------------------------------------------------------
+def test_sparkline_geometry() -> None:
+    assert sparkline({}) is None
+    one = sparkline({"2023-06-14": 3}, total=4)
+    assert one is not None and len(one.bars) == 1
+    x, y, w, h, tip = one.bars[0]
+    assert y == 1
+    assert x == 0 and w < one.width / 5 and h == one.height - 2 and tip == "2023-06-14: 3 articles"
+    assert "3 articles on 2023-06-14; 1 undated" in one.label and "+1 undated" in one.caption
+    spread = sparkline({"2023-06-14": 4, "2023-06-15": 1, "2023-06-18": 2})
+    assert spread is not None and [b[4][:10] for b in spread.bars] == [
+        "2023-06-14", "2023-06-15", "2023-06-18"]
+    heights = [b[3] for b in spread.bars]
+    assert heights[0] == max(heights) and heights[1] < heights[2] < heights[0]
+    assert all(b[1] >= 0 and b[1] + b[3] <= spread.height for b in spread.bars)
+    assert spread.bars[-1][0] > spread.bars[0][0] and "over 5 days" in spread.label
+    # a long story: one bar per few days, never more than the maximum, inside the box
+    year = {f"2023-{m:02d}-{d:02d}": 1 for m in range(1, 13) for d in (1, 15)}
+    long = sparkline(year)
+    assert long is not None and len(long.bars) <= 40
+    assert all(b[0] + b[2] <= long.width + 0.01 for b in long.bars)
+    assert " – " in long.bars[0][4] and "per " in long.caption
+    assert sparkline({"someday": 2, "2023-13-45": 1}) is None
+
+
+def test_story_list_draws_coverage_sparklines(site: Site) -> None:
+    html = site.client.get("/", params={"entity": "Blinken"}).text
+    svgs = re.findall(r'<svg class="spark"[^>]*aria-label="([^"]+)"', html)
+    assert svgs and all(label.startswith("Coverage: ") for label in svgs)
+    assert any("articles over" in label for label in svgs)
+    assert re.search(r'<rect x="[\d.]+" y="[\d.]+" width="[\d.]+" height="[\d.]+"><title>'
+                     r"2023-06-1\d: \d+ articles?</title></rect>", html)
+    with Storyline(site.db) as sl:
+        days = sl.coverage([s["id"] for s in sl.stories(entity="Blinken")])
+    assert days and all(list(d) == sorted(d) for d in days.values())
+
+
+# -- entity page and API: co-occurrence, events ---------------------------------------------
+def test_co_occurrences_count_articles_and_sentences(site: Site) -> None:
+    with Storyline(site.db) as sl:
+        blinken = sl.entities(name="Antony Blinken", kind="PERSON")[0]
+        together = sl.co_occurrences(blinken.id, limit=None)
+        assert [(c.entity, c.articles) for c in together[:12]] == sl.counterparts(blinken.id)
+    qin = next(c for c in together if c.entity.name == "Qin Gang")
+    assert 1 <= qin.articles <= len(blinken.articles) and qin.sentences >= 1
+    assert any(c.sentences == 0 for c in together)  # named in the article, never together
+    r = site.client.get(f"/api/entities/{blinken.id}", params={"limit": 5})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["name"] == "Antony Blinken" and len(body["co_occurring"]) == 5
+    assert {"entity", "articles", "sentences"} <= set(body["co_occurring"][0])
+    assert body["co_occurring"][0]["entity"]["id"] != blinken.id
+    missing = site.client.get("/api/entities/person:nobody-at-all")
+    assert missing.status_code == 404 and "no entity" in missing.json()["detail"]
+
+
+def test_events_of_an_entity(site: Site) -> None:
+    with Storyline(site.db) as sl:
+        blinken = sl.entities(name="Antony Blinken", kind="PERSON")[0]
+    rows = site.client.get("/api/events", params={"entity": blinken.id, "limit": 1000}).json()
+    assert len(rows) >= 3
+    for row in rows:
+        actors = [row["event"][k]["canonical"] for k in ("source", "target") if row["event"][k]]
+        assert any("Blink" in a for a in actors), actors
+        assert row["article_id"] in blinken.articles
+    assert site.client.get("/api/events", params={"entity": "person:nobody"}
+                           ).status_code == 404
+    one_story = site.client.get("/api/events", params={
+        "entity": blinken.id, "story": blinken.stories[0], "limit": 1000}).json()
+    assert 0 < len(one_story) <= len(rows)
+    assert {r["story_id"] for r in one_story} == {blinken.stories[0]}
+
+
+def test_events_distinct_like_the_cli(site: Site) -> None:
+    sid = site.client.get("/api/stories", params={"entity": "Blinken"}).json()[0]["id"]
+    distinct = site.client.get("/api/events", params={"story": sid, "distinct": True})
+    assert distinct.status_code == 200
+    events = distinct.json()
+    assert events and {"type", "reports", "articles", "independent", "sources"} <= set(events[0])
+    reports = site.client.get("/api/events", params={"story": sid, "limit": 10000}).json()
+    assert sum(len(e["reports"]) for e in events) == len(reports)
+    for params in ({"distinct": True}, {"distinct": True, "story": sid, "type": "CONSULT"}):
+        r = site.client.get("/api/events", params=params)
+        assert r.status_code == 422 and "distinct" in r.json()["detail"]
+
+
+def test_entity_page_lists_events_and_co_occurrence(site: Site,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    html = site.client.get("/entities/person:antony-blinken").text
+    assert "All 2 stories naming" not in html
+    monkeypatch.setattr(web_app, "MAX_ENTITY_STORIES", 1)
+    capped = site.client.get("/entities/person:antony-blinken").text
+    assert capped.count('<li class="story-card">') == 1
+    assert '<a href="/?entity=person%3Aantony-blinken">All 2 stories naming Antony Blinken' \
+        in capped
+    assert 'id="h-events"' in html and 'class="story-row"' in html
+    assert re.search(r'<span class="etype">(CONSULT|REQUEST)</span>', html)
+    assert 'href="/entities/person%3Aqin-gang">Qin Gang</a>' in html
+    assert re.search(r"\d+ articles?, \d+ sentences?", html)
+    assert '<svg class="co-bar"' in html and "style=" not in html.split("<main")[1]
+    with Storyline(site.db) as sl:  # an entity no event names says so
+        quiet = next(e for e in sl.entities(limit=None)[::-1]
+                     if not sl.events(entity=e.id, limit=1))
+    assert "No events with" in site.client.get(f"/entities/{quiet.id}").text
+
+
+def test_article_page_marks_and_removals(site: Site) -> None:
+    with Storyline(site.db) as sl:
+        blinken = sl.entities(name="Antony Blinken", kind="PERSON")[0]
+        cleaned = max(sl.articles(limit=None), key=lambda a: len(a.removed))
+    html = site.client.get(f"/articles/{blinken.articles[0]}").text
+    assert '<a class="ent ent-person" href="/entities/person%3Aantony-blinken"' in html
+    assert '<time class="timex" datetime="' in html
+    assert '<mark class="quote" title="quote: ' in html
+    assert re.search(r"\d+ names?, \d+ quotes?, \d+ dates? marked", html)
+    page = site.client.get(f"/articles/{cleaned.id}").text
+    assert f"Removed by cleaning <span class=\"n\">{len(cleaned.removed)}</span>" in page
+    for reason in {r.reason for r in cleaned.removed}:
+        assert f'<span class="reason">{reason} <span class="n">' in page
+    assert str(escape(cleaned.removed[0].text)) in page
+
+
+def test_facets(site: Site) -> None:
+    with Storyline(site.db) as sl:
+        facets = sl.facets()
+        total = sl.counts()["articles"]
+    assert dict(facets["languages"])["en"] > dict(facets["languages"])["de"] >= 1
+    assert sum(n for _, n in facets["languages"]) <= total
+    counts = [n for _, n in facets["sources"]]
+    assert counts == sorted(counts, reverse=True) and ("Evil <Gazette>", 1) in facets["sources"]

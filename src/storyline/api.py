@@ -46,12 +46,31 @@ class EntityCache:
         self._lock = threading.Lock()
         self._key: tuple[int, ...] | None = None
         self._value: _Resolved | None = None
+        self._index: tuple[list[Occurrence], _ArticleIndex] | None = None
 
     def get(self, key: tuple[int, ...], compute: Callable[[], _Resolved]) -> _Resolved:
         with self._lock:
             if self._value is None or key != self._key:
                 self._value, self._key = compute(), key
             return self._value
+
+    def article_index(self, occ: list[Occurrence]) -> _ArticleIndex:
+        """Article id → positions of its occurrences in ``occ`` (the cached list), built
+        once per cached value."""
+        with self._lock:
+            if self._index is None or self._index[0] is not occ:
+                self._index = (occ, _article_index(occ))
+            return self._index[1]
+
+
+_ArticleIndex = dict[str, list[int]]
+
+
+def _article_index(occ: Sequence[Occurrence]) -> _ArticleIndex:
+    index: _ArticleIndex = {}
+    for n, o in enumerate(occ):
+        index.setdefault(o.article, []).append(n)
+    return index
 
 
 #: Articles re-extracted per transaction.
@@ -272,23 +291,71 @@ class Storyline:
         entities.sort(key=lambda e: (-e.mentions, -len(e.articles), e.name))
         return entities[:limit] if limit is not None else entities
 
+    def entity(self, entity_id: str) -> Entity | None:
+        """One entity by its id (as ``entities()`` gives it), or None."""
+        entities, _, _ = self._entities(None)
+        return next((e for e in entities if e.id == entity_id), None)
+
+    def _store_occurrences(self, article_ids: Sequence[str]
+                           ) -> tuple[list[Entity], list[tuple[Occurrence, str]]]:
+        """The store's entities, and the occurrences (with their entity ids) in these
+        articles, without reading every occurrence of the store when it is cached."""
+        entities, occ, ids = self._entities(None)
+        index = (self._cache.article_index(occ) if self._cache is not None
+                 else _article_index(occ))
+        return entities, [(occ[n], ids[n]) for a in dict.fromkeys(article_ids)
+                          for n in index.get(a, ())]
+
     def counterparts(self, entity_id: str, limit: int | None = 12
                      ) -> list[tuple[Entity, int]]:
         """The entities most often named in the same articles as ``entity_id``, with the
         number of articles they share, most shared first."""
-        entities, occ, ids = self._entities(None)
-        by_id = {e.id: e for e in entities}
-        target = by_id.get(entity_id)
+        return [(c.entity, c.articles) for c in self.co_occurrences(entity_id, limit)]
+
+    def co_occurrences(self, entity_id: str, limit: int | None = 12) -> list[CoOccurrence]:
+        """The entities named with ``entity_id``: in how many articles, and in how many
+        sentences, both are named; most shared articles first (then sentences). Raises
+        ValueError for an unknown entity."""
+        target = self.entity(entity_id)
         if target is None:
             raise ValueError(f"no entity {entity_id!r}")
-        articles = set(target.articles)
+        entities, inside = self._store_occurrences(target.articles)
+        by_id = {e.id: e for e in entities}
+        own = {(o.article, o.mention.sentence) for o, i in inside if i == entity_id}
         shared: dict[str, set[str]] = {}
-        for o, i in zip(occ, ids, strict=True):
-            if i != entity_id and o.article in articles:
-                shared.setdefault(i, set()).add(o.article)
-        ranked = sorted(((by_id[i], len(a)) for i, a in shared.items() if i in by_id),
-                        key=lambda x: (-x[1], -x[0].mentions, x[0].name))
+        together: dict[str, set[tuple[str, int]]] = {}
+        for o, i in inside:
+            if i == entity_id or i not in by_id:
+                continue
+            shared.setdefault(i, set()).add(o.article)
+            where = (o.article, o.mention.sentence)
+            if where in own:
+                together.setdefault(i, set()).add(where)
+        ranked = sorted((CoOccurrence(by_id[i], len(a), len(together.get(i, ())))
+                         for i, a in shared.items()),
+                        key=lambda c: (-c.articles, -c.sentences, -c.entity.mentions,
+                                       c.entity.name))
         return ranked[:limit] if limit is not None else ranked
+
+    def coverage(self, story_ids: Sequence[str]) -> dict[str, dict[str, int]]:
+        """Story id → articles per publication day ("2023-06-14" → 3), days in order;
+        undated articles are left out (a story with none has an empty mapping)."""
+        members = {sid: self.store.stories.members(sid) for sid in story_ids}
+        meta = self.store.article_meta([a for ids in members.values() for a in ids])
+        out: dict[str, dict[str, int]] = {}
+        for sid, ids in members.items():
+            days: dict[str, int] = {}
+            for aid in ids:
+                published = meta.get(aid, (None, None, None))[1]
+                if published and len(published) >= 10:
+                    days[published[:10]] = days.get(published[:10], 0) + 1
+            out[sid] = dict(sorted(days.items()))
+        return out
+
+    def facets(self) -> dict[str, list[tuple[str, int]]]:
+        """The stored articles' outlets (``sources``) and languages (``languages``), each
+        with its number of articles, most first: the values the filters take."""
+        return self.store.facets()
 
     def counts(self) -> dict[str, int]:
         """How much the store holds: articles, live stories, rejects."""
@@ -322,9 +389,13 @@ class Storyline:
                 return []
             inside = set(scope) if scope is not None else None
             scope = [a for a in entity.articles if inside is None or a in inside]
-        wanted_articles = set(scope) if scope is not None else None
-        entity_of = {(o.article, o.mention.canonical): i for o, i in zip(occ, ids, strict=True)
-                     if wanted_articles is None or o.article in wanted_articles}
+        if story is None and scope is not None:  # a few articles of the store-wide entities
+            pairs = self._store_occurrences(scope)[1]
+        else:
+            wanted_articles = set(scope) if scope is not None else None
+            pairs = [(o, i) for o, i in zip(occ, ids, strict=True)
+                     if wanted_articles is None or o.article in wanted_articles]
+        entity_of = {(o.article, o.mention.canonical): i for o, i in pairs}
         meta = self.store.article_meta(scope)
         rows = []
         for aid, q in self.store.extraction.quotes(scope):
@@ -370,12 +441,15 @@ class Storyline:
 
     def events(self, *, story: str | None = None, type: str | None = None,
                actor: str | None = None, since: str | None = None, until: str | None = None,
-               status: str | None = None, limit: int | None = 100) -> list[EventRow]:
+               status: str | None = None, entity: str | None = None,
+               limit: int | None = 100) -> list[EventRow]:
         """Events as each article reports them, in date order (the event's own day when the
         article gives one, else the publication day), each with the sentence that says so
         and how many articles and independent sources of its story report the same event.
 
         ``actor`` matches a source or target by name, words or code ("CHN", "USA-GOV");
+        ``entity`` keeps events whose source or target is that entity (an id as
+        ``entities()`` gives it; ValueError when there is none such);
         ``since``/``until`` take the same dates as ``stories``.
         """
         if type is not None and type.upper() not in PLOVER_TYPES:
@@ -385,6 +459,15 @@ class Storyline:
         low = parse_user_date(since)[:10] if since else None
         high = parse_user_date(until)[:10] if until else None
         scope = self._scope(story)
+        names: dict[tuple[str, str], str] | None = None
+        if entity is not None:
+            target = self.entity(entity)
+            if target is None:
+                raise ValueError(f"no entity {entity!r}")
+            inside = set(scope) if scope is not None else None
+            scope = [a for a in target.articles if inside is None or a in inside]
+            names = {(o.article, o.mention.canonical): i
+                     for o, i in self._store_occurrences(scope)[1]}
         meta = self.store.article_meta(scope)
         found: list[tuple[str, Event]] = []
         for aid, e in self.store.extraction.events(scope):
@@ -394,6 +477,10 @@ class Storyline:
                 continue
             if actor is not None and not (_actor_matches(e.source, actor)
                                           or _actor_matches(e.target, actor)):
+                continue
+            if names is not None and not any(
+                    a is not None and names.get((aid, a.canonical)) == entity
+                    for a in (e.source, e.target)):
                 continue
             day = event_day(e, meta.get(aid, (None, None, None))[1])
             if (low and (day is None or day < low)) or (high and (day is None or day > high)):
@@ -548,6 +635,16 @@ class EventRow:
     #: same event.
     articles: int
     independent: int
+
+
+@dataclass(frozen=True, slots=True)
+class CoOccurrence:
+    """An entity named together with another: in how many articles, and in how many
+    sentences, both are named."""
+
+    entity: Entity
+    articles: int
+    sentences: int
 
 
 @dataclass(frozen=True, slots=True)

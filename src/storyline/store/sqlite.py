@@ -248,6 +248,16 @@ class Store:
             "rejects": int(one("SELECT count(*) FROM rejects").fetchone()[0]),
         }
 
+    def facets(self) -> dict[str, list[tuple[str, int]]]:
+        """The outlets (``sources``) and language codes (``languages``) of the stored
+        articles, each with its number of articles, most articles first."""
+        out: dict[str, list[tuple[str, int]]] = {}
+        for name, column in (("sources", "source"), ("languages", "lang")):
+            out[name] = [(str(r[0]), int(r[1])) for r in self._db.execute(
+                f"SELECT {column}, count(*) AS n FROM articles WHERE {column} IS NOT NULL "
+                f"AND {column} != '' GROUP BY {column} ORDER BY n DESC, {column}")]
+        return out
+
     def article_meta(self, ids: Iterable[str] | None = None
                      ) -> dict[str, tuple[str | None, str | None, str | None]]:
         """id → (story id, published, source) without the texts (all articles when None)."""

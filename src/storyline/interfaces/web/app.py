@@ -8,10 +8,14 @@ ever inserted escaped (see :func:`mark_text`).
 
 from __future__ import annotations
 
+import math
+import re
 import threading
-from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
@@ -26,13 +30,15 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from storyline import __version__ as _version
-from storyline.api import EntityCache, EventRow, QuoteRow, Storyline
-from storyline.dedupe.groups import CopyGroup
+from storyline.analyse.events import StoryEvent
+from storyline.analyse.types import StoryReport
+from storyline.api import CoOccurrence, EntityCache, EventRow, QuoteRow, Storyline
+from storyline.clean.dates import parse_user_date
 from storyline.extract.canonical import Entity
 from storyline.extract.types import Mention, Quote, Timex
+from storyline.interfaces.web import story_view
 from storyline.interfaces.web.timeline import LANE_HEIGHT
 from storyline.interfaces.web.timeline import WIDTH as TIMELINE_WIDTH
-from storyline.interfaces.web.timeline import layout as timeline_layout
 from storyline.interfaces.web.uploads import MAX_UPLOAD_BYTES, Uploads
 from storyline.models import Article
 
@@ -91,18 +97,6 @@ class ArticleOut(ArticleMeta):
     removed: list[RemovedOut]
 
 
-class CopyOut(BaseModel):
-    article_id: str
-    similarity: float
-    method: str
-
-
-class CopyGroupOut(BaseModel):
-    original: str
-    copies: list[CopyOut]
-    reason: str
-
-
 class RoleOut(BaseModel):
     role: str
     first_reported: str | None
@@ -122,12 +116,15 @@ class EntityOut(BaseModel):
     capital_of: str | None
 
 
-class StoryOut(StorySummary):
-    aliases: list[str]
-    articles: list[ArticleMeta]
-    copy_groups: list[CopyGroupOut]
-    entities: list[EntityOut]
-    quotes: list[QuoteRow]  # the API's own record (a dataclass FastAPI serialises)
+class CoOccurrenceOut(BaseModel):
+    entity: EntityOut
+    #: Articles, and sentences, that name both.
+    articles: int
+    sentences: int
+
+
+class EntityDetail(EntityOut):
+    co_occurring: list[CoOccurrenceOut]
 
 
 # -- conversions ----------------------------------------------------------------------------
@@ -148,18 +145,94 @@ def quote_dict(q: QuoteRow) -> dict[str, Any]:
             "partial": q.partial, "start": q.start, "end": q.end}
 
 
-def group_dict(g: CopyGroup) -> dict[str, Any]:
-    return {"original": g.original, "reason": g.reason,
-            "copies": [{"article_id": c.article_id, "similarity": c.similarity,
-                        "method": c.method} for c in g.copies]}
-
-
 def summary_dict(s: dict[str, Any]) -> dict[str, Any]:
     return {k: s[k] for k in StorySummary.model_fields}
 
 
-#: Events listed on a story page (the API and CLI give all of them).
-MAX_STORY_EVENTS = 60
+def co_dict(c: CoOccurrence) -> dict[str, Any]:
+    return {"entity": entity_dict(c.entity), "articles": c.articles, "sentences": c.sentences}
+
+
+#: An entity id as ``Storyline.entities()`` gives it ("person:antony-blinken").
+ENTITY_ID = re.compile(r"^(person|org|gpe|loc):\S+$")
+
+
+# -- the story list's sparkline -------------------------------------------------------------
+SPARK_WIDTH, SPARK_HEIGHT = 140, 28
+#: At most this many bars (longer stories get a bar per few days); at least this many slots,
+#: so that a one-day story is one narrow bar, not a block.
+SPARK_MAX_BARS, SPARK_MIN_SLOTS = 40, 10
+
+
+@dataclass(frozen=True, slots=True)
+class Spark:
+    """An inline SVG sparkline: articles per day (or per few days) over a story's span."""
+
+    #: (x, y, width, height, tooltip) of each non-empty bar, in SVG units.
+    bars: list[tuple[float, float, float, float, str]]
+    #: What the picture says, for screen readers and as its tooltip.
+    label: str
+    #: The scale, shown under it ("peak 4 a day").
+    caption: str
+    width: int = SPARK_WIDTH
+    height: int = SPARK_HEIGHT
+
+
+def sparkline(days: Mapping[str, int], total: int | None = None) -> Spark | None:
+    """The sparkline of a story's coverage (``Storyline.coverage``: day → articles), or
+    None when none of its articles is dated. ``total`` counts undated articles too."""
+    counts: dict[date, int] = {}
+    for day, n in days.items():
+        try:
+            counts[date.fromisoformat(day[:10])] = counts.get(date.fromisoformat(day[:10]),
+                                                              0) + n
+        except ValueError:
+            continue
+    if not counts:
+        return None
+    first, last = min(counts), max(counts)
+    span = (last - first).days + 1
+    per = math.ceil(span / SPARK_MAX_BARS)  # days per bar
+    bins = math.ceil(span / per)
+    slots = max(bins, SPARK_MIN_SLOTS)
+    binned = [0] * bins
+    for d, n in counts.items():
+        binned[(d - first).days // per] += n
+    most = max(binned)
+    width = SPARK_WIDTH / slots
+    gap = 1.0 if width >= 3 else 0.0
+    bars = []
+    for i, n in enumerate(binned):
+        if not n:
+            continue
+        start = first + timedelta(days=i * per)
+        end = min(last, start + timedelta(days=per - 1))
+        when = start.isoformat() if per == 1 else f"{start.isoformat()} – {end.isoformat()}"
+        h = max(2.0, (SPARK_HEIGHT - 2) * n / most)
+        bars.append((round(i * width, 2), round(SPARK_HEIGHT - 1 - h, 2),
+                     round(max(1.0, width - gap), 2), round(h, 2),
+                     f"{when}: {n} article{'s' if n != 1 else ''}"))
+    dated = sum(counts.values())
+    peak = max(counts.items(), key=lambda x: (x[1], -x[0].toordinal()))
+    if span == 1:
+        label = f"{dated} article{'s' if dated != 1 else ''} on {first.isoformat()}"
+    else:
+        label = (f"{dated} articles over {span} days, {first.isoformat()} to "
+                 f"{last.isoformat()}; most on {peak[0].isoformat()} ({peak[1]})")
+    undated = (total or dated) - dated
+    if undated > 0:
+        label += f"; {undated} undated"
+    unit = "a day" if per == 1 else f"per {per} days"
+    caption = f"{span} day{'s' if span != 1 else ''}, peak {most} {unit}"
+    return Spark(bars, "Coverage: " + label,
+                 caption + (f", +{undated} undated" if undated > 0 else ""))
+
+
+#: Distinct events, and co-occurring entities, listed on an entity page.
+MAX_ENTITY_EVENTS = 40
+MAX_CO_OCCURRING = 15
+#: Stories listed on an entity page (newest first); the story list has them all.
+MAX_ENTITY_STORIES = 30
 
 
 # -- marking up article text ----------------------------------------------------------------
@@ -258,6 +331,8 @@ def create_app(db_path: str | Path, *, allow_ingest: bool = False,
         try:
             with Storyline(db, cache=entity_cache) as sl:
                 sl.entities(limit=1)
+            # The story report's analysis loads spaCy and scikit-learn: seconds, once.
+            import storyline.analyse.report  # noqa: F401
         except Exception:  # reported by the first request that meets it
             pass
 
@@ -317,11 +392,21 @@ def create_app(db_path: str | Path, *, allow_ingest: bool = False,
     def find_stories(sl: Storyline, *, since: str | None, until: str | None,
                      source: str | None, entity: str | None, lang: str | None,
                      q: str | None) -> list[dict[str, Any]]:
+        """The stories the list shows. ``entity`` is a name (a phrase in the text) or an
+        entity id ("person:antony-blinken": the stories that entity is named in)."""
         try:
+            if since and until and parse_user_date(since)[:10] > parse_user_date(until)[:10]:
+                raise ValueError(f"since ({since}) is after until ({until})")
+            by_id = bool(entity and ENTITY_ID.match(entity.strip()))
             found = sl.stories(since=since or None, until=until or None, source=source or None,
-                               entity=entity or None, query=q or None, limit=None)
+                               entity=None if by_id else entity or None, query=q or None,
+                               limit=None)
         except ValueError as exc:
             raise bad(exc) from None
+        if entity and by_id:
+            named = entity_by_id(sl, entity.strip())
+            wanted = set(named.stories) if named else set()
+            found = [s for s in found if s["id"] in wanted]
         if lang:
             found = [s for s in found if lang.lower() in s["languages"]]
         # Newest first (by the latest report), undated stories last.
@@ -329,22 +414,31 @@ def create_app(db_path: str | Path, *, allow_ingest: bool = False,
         found.sort(key=lambda s: s["last_seen"] or "", reverse=True)
         return found
 
+    def entity_by_id(sl: Storyline, entity_id: str) -> Entity | None:
+        return sl.entity(entity_id)
+
     @app.get("/api/stories", response_model=list[StorySummary], tags=["api"])
     def api_stories(
+        response: Response,
         since: Annotated[str | None, Query(description="Last report on or after (a date)")] = None,
         until: Annotated[str | None, Query(description="First report on or before")] = None,
-        source: Annotated[str | None, Query(description="Reported by this outlet")] = None,
-        entity: Annotated[str | None, Query(description="Mentions this name")] = None,
+        source: Annotated[str | None, Query(description="Reported by this outlet (the "
+                                                        "name, any case)")] = None,
+        entity: Annotated[str | None, Query(
+            description="Mentions this name (a phrase), or names this entity (an id from "
+                        "/api/entities, such as person:antony-blinken)")] = None,
         lang: Annotated[str | None, Query(description="Has articles in this language",
                                           pattern="^[A-Za-z]{2,3}$")] = None,
         q: Annotated[str | None, Query(description="Full-text search over its articles")] = None,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
         offset: Annotated[int, Query(ge=0)] = 0,
     ) -> list[dict[str, Any]]:
-        """Stories, newest first."""
+        """Stories, newest first (by their latest report). The header ``X-Total-Count``
+        gives the number of stories matching, for paging with ``limit`` and ``offset``."""
         with opened() as sl:
             found = find_stories(sl, since=since, until=until, source=source, entity=entity,
                                  lang=lang, q=q)
+        response.headers["X-Total-Count"] = str(len(found))
         return [summary_dict(s) for s in found[offset:offset + limit]]
 
     def load_story(sl: Storyline, story_id: str) -> dict[str, Any]:
@@ -353,20 +447,22 @@ def create_app(db_path: str | Path, *, allow_ingest: bool = False,
             raise HTTPException(status_code=404, detail=f"no story with id {story_id!r}")
         return story
 
-    @app.get("/api/stories/{story_id}", response_model=StoryOut, tags=["api"])
-    def api_story(story_id: str) -> dict[str, Any]:
-        """One story (by id, alias or unique prefix): articles, copies, entities, quotes."""
+    def load_report(sl: Storyline, story_id: str) -> tuple[dict[str, Any], StoryReport]:
+        """The story (404 when there is none such) and its report, built once."""
+        story = load_story(sl, story_id)
+        return story, sl.report(story["id"])
+
+    @app.get("/api/stories/{story_id}", response_model=StoryReport, tags=["api"])
+    def api_story(story_id: str) -> Response:
+        """One story (by id, alias or unique prefix) as its report: summary, timeline,
+        entities, events, quotes, each source's coverage, shared and single-source facts,
+        conflicts, copies, articles and notes; every statement cites its article. The
+        same JSON as ``storyline show STORY --format json``, documented field by field in
+        docs/report.md (``schema_version`` 2)."""
         with opened() as sl:
-            story = load_story(sl, story_id)
-            entities = sl.entities(story=story["id"], limit=None)
-            quotes = sl.quotes(story=story["id"], limit=None)
-        data = summary_dict(story)
-        data["aliases"] = story["aliases"]
-        data["articles"] = [article_meta(a) for a in story["articles"]]
-        data["copy_groups"] = [group_dict(g) for g in story["copy_groups"]]
-        data["entities"] = [entity_dict(e) for e in entities]
-        data["quotes"] = [quote_dict(q) for q in quotes]
-        return data
+            _, report = load_report(sl, story_id)
+        # The dataclasses are the schema: no need to validate them again on the way out.
+        return JSONResponse(report.to_dict())
 
     @app.get("/api/articles/{article_id}", response_model=ArticleOut, tags=["api"])
     def api_article(article_id: str) -> dict[str, Any]:
@@ -394,7 +490,21 @@ def create_app(db_path: str | Path, *, allow_ingest: bool = False,
                 raise bad(exc) from None
         return [entity_dict(e) for e in found]
 
-    @app.get("/api/events", response_model=list[EventRow], tags=["api"])
+    @app.get("/api/entities/{entity_id:path}", response_model=EntityDetail, tags=["api"])
+    def api_entity(
+        entity_id: str,
+        limit: Annotated[int, Query(ge=1, le=1000, description="Co-occurring entities")] = 12,
+    ) -> dict[str, Any]:
+        """One entity (by id) with the entities most often named with it: the articles and
+        the sentences that name both."""
+        with opened() as sl:
+            entity = entity_by_id(sl, entity_id)
+            if entity is None:
+                raise HTTPException(status_code=404, detail=f"no entity with id {entity_id!r}")
+            together = sl.co_occurrences(entity.id, limit=limit)
+        return {**entity_dict(entity), "co_occurring": [co_dict(c) for c in together]}
+
+    @app.get("/api/events", response_model=list[EventRow] | list[StoryEvent], tags=["api"])
     def api_events(
         story: Annotated[str | None, Query(description="Only this story's articles")] = None,
         type: Annotated[str | None, Query(
@@ -405,16 +515,32 @@ def create_app(db_path: str | Path, *, allow_ingest: bool = False,
         until: Annotated[str | None, Query(description="Up to this day")] = None,
         status: Annotated[str | None, Query(
             description="happened, planned or negated")] = None,
+        entity: Annotated[str | None, Query(
+            description="Source or target is this entity (an id from /api/entities)")] = None,
+        distinct: Annotated[bool, Query(
+            description="With story (and no other filter): each distinct event once, with "
+                        "every report of it and the independent sources (copies once)")
+        ] = False,
         limit: Annotated[int, Query(ge=1, le=10000)] = 100,
-    ) -> list[EventRow]:
+    ) -> list[EventRow] | list[StoryEvent]:
         """Who did what to whom (PLOVER), each with the sentence that reports it and how
-        many articles and independent sources of its story report the same event."""
+        many articles and independent sources of its story report the same event; the
+        filters are those of ``storyline events``."""
         with opened() as sl:
             if story is not None and sl.story(story) is None:
                 raise HTTPException(status_code=404, detail=f"no story with id {story!r}")
+            if distinct:
+                if story is None:
+                    raise HTTPException(status_code=422, detail="distinct needs a story")
+                if any(v is not None for v in (type, actor, since, until, status, entity)):
+                    raise HTTPException(status_code=422, detail="distinct takes no filter "
+                                        "but story (and limit)")
+                return sl.story_events(story)[:limit]
+            if entity is not None and entity_by_id(sl, entity) is None:
+                raise HTTPException(status_code=404, detail=f"no entity with id {entity!r}")
             try:
                 return sl.events(story=story, type=type, actor=actor, since=since,
-                                 until=until, status=status, limit=limit)
+                                 until=until, status=status, entity=entity, limit=limit)
             except ValueError as exc:
                 raise bad(exc) from None
 
@@ -482,19 +608,29 @@ def create_app(db_path: str | Path, *, allow_ingest: bool = False,
         filters = {"q": q, "since": since, "until": until, "source": source,
                    "entity": entity, "lang": lang}
         error = None
+        named: Entity | None = None
         with opened() as sl:
             try:
                 found = find_stories(sl, since=since, until=until, source=source,
                                      entity=entity, lang=lang, q=q)
             except HTTPException as exc:
                 found, error = [], str(exc.detail)
+            shown = found[offset:offset + PAGE_SIZE]
+            days = sl.coverage([s["id"] for s in shown])
+            facets = sl.facets()
+            if ENTITY_ID.match(entity.strip()):
+                named = entity_by_id(sl, entity.strip())
         active = {k: v for k, v in filters.items() if v}
 
         def page_link(off: int) -> str:
             return "/?" + urlencode({**active, "offset": off})
 
         return templates.TemplateResponse(request, "index.html", {
-            "stories": found[offset:offset + PAGE_SIZE], "total": len(found),
+            "stories": shown, "total": len(found),
+            "sparks": {s["id"]: sparkline(days.get(s["id"], {}), s["article_count"])
+                       for s in shown},
+            "sources": facets["sources"], "languages": facets["languages"],
+            "named": named,
             "offset": offset, "page_size": PAGE_SIZE, "filters": filters, "active": active,
             "error": error,
             "prev": page_link(max(0, offset - PAGE_SIZE)) if offset > 0 else None,
@@ -504,59 +640,43 @@ def create_app(db_path: str | Path, *, allow_ingest: bool = False,
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def page_story(request: Request, story_id: str) -> Response:
         with opened() as sl:
-            story = load_story(sl, story_id)
-            entities = sl.entities(story=story["id"], limit=None)
-            quotes = sl.quotes(story=story["id"], limit=None)
-            events = [e for e in sl.story_events(story["id"])
-                      if e.source is not None or e.target is not None]
-        copy_of = {c.article_id: g.original for g in story["copy_groups"] for c in g.copies}
-        by_source: dict[str, list[Article]] = defaultdict(list)
-        for a in story["articles"]:
-            by_source[a.source or "unknown source"].append(a)
-        sources = sorted(((s, sorted(arts, key=lambda a: a.published or "~"))
-                          for s, arts in by_source.items()),
-                         key=lambda x: (-len(x[1]), x[0].lower()))
-        by_kind: dict[str, list[Entity]] = defaultdict(list)
-        for e in entities:
-            by_kind[KIND_LABELS.get(e.kind, e.kind)].append(e)
-        # Quotes by speaker; the same words reported by several sources are listed once,
-        # with every report that carries them.
-        by_speaker: dict[str, dict[str, list[QuoteRow]]] = defaultdict(dict)
-        speaker_ids: dict[str, str | None] = {}
-        for qr in quotes:
-            who = qr.speaker or "Unattributed"
-            words = " ".join(qr.text.lower().split())
-            by_speaker[who].setdefault(words, []).append(qr)
-            speaker_ids.setdefault(who, qr.speaker_id)
-        speakers = sorted(((who, list(said.values())) for who, said in by_speaker.items()),
-                          key=lambda x: (x[0] == "Unattributed", -len(x[1]), x[0]))
-        titles = {a.id: a.title for a in story["articles"]}
+            story, report = load_report(sl, story_id)
         return templates.TemplateResponse(request, "story.html", {
-            "story": story, "sources": sources, "copy_of": copy_of, "titles": titles,
-            "entity_groups": [(label, by_kind[label][:30])
-                              for label in ("People", "Organisations", "Places")
-                              if by_kind.get(label)],
-            "speakers": speakers, "speaker_ids": speaker_ids,
-            "events": events[:MAX_STORY_EVENTS], "more_events": max(0, len(events)
-                                                                   - MAX_STORY_EVENTS),
-            "timeline": timeline_layout(events), "timeline_width": TIMELINE_WIDTH,
-            "lane_height": LANE_HEIGHT,
+            "view": story_view.build(report, aliases=story["aliases"]),
+            "timeline_width": TIMELINE_WIDTH, "lane_height": LANE_HEIGHT,
         })
 
     @app.get("/entities/{entity_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def page_entity(request: Request, entity_id: str) -> Response:
+        from storyline.extract.events import event_key  # (spaCy: imported when needed)
+
         with opened() as sl:
-            entity = next((e for e in sl.entities(limit=None) if e.id == entity_id), None)
+            entity = entity_by_id(sl, entity_id)
             if entity is None:
                 raise HTTPException(status_code=404, detail=f"no entity with id {entity_id!r}")
             stories = sl.store.stories.summaries(ids=list(entity.stories), limit=None)
             said = sl.quotes(speaker_id=entity.id, limit=None)
-            counterparts = sl.counterparts(entity.id)
+            together = sl.co_occurrences(entity.id, limit=MAX_CO_OCCURRING)
+            reports = sl.events(entity=entity.id, limit=None)
         stories.sort(key=lambda s: s["last_seen"] or "", reverse=True)
+        headlines = {s["id"]: s["headline"] for s in stories}
+        # Reports of the same event (same story, type, actors, day and status) listed once,
+        # story by story (in the order of their first event), in date order within each.
+        events: dict[tuple[object, ...], list[EventRow]] = {}
+        for r in reports:
+            events.setdefault((r.story_id, *event_key(r.event), r.event.status), []).append(r)
+        shown = list(events.values())[:MAX_ENTITY_EVENTS]
+        by_story: dict[str | None, list[list[EventRow]]] = {}
+        for group in shown:
+            by_story.setdefault(group[0].story_id, []).append(group)
         return templates.TemplateResponse(request, "entity.html", {
-            "entity": entity, "stories": stories, "quotes": said,
-            "counterparts": counterparts,
-            "most_shared": max((n for _, n in counterparts), default=1),
+            "entity": entity, "stories": stories[:MAX_ENTITY_STORIES],
+            "more_stories": max(0, len(stories) - MAX_ENTITY_STORIES), "quotes": said,
+            "together": together,
+            "scale": max((max(c.articles, c.sentences) for c in together), default=1),
+            "event_stories": list(by_story.items()), "event_count": len(events),
+            "more_events": max(0, len(events) - MAX_ENTITY_EVENTS),
+            "headlines": headlines,
             "kind_label": KIND_LABELS.get(entity.kind, entity.kind)})
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -584,6 +704,7 @@ def create_app(db_path: str | Path, *, allow_ingest: bool = False,
             "story": story, "copies": copies,
             "mentioned": sorted({names[eid] for _, eid in mentions if eid in names},
                                 key=lambda e: (e.kind, e.name)),
-            "quote_count": len(quotes)})
+            "quote_count": len(quotes),
+            "removed_reasons": Counter(r.reason for r in article.removed).most_common()})
 
     return app

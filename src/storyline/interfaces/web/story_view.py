@@ -1,0 +1,612 @@
+"""What the story page shows, built from a :class:`StoryReport` in one pass.
+
+The template (``templates/story.html``) only lays these views out. Every string here comes
+from article text and stays plain text: Jinja2 escapes it. Links are built here, with every
+id percent-encoded, so the template never assembles a URL from stored text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from urllib.parse import quote
+
+from storyline.analyse.types import (
+    Citation,
+    Conflict,
+    Fact,
+    SourceColumn,
+    StoryReport,
+    TimelineEntry,
+)
+from storyline.interfaces.report import _claim, _day, _differs, _kind
+from storyline.interfaces.web.timeline import Timeline, entry_status, layout_entries
+
+#: Citation links shown per item before "+N more".
+MAX_CITES = 4
+#: Single-source facts shown per outlet before the rest fold away.
+SINGLE_SHOWN = 5
+#: Events listed in the table (the API gives all of them).
+MAX_EVENTS = 60
+#: Entities listed per kind.
+MAX_ENTITIES = 12
+KIND_GROUPS = {"PERSON": "People", "ORG": "Organisations", "GPE": "Places", "LOC": "Places"}
+STATUS_LABEL = {"planned": "planned", "negated": "called off or denied"}
+COPY_WORDS = {"exact": "exact copy", "near": "near copy", "translation": "translation"}
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_PART_OF_DAY = {"MO": "morning", "MI": "midday", "AF": "afternoon", "EV": "evening",
+                "NI": "night", "DT": "daytime"}
+_SEASONS = {"SP": "spring", "SU": "summer", "FA": "autumn", "WI": "winter"}
+_MOD_WORDS = {"START": "early", "MID": "mid", "END": "late", "APPROX": "about",
+              "BEFORE": "before", "AFTER": "after", "ON_OR_BEFORE": "by",
+              "ON_OR_AFTER": "from", "LESS_THAN": "under", "MORE_THAN": "over"}
+#: Granularities the date label already says (a range adds nothing to them).
+_SAID = frozenset({"day", "part-of-day", "hour", "minute", "week", "weekend", "month",
+                   "year", "quarter", "half", "season", "decade", "century"})
+_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}:\d{2}|MO|MI|AF|EV|NI|DT))?")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})(-WE)?$")
+_PERIOD = re.compile(r"^(\d{4})-(Q[1-4]|H[12]|SP|SU|FA|WI)$")
+
+
+def article_href(article_id: str, start: int | None = None) -> str:
+    """The article page, at the sentence's anchor when ``start`` is given."""
+    href = f"/articles/{quote(article_id, safe='')}"
+    return href if start is None else f"{href}#c-{start}"
+
+
+def entity_href(entity_id: str) -> str:
+    return f"/entities/{quote(entity_id, safe='')}"
+
+
+def _one_line(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def date_label(value: str, mod: str | None = None) -> str:
+    """A TimeML date in words a reader knows: "2023-06-18 morning", "early Feb 2023",
+    "week 24 of 2023", "Q1 2023"; anything else as it is."""
+    value = _one_line(value)
+    if not value:
+        return "undated"
+    if m := _DAY.match(value):
+        label = f"{m[1]}-{m[2]}-{m[3]}"
+        if m[4]:
+            label += " " + _PART_OF_DAY.get(m[4], m[4])
+    elif (m := _MONTH.match(value)) and 1 <= int(m[2]) <= 12:
+        label = f"{_MONTHS[int(m[2]) - 1]} {m[1]}"
+    elif (m := _WEEK.match(value)) and 1 <= int(m[2]) <= 53:
+        try:
+            monday = date.fromisocalendar(int(m[1]), int(m[2]), 1)
+        except ValueError:
+            label = value
+        else:
+            first = monday + timedelta(days=5) if m[3] else monday
+            label = (f"{'weekend' if m[3] else 'week'} of {first.day} "
+                     f"{_MONTHS[first.month - 1]} {first.year}")
+    elif m := _PERIOD.match(value):
+        label = f"{_SEASONS.get(m[2], m[2])} {m[1]}"
+    elif re.fullmatch(r"\d{3}", value):
+        label = f"{value}0s"
+    else:
+        label = value
+    word = _MOD_WORDS.get((mod or "").upper())
+    return f"{word} {label}" if word else label
+
+
+def date_parts(e: TimelineEntry) -> tuple[str, str]:
+    """The date's label and a note: the words it was read from, what a week or weekend
+    spans, the granularity when the label does not say it."""
+    if not e.date:
+        return "undated", ""
+    label = date_label(e.date, e.mod)
+    said = _one_line(e.date_text)
+    notes = [f"“{said}”"] if said and said.casefold() != e.date.casefold() \
+        and said.casefold() not in label.casefold() else []
+    gran = _one_line(e.granularity)
+    if gran and gran not in _SAID and gran != "unknown":
+        notes.append(gran)
+    if e.earliest and e.latest and e.earliest != e.latest and (
+            gran not in _SAID or e.mod):
+        notes.append(f"{e.earliest} to {e.latest}")
+    return label, ", ".join(notes)
+
+
+def _outlet(source: str | None) -> str:
+    return _one_line(source) or "unknown source"
+
+
+# -- views ----------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Cite:
+    """A link to the sentence a statement rests on, labelled with its outlet."""
+
+    href: str
+    #: The outlet ("unknown source (26a43e78)" when the article names none).
+    source: str
+    day: str
+    #: Tooltip: outlet, date, copy status and the sentence itself.
+    title: str
+    copy: bool
+    #: What the link reads: the outlet, or the day where the outlet goes without saying.
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Cites:
+    shown: list[Cite]
+    more: int
+
+
+@dataclass(frozen=True, slots=True)
+class EntryView:
+    date: str
+    #: The TimeML value ("2023-W24-WE") and the first day it stands for.
+    value: str
+    datetime: str
+    note: str
+    status: str
+    badge: str
+    kind: str
+    event_type: str
+    who: str
+    whom: str
+    text: str
+    sources: list[str]
+    independent: int
+    cites: Cites
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnView:
+    source: str
+    anchor: str
+    languages: str
+    articles: int
+    #: "copy of Global Wire Service", "translation of …" when all its articles copy others.
+    copy_note: str
+    independent: bool
+    n_facts: int
+    n_only: int
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    text: str
+    cite: Cite
+
+
+@dataclass(frozen=True, slots=True)
+class CellView:
+    sentences: list[Sentence]
+    #: The outlet's text is a copy whose sentence reads exactly like its original's.
+    same_as: str
+    copy: bool
+    #: Conflicts (their numbers) that one of its sentences takes a side in.
+    conflicts: list[int]
+    #: Tooltip on the conflict mark: which wording this outlet uses.
+    conflict_note: str
+
+
+@dataclass(frozen=True, slots=True)
+class RowView:
+    n: int
+    fact_id: str
+    about: str
+    text: str
+    independent: int
+    articles: int
+    attributed_to: str
+    cells: list[CellView | None]
+    conflicts: list[int]
+
+
+@dataclass(frozen=True, slots=True)
+class FactView:
+    text: str
+    attributed_to: str
+    cites: Cites
+    conflicts: list[int]
+
+
+@dataclass(frozen=True, slots=True)
+class SingleGroup:
+    column: ColumnView
+    facts: list[FactView]
+
+
+@dataclass(frozen=True, slots=True)
+class VariantView:
+    label: str
+    claim: bool
+    wording: str
+    value: str
+    sources: list[str]
+    sentence: str
+    cites: Cites
+
+
+@dataclass(frozen=True, slots=True)
+class ConflictView:
+    n: int
+    anchor: str
+    kind: str
+    about: str
+    note: str
+    between_sources: bool
+    variants: list[VariantView]
+    #: Rows of the side-by-side table that show it.
+    rows: list[int]
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteView:
+    text: str
+    partial: bool
+    cites: Cites
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerView:
+    speaker: str
+    href: str
+    quotes: list[QuoteView]
+
+
+@dataclass(frozen=True, slots=True)
+class EntityView:
+    name: str
+    href: str
+    kind: str
+    roles: list[str]
+    aliases: list[str]
+    mentions: int
+    articles: int
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleView:
+    href: str
+    title: str
+    source: str
+    day: str
+    lang: str
+    copy_href: str
+    copy_title: str
+    copy_source: str
+    #: "exact copy", "near copy", "translation".
+    copy_kind: str
+    facts: int
+    only_here: int
+
+
+@dataclass(frozen=True, slots=True)
+class CopyView:
+    original: ArticleView
+    copies: list[ArticleView]
+
+
+@dataclass(frozen=True, slots=True)
+class StoryView:
+    story_id: str
+    headline: str
+    span: str
+    span_datetime: tuple[str, str]
+    article_count: int
+    source_count: int
+    independent_sources: int
+    languages: list[str]
+    aliases: list[str]
+    summary: list[Sentence]
+    timeline: list[EntryView]
+    chart: Timeline | None
+    columns: list[ColumnView]
+    rows: list[RowView]
+    singles: list[SingleGroup]
+    conflicts: list[ConflictView]
+    speakers: list[SpeakerView]
+    entity_groups: list[tuple[str, list[EntityView]]]
+    more_entities: int
+    events: list[EntryView]
+    more_events: int
+    articles: list[ArticleView]
+    copies: list[CopyView]
+    notes: list[str]
+    toc: list[tuple[str, str, int | None]] = field(default_factory=list)
+
+
+# -- building -------------------------------------------------------------------------------
+def cite(c: Citation, titles: dict[str, str] | None = None, *, outlet: str = "",
+         shown: str = "") -> Cite:
+    """A link to the citation's sentence; labelled with its day when its outlet is
+    ``outlet`` (a column of that outlet need not repeat its name). Its tooltip quotes the
+    sentence unless that is the text ``shown`` next to it."""
+    source = _outlet(c.source) if c.source else f"unknown source ({c.article_id[:8]})"
+    day = _day(c.published)
+    title = f"{source}, {day}"
+    if c.copy_of:
+        original = (titles or {}).get(c.copy_of) or c.copy_of
+        title += f" · copy of “{_one_line(original)}”"
+    sentence = _one_line(c.text)
+    if sentence and sentence != shown:
+        title += f": “{sentence if len(sentence) <= 200 else sentence[:199] + '…'}”"
+    label = (day if day != "undated" else "article") if outlet and source == outlet else source
+    return Cite(article_href(c.article_id, c.start), source, day, title, c.copy_of is not None,
+                label)
+
+
+def cites(citations: Iterable[Citation], titles: dict[str, str], limit: int = MAX_CITES,
+          *, outlet: str = "", shown: str = "") -> Cites:
+    """Links to the first few citations, one per article (copies after originals)."""
+    seen: set[str] = set()
+    ordered: list[Citation] = []
+    for c in sorted(citations, key=lambda c: c.copy_of is not None):
+        if c.article_id not in seen:
+            seen.add(c.article_id)
+            ordered.append(c)
+    return Cites([cite(c, titles, outlet=outlet, shown=shown) for c in ordered[:limit]],
+                 max(0, len(ordered) - limit))
+
+
+def entry_view(e: TimelineEntry, titles: dict[str, str]) -> EntryView:
+    date, note = date_parts(e)
+    status = entry_status(e)
+    return EntryView(
+        date=date, value=_one_line(e.date), datetime=e.earliest if e.earliest else "",
+        note=note, status=status,
+        badge=STATUS_LABEL.get(status, ""), kind=e.kind,
+        event_type=_one_line(e.event_type) if e.kind == "event" else "",
+        who=_one_line(e.who), whom=_one_line(e.whom), text=_one_line(e.text),
+        sources=[_outlet(s) for s in e.sources], independent=e.independent,
+        cites=cites(e.citations, titles, shown=_one_line(e.text)))
+
+
+def _overlaps(a: Citation, b: Citation) -> bool:
+    return a.article_id == b.article_id and a.start < b.end and b.start < a.end
+
+
+def _conflicts_of(citations: Sequence[Citation], conflicts: Sequence[Conflict]
+                  ) -> list[tuple[int, str]]:
+    """(conflict number, wording) for each conflict a variant of which cites one of these
+    sentences."""
+    found: list[tuple[int, str]] = []
+    for n, conflict in enumerate(conflicts, 1):
+        for v in conflict.variants:
+            if any(_overlaps(c, vc) for c in citations for vc in v.citations):
+                found.append((n, _one_line(v.wording)))
+                break
+    return found
+
+
+def _entity_label(entity_id: str, names: dict[str, str]) -> str:
+    if entity_id in names:
+        return names[entity_id]
+    bare = entity_id.split(":", 1)[-1].split("@", 1)[0]
+    return bare.replace("-", " ").title() if bare else entity_id
+
+
+def _about(fact: Fact, names: dict[str, str]) -> str:
+    """What a fact is about, in a few words: its names, figures and dates."""
+    parts = [_entity_label(e, names) for e in fact.entities[:4]]
+    parts += [_one_line(n) for n in fact.numbers[:3]]
+    if not parts:
+        parts = [date_label(d) for d in fact.dates[:2]]
+    return ", ".join(p for p in parts if p)
+
+
+def _ordered_columns(report: StoryReport) -> list[SourceColumn]:
+    """Outlets with text of their own first (in the report's order); an outlet whose
+    articles all copy another's text goes right after the outlet it copies."""
+    home: dict[str, int] = {}
+    for i, col in enumerate(report.sources):
+        for aid in col.article_ids:
+            home.setdefault(aid, i)
+    keys = []
+    for i, col in enumerate(report.sources):
+        copies_only = bool(col.article_ids) and all(a in col.copies for a in col.article_ids)
+        if copies_only:
+            original = col.copies[col.article_ids[0]]
+            keys.append((home.get(original, i), 1, i))
+        else:
+            keys.append((i, 0, i))
+    return [report.sources[k[2]] for k in sorted(keys)]
+
+
+def build(report: StoryReport, *, aliases: Sequence[str] = ()) -> StoryView:
+    """Everything the story page shows."""
+    titles = {a.article_id: _one_line(a.title) or a.article_id for a in report.articles}
+    sources_of = {a.article_id: _outlet(a.source) for a in report.articles}
+    names = {e.entity_id: _one_line(e.name) for e in report.entities}
+    facts = {f.id: f for f in (*report.shared_facts, *report.single_source_facts)}
+    copy_kind = {a.article_id: a.copy_kind for a in report.articles}
+
+    # -- sources side by side: one column per outlet, one row per shared fact
+    ordered = _ordered_columns(report)
+    column_of: dict[str, int] = {}
+    columns: list[ColumnView] = []
+    for i, col in enumerate(ordered):
+        for aid in col.article_ids:
+            column_of.setdefault(aid, i)
+        copied = [col.copies[a] for a in col.article_ids if a in col.copies]
+        copy_note = ""
+        if copied and len(copied) == len(col.article_ids):
+            kinds = {copy_kind.get(cid) for cid in col.article_ids}
+            word = "translation" if kinds == {"translation"} else "copy"
+            copy_note = f"{word} of {sources_of.get(copied[0], 'another article')}"
+        columns.append(ColumnView(
+            _outlet(col.source), f"src-{i + 1}", ", ".join(col.languages),
+            len(col.article_ids), copy_note, not copy_note, len(col.fact_ids),
+            len(col.only_here)))
+
+    conflict_rows: dict[int, list[int]] = {}
+    rows: list[RowView] = []
+    for n, fact in enumerate(report.shared_facts, 1):
+        per_column: dict[int, list[Citation]] = {}
+        for c in fact.citations:
+            if c.article_id in column_of:
+                per_column.setdefault(column_of[c.article_id], []).append(c)
+        # The sentence of each original article, to tell a verbatim copy at a glance.
+        original_text = {c.article_id: _one_line(c.text) for c in fact.citations}
+        cells: list[CellView | None] = []
+        row_conflicts: set[int] = set()
+        for i in range(len(columns)):
+            found = per_column.get(i)
+            if not found:
+                cells.append(None)
+                continue
+            sentences: list[Sentence] = []
+            seen: set[str] = set()
+            for c in found:
+                text = _one_line(c.text)
+                if text not in seen:
+                    seen.add(text)
+                    sentences.append(Sentence(text, cite(c, titles, outlet=columns[i].source,
+                                                         shown=text)))
+            copy = all(c.copy_of for c in found)
+            same_as = ""
+            if copy and len(sentences) == 1:
+                original = found[0].copy_of or ""
+                if original_text.get(original) == sentences[0].text:
+                    same_as = sources_of.get(original, "its original")
+            in_conflict = _conflicts_of(found, report.conflicts)
+            row_conflicts.update(k for k, _ in in_conflict)
+            note = "; ".join(f"conflict {k}: says “{w}”" for k, w in in_conflict)
+            cells.append(CellView(sentences, same_as, copy, [k for k, _ in in_conflict], note))
+        for k in row_conflicts:
+            conflict_rows.setdefault(k, []).append(n)
+        rows.append(RowView(n, fact.id, _about(fact, names), _one_line(fact.text),
+                            fact.independent, len({c.article_id for c in fact.citations}),
+                            _one_line(fact.attributed_to), cells, sorted(row_conflicts)))
+
+    # -- facts only one outlet states, by outlet, most informative first
+    rank = {f.id: i for i, f in enumerate(report.single_source_facts)}
+    singles: list[SingleGroup] = []
+    for i, col in enumerate(ordered):
+        ids = sorted((fid for fid in col.only_here if fid in rank), key=rank.__getitem__)
+        if not ids:
+            continue
+        views = []
+        for fid in ids:
+            f = facts[fid]
+            views.append(FactView(
+                _one_line(f.text), _one_line(f.attributed_to),
+                cites(f.citations, titles, 3, outlet=columns[i].source,
+                      shown=_one_line(f.text)),
+                [k for k, _ in _conflicts_of(f.citations, report.conflicts)]))
+        singles.append(SingleGroup(columns[i], views))
+
+    # -- conflicts
+    conflicts: list[ConflictView] = []
+    for n, conflict in enumerate(report.conflicts, 1):
+        variants = []
+        for j, v in enumerate(conflict.variants, 1):
+            label = _claim(v.attributed_to) if v.attributed_to else f"Version {j}"
+            variants.append(VariantView(
+                label, bool(v.attributed_to), _one_line(v.wording),
+                _one_line(v.value) if _differs(v.value, v.wording) else "",
+                [_outlet(s) for s in v.sources],
+                _one_line(v.citations[0].text) if v.citations else "",
+                cites(v.citations, titles,
+                      shown=_one_line(v.citations[0].text) if v.citations else "")))
+        conflicts.append(ConflictView(
+            n, f"conflict-{n}", _one_line(conflict.kind), _one_line(conflict.about) or "unnamed",
+            _one_line(conflict.note), conflict.between_sources, variants,
+            conflict_rows.get(n, [])))
+
+    # -- quotes: the same words carried by several articles are listed once
+    speakers = []
+    for sq in report.quotes:
+        grouped: dict[str, list[tuple[str, bool, list[Citation]]]] = {}
+        order: list[str] = []
+        for q in sq.quotes:
+            key = _one_line(q.text).casefold()
+            if key not in grouped:
+                grouped[key] = [(_one_line(q.text), q.partial, [])]
+                order.append(key)
+            grouped[key][0][2].append(q.citation)
+        quotes = [QuoteView(text, partial, cites(cs, titles))
+                  for text, partial, cs in (grouped[k][0] for k in order)]
+        speakers.append(SpeakerView(_one_line(sq.speaker) or "Unnamed speaker",
+                                    entity_href(sq.entity_id) if sq.entity_id else "",
+                                    quotes))
+
+    # -- key entities by kind
+    by_kind: dict[str, list[EntityView]] = {}
+    for e in report.entities:
+        by_kind.setdefault(KIND_GROUPS.get(e.kind, "Other"), []).append(EntityView(
+            _one_line(e.name), entity_href(e.entity_id), _kind(e.kind),
+            [_one_line(r) for r in e.roles], [_one_line(a) for a in e.aliases],
+            e.mentions, e.articles))
+    groups: list[tuple[str, list[EntityView]]] = [
+        (label, by_kind[label][:MAX_ENTITIES])
+        for label in ("People", "Organisations", "Places", "Other") if label in by_kind]
+    more_entities = sum(max(0, len(v) - MAX_ENTITIES) for v in by_kind.values())
+
+    # -- articles and copies
+    rows_by_id = {a.article_id: a for a in report.articles}
+
+    def article(aid: str) -> ArticleView:
+        row = rows_by_id.get(aid)
+        if row is None:
+            return ArticleView(article_href(aid), aid, "unknown source", "undated", "", "",
+                               "", "", "", 0, 0)
+        return ArticleView(
+            article_href(row.article_id), titles[row.article_id], _outlet(row.source),
+            _day(row.published), _one_line(row.lang),
+            article_href(row.copy_of) if row.copy_of else "",
+            titles.get(row.copy_of, row.copy_of) if row.copy_of else "",
+            sources_of.get(row.copy_of, "another outlet") if row.copy_of else "",
+            COPY_WORDS.get(row.copy_kind or "", _one_line(row.copy_kind) or "copy")
+            if row.copy_of else "", row.facts, row.only_here)
+
+    articles = [article(a.article_id) for a in report.articles]
+    copies = [CopyView(article(item.original), [article(c.article_id) for c in item.copies])
+              for item in report.copies]
+
+    first, last = _day(report.first_seen), _day(report.last_seen)
+    if report.first_seen or report.last_seen:
+        span = first if first == last else f"{first} → {last}"
+    else:
+        span = "undated"
+    events = [entry_view(e, titles) for e in report.events]
+    view = StoryView(
+        story_id=report.story_id, headline=_one_line(report.headline),
+        span=span, span_datetime=(first if report.first_seen else "",
+                                  last if report.last_seen else ""),
+        article_count=len(report.article_ids), source_count=len(report.sources),
+        independent_sources=report.independent_sources,
+        languages=list(report.languages), aliases=[_one_line(a) for a in aliases],
+        summary=[Sentence(_one_line(s.text), cite(s.citation, titles, shown=_one_line(s.text)))
+                 for s in report.summary],
+        timeline=[entry_view(e, titles) for e in report.timeline],
+        chart=layout_entries(report.timeline, when=lambda e: " ".join(
+            x for x in date_parts(e) if x)),
+        columns=columns, rows=rows, singles=singles, conflicts=conflicts, speakers=speakers,
+        entity_groups=groups, more_entities=more_entities,
+        events=events[:MAX_EVENTS], more_events=max(0, len(events) - MAX_EVENTS),
+        articles=articles, copies=copies, notes=[_one_line(n) for n in report.notes])
+    view.toc.extend(toc(view))
+    return view
+
+
+def toc(view: StoryView) -> list[tuple[str, str, int | None]]:
+    """(anchor, label, count) of the page's sections, in page order."""
+    items: list[tuple[str, str, int | None]] = [
+        ("summary", "Summary", None),
+        ("articles", "Articles", len(view.articles)),
+        ("entities", "People and places", sum(len(g) for _, g in view.entity_groups)),
+        ("timeline", "Timeline", len(view.timeline)),
+        ("sources", "Sources side by side", len(view.rows)),
+        ("conflicts", "Conflicts", len(view.conflicts)),
+        ("single", "Only one source reports", sum(len(g.facts) for g in view.singles)),
+        ("quotes", "Quotes", sum(len(s.quotes) for s in view.speakers)),
+        ("events", "Events", len(view.events) + view.more_events),
+    ]
+    if view.copies:
+        items.append(("copies", "Copies", sum(len(c.copies) for c in view.copies)))
+    if view.notes:
+        items.append(("notes", "Notes", len(view.notes)))
+    return items
+
