@@ -159,7 +159,7 @@ def test_story_page_shows_the_report(site: Site) -> None:
                    "conflicts", "quotes", "events", "copies", "notes"):
         assert f'id="{anchor}"' in html and f'href="#{anchor}"' in html, anchor  # and the TOC
     assert html.count('<table class="side">') == 1 and 'tabindex="0" role="region"' in html
-    assert re.search(r'<a class="cite[^"]*" href="/articles/[0-9a-f]+#c-\d+" title="', html)
+    assert re.search(r'<a class="cite[^"]*" href="/articles/[0-9a-f]+#c-\d+-\d+" title="', html)
     assert 'href="/entities/person%3Aantony-blinken"' in html
     assert 'class="mark status-' in html  # the timeline chart
     assert "Only one source reports" in html and "same words as" in html
@@ -198,7 +198,7 @@ def test_story_view_aligns_facts_by_outlet() -> None:
     (row,) = view.rows
     wire, copy, post, quiet = row.cells
     assert wire is not None and wire.sentences[0].text == a1.text and not wire.copy
-    assert wire.sentences[0].cite.href == "/articles/a1#c-0"
+    assert wire.sentences[0].cite.href == f"/articles/a1#c-0-{len(a1.text)}"
     assert copy is not None and copy.copy and copy.same_as == "Wire"
     assert post is not None and post.sentences[0].text == b1.text and post.conflicts == [1]
     assert quiet is None  # "—": this outlet does not state it

@@ -7,11 +7,14 @@ Screenshots of the main pages go to a temporary folder, or to ``docs/screenshots
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import socket
 import tempfile
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -415,6 +418,41 @@ def test_story_page_reads_the_report(server: tuple[str, str], browser: object) -
     assert page.locator("h1").inner_text().startswith("Antony Blinken")
     assert requests and all(u.startswith(base) for u in requests)  # nothing from elsewhere
     page.close()
+
+
+def test_a_citation_marks_its_words_in_the_article(server: tuple[str, str], browser: object
+                                                    ) -> None:
+    """Following a summary citation opens the article with the cited sentence marked,
+    scrolled to and focused: the claim can be checked where it was made."""
+    base, _ = server
+    page = browser.new_page(viewport={"width": 1280, "height": 700})  # type: ignore[attr-defined]
+    _open_blinken_story(page, base)
+    cite = page.locator("#summary ol.summary li a.cite").last
+    href = cite.get_attribute("href") or ""
+    said = page.locator("#summary ol.summary li").last.inner_text()
+    cite.click()
+    page.wait_for_url("**/articles/**")
+    marked = page.locator("article.text mark.cited")
+    assert marked.count() >= 1
+    words = " ".join(marked.all_text_contents())
+    assert " ".join(words.split())[:40] in " ".join(said.split())
+    m = re.search(r"#c-(\d+)-(\d+)$", href)
+    assert m is not None
+    with urllib.request.urlopen(base + href.split("#")[0].replace("/articles/",
+                                                                  "/api/articles/")) as r:
+        text = json.load(r)["text"]
+    assert " ".join(words.split()) == " ".join(text[int(m[1]):int(m[2])].split())
+    assert page.evaluate("document.activeElement.id") == "cited"
+    page.close()
+
+
+def test_pages_carry_a_content_security_policy(server: tuple[str, str]) -> None:
+    base, _ = server
+    for path in ("/", "/api/health", "/static/app.js"):
+        with urllib.request.urlopen(base + path) as r:
+            csp = r.headers["Content-Security-Policy"] or ""
+            assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp, path
+            assert r.headers["X-Content-Type-Options"] == "nosniff"
 
 
 def test_story_page_on_a_phone(server: tuple[str, str], browser: object) -> None:

@@ -51,10 +51,13 @@ _WEEK = re.compile(r"^(\d{4})-W(\d{2})(-WE)?$")
 _PERIOD = re.compile(r"^(\d{4})-(Q[1-4]|H[12]|SP|SU|FA|WI)$")
 
 
-def article_href(article_id: str, start: int | None = None) -> str:
-    """The article page, at the sentence's anchor when ``start`` is given."""
+def article_href(article_id: str, start: int | None = None, end: int | None = None) -> str:
+    """The article page; with ``start`` (and ``end``), at the cited span, which the page
+    marks and scrolls to (``static/app.js``)."""
     href = f"/articles/{quote(article_id, safe='')}"
-    return href if start is None else f"{href}#c-{start}"
+    if start is None:
+        return href
+    return f"{href}#c-{start}" + (f"-{end}" if end is not None else "")
 
 
 def entity_href(entity_id: str) -> str:
@@ -333,8 +336,8 @@ def cite(c: Citation, titles: dict[str, str] | None = None, *, outlet: str = "",
     if sentence and sentence != shown:
         title += f": “{sentence if len(sentence) <= 200 else sentence[:199] + '…'}”"
     label = (day if day != "undated" else "article") if outlet and source == outlet else source
-    return Cite(article_href(c.article_id, c.start), source, day, title, c.copy_of is not None,
-                label)
+    return Cite(article_href(c.article_id, c.start, c.end), source, day, title,
+                c.copy_of is not None, label)
 
 
 def cites(citations: Iterable[Citation], titles: dict[str, str], limit: int = MAX_CITES,
