@@ -266,3 +266,18 @@ def test_events_table_complete_timeline_one_entry_per_sentence() -> None:
     assert visit and all(e.date == "" and e.status == "planned" for e in visit)
     assert not any("will visit" in e.text for e in report.timeline)
     assert "undated" in to_markdown(report)
+
+
+def test_attribution_names_the_record_and_drops_linking_words() -> None:
+    from storyline.analyse.claims import attribution
+
+    def who(text: str, lang: str = "en") -> str | None:
+        a = _article("a", text, "Wire", lang=lang)
+        return attribution(a, 0, len(text))
+
+    assert who("According to the official account of the meeting, Holt asked for "
+               "calm.") == "the official account"
+    assert who("Nach amtlichen Angaben wurden zwölf Menschen verletzt.",
+               "de") == "amtlichen Angaben"
+    assert who("The dam failed, while port officials said the gates were "
+               "open.") == "port officials"

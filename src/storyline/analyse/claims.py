@@ -150,6 +150,16 @@ _SPEAKER_BEFORE = re.compile(
     r"((?:[A-Z][\w'’.-]*\s+){0,4}[A-Z][\w'’.-]*|(?:[Tt]he\s+|[Aa]n?\s+)?(?:[\w'’-]+\s+){0,3}"
     + _SPEAKER_NOUNS + r")(?:\s+(?:has|have|had|also|later|repeatedly|previously|again))?"
     r"\s*,?\s*$")
+#: "According to the official account", "nach chinesischen Angaben": the record is the
+#: source, with whatever qualifies it.
+_RECORD = re.compile(
+    r"\s*((?:[Tt]he\s+|[Aa]n?\s+)?(?:[\w'’-]+\s+){0,3}?(?i:account|statement|readout|"
+    r"report|figures|data|estimates?|tally|count|records?|angaben|schätzungen|zahlen|cifras|"
+    r"datos|estimaciones|chiffres|estimations))\b")
+_RECORD_AFTER = re.compile(r"\b(?:[Nn]ach|[Ll]aut|[Ss]egún|[Dd]'après|[Ss]elon)\s+"
+                           + _RECORD.pattern[3:])
+_LINKING = frozenset({"by", "what", "which", "while", "and", "or", "that", "who", "as",
+                      "when", "where", "but", "because", "than", "if"})
 #: Ways of characterising that attribute a description to its speaker ("what Beijing
 #: describes as", "Beijing spoke of a civilian airship").
 _FRAMING = re.compile(r"\b(?:spoke|speaks|speak|sprach|spricht|habló|described|describes|"
@@ -171,6 +181,9 @@ def attribution(article: ArticleInput, start: int, end: int) -> str | None:
                        start + framing.start(), before, after=False)
         if who:
             return who
+    record = _RECORD_AFTER.search(text)
+    if record:  # "nach chinesischen Angaben", "según datos oficiales"
+        return " ".join(record.group(1).split())
     found = lexicon.according.search(text)
     if found:
         return _name_at(article, start + found.end(), start + found.end() + 80,
@@ -195,7 +208,11 @@ def attribution(article: ArticleInput, start: int, end: int) -> str | None:
 
 def _name_at(article: ArticleInput, a: int, b: int, words: str, *, after: bool
              ) -> str | None:
-    """The entity mentioned nearest the verb in ``[a, b)``, else a speaker noun phrase."""
+    """The entity mentioned nearest the verb in ``[a, b)``, else a speaker noun phrase;
+    after "according to", a record named there ("the official account", "chinesischen
+    Angaben") rather than a name inside it."""
+    if after and (record := _RECORD.match(words)):
+        return " ".join(record.group(1).split())
     inside = [m for m in article.mentions if a <= m.start and m.end <= b]
     if inside:
         m = inside[0] if after else inside[-1]
@@ -210,7 +227,11 @@ def _name_at(article: ArticleInput, a: int, b: int, words: str, *, after: bool
     m3 = _SPEAKER_BEFORE.search(words)
     if not m3:
         return None
-    phrase = " ".join(m3.group(1).split())
+    words_ = m3.group(1).split()
+    # "by what the operator", "while administration officials", "statements and company":
+    # the speaker is what follows the last linking word.
+    cut = max((i + 1 for i, w in enumerate(words_[:-1]) if w.lower() in _LINKING), default=0)
+    phrase = " ".join(words_[cut:])
     first = phrase.split()[0].lower()
     if first in ("he", "she", "it", "they", "we", "i", "you", "this", "that"):
         return None
