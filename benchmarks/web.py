@@ -10,14 +10,21 @@ the server's warm-up has not finished). Times are the client's: from sending the
 to having read the whole response. The baseline in the same run is ``/api/health``
 (routing, one store open, a count): what any request costs before its page's own work.
 
+Then, unless ``--ingest 0``, the same pages are requested again, in turn, while the server
+ingests an upload (``POST /api/ingest``, a JSON Lines file of ``--ingest`` new generated
+articles) in the background: the second table shows what a reader waits while an ingest
+runs. The run works on a copy of the cached store, so the cache stays as built.
+
     python benchmarks/web.py                 # 5,000 articles (~1,000 stories), 20 rounds
-    python benchmarks/web.py -n 1000 -r 10
+    python benchmarks/web.py -n 1000 -r 10 --ingest 200
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -31,7 +38,7 @@ from urllib.parse import urlencode
 import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
-from ingest import generate
+from ingest import _article, generate
 
 ROOT = Path(tempfile.gettempdir()) / "storyline-bench"
 
@@ -95,12 +102,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", type=int, default=5000, help="articles (five to a story)")
     parser.add_argument("-r", "--rounds", type=int, default=20)
+    parser.add_argument("--ingest", type=int, default=300,
+                        help="articles uploaded for the during-ingest table (0: none)")
     args = parser.parse_args()
-    db = build(args.n)
+    cached = build(args.n)
+    work = Path(tempfile.mkdtemp(prefix="storyline-web-bench-"))
+    db = work / "store.db"
+    shutil.copyfile(cached, db)
     port = _free_port()
     started = time.perf_counter()
     server = subprocess.Popen(
-        [sys.executable, "-m", "storyline", "serve", "--db", str(db), "--port", str(port)],
+        [sys.executable, "-m", "storyline", "serve", "--db", str(db), "--port", str(port),
+         "--allow-ingest", "--max-upload-mb", "200"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ})
     base = f"http://127.0.0.1:{port}"
     try:
@@ -126,9 +139,12 @@ def main() -> None:
                     response = client.get(url)
                     times[name].append((time.perf_counter() - start) * 1000)
                     assert response.status_code == 200, url
+            busy, ingest_s, ingested = (_during_ingest(client, pages, args.n, args.ingest)
+                                        if args.ingest else ({}, 0.0, 0))
     finally:
         server.terminate()
         server.wait(10)
+        shutil.rmtree(work, ignore_errors=True)
     print(f"{date.today().isoformat()}: store of {counts['articles']:,} articles in "
           f"{counts['stories']:,} stories; {args.rounds} rounds; one uvicorn process; "
           f"{os.cpu_count()} CPUs; server start to all pages warm {warm_s:.1f} s\n")
@@ -139,7 +155,49 @@ def main() -> None:
         m = statistics.median(values)
         print(f"| {name} | {m:.1f} | {max(values):.1f} | {cold[name]:.1f} | "
               f"{m / base_ms:.1f}× |")
+    if busy:
+        print(f"\nWhile the server ingests an upload of {args.ingest:,} new articles "
+              f"({ingested:,} stored in {ingest_s:.1f} s, {ingested / ingest_s:.1f} art/s), "
+              "the same pages in turn until it is done:\n")
+        print("| page | requests | median ms | slowest ms | median × idle median |")
+        print("|---|---|---|---|---|")
+        for name, values in busy.items():
+            if values:
+                m = statistics.median(values)
+                print(f"| {name} | {len(values)} | {m:.1f} | {max(values):.1f} | "
+                      f"{m / statistics.median(times[name]):.1f}× |")
     print("\nrerun: python benchmarks/web.py " + " ".join(sys.argv[1:]))
+
+
+def _during_ingest(client: httpx.Client, pages: dict[str, str], n: int, count: int
+                   ) -> tuple[dict[str, list[float]], float, int]:
+    """Upload ``count`` new articles (numbered after the store's) as JSON Lines and time
+    the pages until the ingest job is done; returns the times, the ingest's wall time and
+    how many articles it stored."""
+    lines = []
+    for i in range(n, n + count):
+        title, paragraphs, outlet, day = _article(i)
+        lines.append(json.dumps({"title": title, "text": "\n\n".join(paragraphs),
+                                 "source": outlet, "published": day,
+                                 "url": f"https://bench.example/upload/{i}"}))
+    body = ("\n".join(lines) + "\n").encode()
+    started = time.perf_counter()
+    job = client.post("/api/ingest", params={"filename": "upload.jsonl"}, content=body)
+    assert job.status_code == 202, job.text
+    job_id = job.json()["id"]
+    busy: dict[str, list[float]] = {name: [] for name in pages}
+    state: dict[str, object] = {"status": "queued"}
+    while state.get("status") in ("queued", "running"):
+        for name, url in pages.items():
+            start = time.perf_counter()
+            response = client.get(url)
+            busy[name].append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200, url
+        state = client.get(f"/api/ingest/{job_id}").json()
+    elapsed = time.perf_counter() - started
+    assert state.get("status") == "done", state
+    ingested = state.get("ingested")
+    return busy, elapsed, len(ingested) if isinstance(ingested, list) else 0
 
 
 if __name__ == "__main__":
