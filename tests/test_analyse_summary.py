@@ -177,6 +177,19 @@ def test_headline_strips_a_dash_suffix_only_when_it_names_an_outlet() -> None:
     assert headline(_story(piped)) == "Ribeira bridge opens"
 
 
+def test_headline_keeps_the_stored_one_when_it_is_an_articles_title() -> None:
+    story = _bridge()
+    other = "Traffic eases in Porto Verde as the bridge opens"
+    assert headline(StoryInputs(story.story_id, other, story.articles)) == other
+    suffixed = "Porto Verde opens the Ribeira bridge - River Times"
+    assert headline(StoryInputs(story.story_id, suffixed, story.articles)) == \
+        "Porto Verde opens the Ribeira bridge"
+    # … but not a title from outside the story's main-language independent reports.
+    german = next(a.title for a in story.articles if a.lang == "de")
+    assert headline(StoryInputs(story.story_id, german, story.articles)) == \
+        "Ribeira bridge opens after four years"
+
+
 def test_headline_falls_back_to_the_stored_one() -> None:
     untitled = _article("a", RIVER, title="  ", source="Wire", published="2023-06-14")
     assert headline(_story(untitled, headline="Stored")) == "Stored"

@@ -112,10 +112,17 @@ def summarise(story: StoryInputs, *, sentences: int | None = None
 def headline(story: StoryInputs) -> str:
     """The title of the most central independent article in the story's main language
     (its title and lead closest to the centroid of all titles and leads), without the
-    site's name; the story's stored headline when no article has a title."""
+    site's name; the story's stored headline when no article has a title.
+
+    When the stored headline (the stories stage's pick, which the story list shows) is
+    the title of one of these articles, it is kept: one story, one name, on every page."""
     titled = [a for a, _ in _pool(story) if a.title.strip()]
     if not titled:
         return story.headline
+    outlets = {_fold(a.outlet) for a in story.articles if a.source}
+    stored = _strip_site(story.headline, outlets) if story.headline.strip() else ""
+    if stored and any(_strip_site(a.title, outlets) == stored for a in titled):
+        return stored
     chosen = {a.id for a in titled}
     # The centre counts copies too: a wire story five sites run is what the story mostly
     # says; only an independent article's title can be chosen.
@@ -129,7 +136,6 @@ def headline(story: StoryInputs) -> str:
     if matrix is not None and len(titled) > 1:
         centroid = np.asarray(matrix.mean(axis=0)).ravel()
         best = int(np.argmax(matrix[: len(titled)] @ centroid))
-    outlets = {_fold(a.outlet) for a in story.articles if a.source}
     return _strip_site(titled[best].title, outlets) or story.headline
 
 
