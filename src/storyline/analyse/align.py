@@ -27,6 +27,8 @@ LEXICAL_WEIGHT = 0.75
 #: Across languages: anchors two claims must share (and the share of their anchors).
 CROSS_LANGUAGE_ANCHORS = 2
 CROSS_LANGUAGE_OVERLAP = 0.4
+#: Claim pairs (rows × columns) compared at once: bounds the memory a block of rows takes.
+_BLOCK = 4_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +41,11 @@ class Alignment:
 
 
 def similarity(claims: Sequence[Claim]) -> sparse.csr_matrix:
-    """Pairwise similarity of claims (0 for claims of one article, and below a floor)."""
+    """Pairwise similarity of claims (0 for claims of one article, and below a floor).
+
+    Vectorised over blocks of rows of the upper triangle; each kept pair's score is the
+    same floating-point expression, of the same cosine entry, as in a pair-by-pair loop
+    (``tests/test_analyse_align.py`` checks it against one)."""
     n = len(claims)
     if n == 0:
         return sparse.csr_matrix((0, 0))
@@ -49,79 +55,134 @@ def similarity(claims: Sequence[Claim]) -> sparse.csr_matrix:
         x = vectorizer.fit_transform(docs)
     except ValueError:  # no terms at all
         x = sparse.csr_matrix((n, 1))
-    cos = (x @ x.T).tocoo()
-    langs = [c.lang for c in claims]
-    anchors = [c.anchors for c in claims]
-    out: dict[tuple[int, int], float] = {}
-    for i, j, v in zip(cos.row.tolist(), cos.col.tolist(), cos.data.tolist(), strict=True):
-        if i >= j or claims[i].article == claims[j].article or langs[i] != langs[j]:
-            continue
-        shared = anchors[i] & anchors[j]
-        union = anchors[i] | anchors[j]
-        overlap = len(shared) / len(union) if union else 0.0
+    x = sparse.csr_matrix(x)
+    incidence = _incidence([c.anchors for c in claims])
+    sizes = np.diff(incidence.indptr)  # anchors per claim
+    lang = _codes([c.lang for c in claims])
+    article = _codes([c.article for c in claims])
+    one_lang = len(set(lang.tolist())) < 2
+    # Claims come article by article: the pairs to compare with claim i are then those
+    # from the end of its article on (else any later claim of another article).
+    after = _article_ends(article)
+    # Across languages only anchors shared by at most 200 claims count (one every claim
+    # shares tells nothing).
+    cross = (None if one_lang else
+             incidence[:, np.flatnonzero(incidence.getnnz(axis=0) <= 200)].tocsr())
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
+    vals: list[np.ndarray] = []
+    step = max(1, _BLOCK // n)
+    for a in range(0, n, step):
+        e = min(n, a + step)
+        # anchors each claim of the block shares with each claim from ``a`` on
+        shared = (incidence[a:e] @ incidence[a:].T).toarray()
+        # words: cosine of the TF-IDF vectors (zero, and so absent, without a shared term)
+        cos = (x[a:e] @ x[a:].T).tocoo()
+        i, j, v = cos.row + a, cos.col + a, cos.data
+        keep = j >= after[i] if after is not None else (j > i) & (article[i] != article[j])
+        if not one_lang:
+            keep &= lang[i] == lang[j]
+        i, j, v = i[keep], j[keep], v[keep]
+        common = shared[i - a, j - a]
+        union = sizes[i] + sizes[j] - common
+        overlap = np.divide(common, union, out=np.zeros(len(common)), where=union > 0)
         score = LEXICAL_WEIGHT * v + (1 - LEXICAL_WEIGHT) * overlap
-        if score >= 0.2:
-            out[i, j] = score
-    _cross_language(claims, anchors, out)
-    if not out:
+        keep = score >= 0.2
+        i, j, v = i[keep], j[keep], score[keep]
+        if cross is not None:
+            ci, cj, cv = _cross_language(cross[a:e] @ cross[a:].T, a, shared, sizes, lang,
+                                         article)
+            order = np.argsort(np.concatenate([i, ci]), kind="stable")  # row by row
+            i, j, v = (np.concatenate([i, ci])[order], np.concatenate([j, cj])[order],
+                       np.concatenate([v, cv])[order])
+        rows.append(i)
+        cols.append(j)
+        vals.append(v)
+    return _symmetric(n, np.concatenate(rows), np.concatenate(cols), np.concatenate(vals))
+
+
+def _incidence(anchors: Sequence[frozenset[str]]) -> sparse.csr_matrix:
+    """Claims × anchors, 1 where the claim has the anchor."""
+    column: dict[str, int] = {}
+    indices = [column.setdefault(x, len(column)) for a in anchors for x in a]
+    indptr = np.cumsum([0, *(len(a) for a in anchors)])
+    return sparse.csr_matrix((np.ones(len(indices), dtype=np.int32),
+                              np.array(indices, dtype=np.int64), indptr),
+                             shape=(len(anchors), max(1, len(column))))
+
+
+def _codes(values: Sequence[str | None]) -> np.ndarray:
+    """The values as integers, equal where the values are."""
+    seen: dict[str | None, int] = {}
+    return np.array([seen.setdefault(v, len(seen)) for v in values], dtype=np.int64)
+
+
+def _cross_language(counts: sparse.spmatrix, a: int, shared: np.ndarray, sizes: np.ndarray,
+                    lang: np.ndarray, article: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Claims of different languages that share enough names, figures and dates, for one
+    block of rows from ``a`` (``counts``: the anchors they share that are not too common;
+    ``shared``: all the anchors they share)."""
+    counts = counts.tocoo()
+    i, j, k = counts.row + a, counts.col + a, counts.data
+    keep = ((j > i) & (lang[i] != lang[j]) & (article[i] != article[j])
+            & (k >= CROSS_LANGUAGE_ANCHORS))
+    i, j, k = i[keep], j[keep], k[keep]
+    overlap = k / (sizes[i] + sizes[j] - shared[i - a, j - a])
+    keep = overlap >= CROSS_LANGUAGE_OVERLAP
+    return i[keep], j[keep], SAME_FACT + 0.1 * overlap[keep]
+
+
+def _article_ends(article: np.ndarray) -> np.ndarray | None:
+    """For each claim, the index just past its article's claims, when each article's claims
+    are consecutive (else None)."""
+    n = len(article)
+    starts = np.flatnonzero(np.diff(article)) + 1
+    if len(starts) + 1 != len(np.unique(article)):
+        return None
+    ends = np.append(starts, n)
+    return np.repeat(ends, np.diff(np.concatenate([[0], ends])))
+
+
+def _symmetric(n: int, i: np.ndarray, j: np.ndarray, v: np.ndarray) -> sparse.csr_matrix:
+    """The symmetric n×n matrix of the upper-triangle entries (i < j), given row by row:
+    sorted (canonical) CSR, built by transposing rather than sorting."""
+    if len(v) == 0:
         return sparse.csr_matrix((n, n))
-    keys = list(out)
-    rows = np.array([k[0] for k in keys] + [k[1] for k in keys])
-    cols = np.array([k[1] for k in keys] + [k[0] for k in keys])
-    vals = np.array(list(out.values()) * 2)
-    return sparse.csr_matrix((vals, (rows, cols)), shape=(n, n))
-
-
-def _cross_language(claims: Sequence[Claim], anchors: list[frozenset[str]],
-                    out: dict[tuple[int, int], float]) -> None:
-    """Claims of different languages that share enough names, figures and dates."""
-    langs = {c.lang for c in claims}
-    if len(langs) < 2:
-        return
-    index: dict[str, list[int]] = {}
-    for i, a in enumerate(anchors):
-        for x in a:
-            index.setdefault(x, []).append(i)
-    counts: dict[tuple[int, int], int] = {}
-    for members in index.values():
-        if len(members) > 200:  # an anchor every claim shares tells nothing
-            continue
-        for p, i in enumerate(members):
-            for j in members[p + 1:]:
-                if claims[i].lang != claims[j].lang and claims[i].article != claims[j].article:
-                    counts[i, j] = counts.get((i, j), 0) + 1
-    for (i, j), shared in counts.items():
-        if shared < CROSS_LANGUAGE_ANCHORS:
-            continue
-        overlap = shared / len(anchors[i] | anchors[j])
-        if overlap >= CROSS_LANGUAGE_OVERLAP:
-            out[i, j] = max(out.get((i, j), 0.0), SAME_FACT + 0.1 * overlap)
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(i, minlength=n))])
+    upper = sparse.csr_matrix((v, j, indptr), shape=(n, n))
+    lower = upper.T.tocsr()  # a transposition comes out sorted
+    return lower + lower.T.tocsr()  # no entry in both: the sum is each entry
 
 
 def align(claims: Sequence[Claim], threshold: float = SAME_FACT) -> Alignment:
     """Group claims into facts (see the module docstring)."""
     sim = similarity(claims)
-    fact_of: list[int] = []
+    sim.sort_indices()
+    indptr, indices, data = sim.indptr, sim.indices, sim.data
+    fact_of = np.zeros(len(claims), dtype=np.int64)
     members: list[list[int]] = []
     articles: list[set[str]] = []
     for i, claim in enumerate(claims):
-        row = sim.getrow(i)
-        totals: dict[int, float] = {}
-        for j, v in zip(row.indices.tolist(), row.data.tolist(), strict=True):
-            if j < i:
-                totals[fact_of[j]] = totals.get(fact_of[j], 0.0) + v
-        best, best_score = -1, threshold
-        for f, total in sorted(totals.items()):
-            if claim.article in articles[f]:
-                continue
-            score = total / len(members[f])
-            if score >= best_score:
-                best, best_score = f, score
+        lo, hi = indptr[i], indptr[i + 1]
+        hi = lo + int(np.searchsorted(indices[lo:hi], i))  # the claims before this one
+        best = -1
+        if hi > lo:
+            facts = fact_of[indices[lo:hi]]
+            # summed in claim order, as a running total per fact would be
+            totals = np.bincount(facts, weights=data[lo:hi])
+            candidates = [f for f in np.flatnonzero(np.bincount(facts)).tolist()
+                          if claim.article not in articles[f]]
+            if candidates:
+                scores = totals[candidates] / np.array([len(members[f]) for f in candidates])
+                top = scores.max()
+                if top >= threshold:  # the best average; the last such fact on a tie
+                    best = candidates[int(np.flatnonzero(scores == top)[-1])]
         if best < 0:
             best = len(members)
             members.append([])
             articles.append(set())
-        fact_of.append(best)
+        fact_of[i] = best
         members[best].append(i)
         articles[best].add(claim.article)
     return Alignment(tuple(tuple(m) for m in members), sim)

@@ -184,6 +184,42 @@ def _elsewhere(story: StoryInputs, claims: Sequence[Claim]) -> set[int]:
     return {i for i, places in enumerate(places_of) if places and not places & main}
 
 
+def _alike_pairs(found: list[tuple[int, Quantity]], fact_of: Sequence[int],
+                 similarity: sparse.csr_matrix, claims: Sequence[Claim]
+                 ) -> list[tuple[int, int]]:
+    """The pairs (a, b), a < b, of ``found`` whose claims are alike — one fact, or words at
+    least ``ALIKE`` similar — unless one source (an original and its copies) says both; in
+    the order a pair-by-pair loop meets them (a, then b)."""
+    import numpy as np
+
+    k = len(found)
+    if k < 2:
+        return []
+    at = np.array([i for i, _ in found])
+    fact = np.array([fact_of[i] for i, _ in found])
+    seen: dict[str, int] = {}
+    source = np.array([seen.setdefault(claims[i].original, len(seen)) for i, _ in found])
+    a_parts, b_parts = [], []
+    order = np.argsort(fact, kind="stable")
+    for group in np.split(order, np.flatnonzero(np.diff(fact[order])) + 1):
+        if len(group) > 1:  # one fact: every pair of its figures
+            x, y = np.triu_indices(len(group), 1)
+            a_parts.append(group[x])
+            b_parts.append(group[y])
+    if ALIKE > 0:  # similar words: the stored entries (a missing one is 0)
+        near = similarity[at][:, at].tocoo()
+        keep = (near.row < near.col) & (near.data >= ALIKE)
+        a_parts.append(near.row[keep])
+        b_parts.append(near.col[keep])
+    else:
+        x, y = np.triu_indices(k, 1)
+        a_parts.append(x)
+        b_parts.append(y)
+    a, b = np.concatenate(a_parts).astype(np.int64), np.concatenate(b_parts).astype(np.int64)
+    keep = (source[a] != source[b]) | (at[a] == at[b])
+    return [divmod(key, k) for key in np.unique(a[keep] * k + b[keep]).tolist()]
+
+
 def _alike_clusters(found: list[tuple[int, Quantity]], fact_of: Sequence[int],
                     similarity: sparse.csr_matrix, claims: Sequence[Claim]
                     ) -> list[list[tuple[int, Quantity]]]:
@@ -196,13 +232,9 @@ def _alike_clusters(found: list[tuple[int, Quantity]], fact_of: Sequence[int],
             x = parent[x]
         return x
 
-    for a in range(len(found)):
-        for b in range(a + 1, len(found)):
-            i, j = found[a][0], found[b][0]
-            if claims[i].original == claims[j].original and i != j:
-                continue
-            if fact_of[i] == fact_of[j] or similarity[i, j] >= ALIKE:
-                parent[find(a)] = find(b)
+    # The pairs in the order of a loop over all pairs: the groups' order depends on it.
+    for a, b in _alike_pairs(found, fact_of, similarity, claims):
+        parent[find(a)] = find(b)
     groups: dict[int, list[tuple[int, Quantity]]] = {}
     for k, item in enumerate(found):
         groups.setdefault(find(k), []).append(item)

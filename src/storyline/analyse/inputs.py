@@ -50,9 +50,14 @@ class StoryInputs:
     entities: tuple[Entity, ...] = ()
     #: (article id, mention canonical name) → entity id.
     entity_of: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    _by_id: dict[str, ArticleInput] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Looked up once per claim and citation: a scan would be quadratic in big stories.
+        object.__setattr__(self, "_by_id", {a.id: a for a in self.articles})
 
     def article(self, article_id: str) -> ArticleInput | None:
-        return next((a for a in self.articles if a.id == article_id), None)
+        return self._by_id.get(article_id)
 
     def original(self, article_id: str) -> str:
         """The id a copy counts as: its group's original (itself when it is no copy)."""

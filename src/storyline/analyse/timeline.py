@@ -420,33 +420,56 @@ class _Copies:
 
     of: Mapping[str, Sequence[ArticleInput]]
     words: Mapping[str, Sequence[str]]
+    #: Per copy: words → the copy's sentence that matches them (None: none does), filled
+    #: as looked up (the same sentences are cited entry after entry); a sentence's own
+    #: words, identical, find it without a look-up.
+    matched: Mapping[str, dict[str, int | None]] = field(default_factory=dict)
 
 
 def _copies(articles: Sequence[ArticleInput]) -> _Copies:
     of: dict[str, list[ArticleInput]] = {}
     words: dict[str, list[str]] = {}
+    matched: dict[str, dict[str, int | None]] = {}
     for a in articles:
         if a.copy_of:
             of.setdefault(a.copy_of, []).append(a)
             words[a.id] = [default_process(a.text[x:y]) for x, y in a.sentences]
-    return _Copies(of, words)
+            first: dict[str, int | None] = {}
+            for k, w in enumerate(words[a.id]):
+                first.setdefault(w, k)  # identical scores 100, and the first best wins
+            matched[a.id] = first
+    return _Copies(of, words, matched)
 
 
 def _with_copies(said: list[_Said], copies: _Copies) -> list[_Said]:
     """Add the copies that carry a cited sentence but were not matched on their own (an
     undated copy cannot resolve "last month", yet it repeats the statement)."""
     cited = {s.article.id for s in said}
-    out = list(said)
-    for s in said:
-        for c in copies.of.get(_original(s.article), ()):
+    # Each original's cited wordings, at the first sentence that has them: a copy joins at
+    # the first cited sentence of its original that it carries, so only the first of equal
+    # wordings needs looking up.
+    wordings: dict[str, dict[str, int]] = {}
+    for n, s in enumerate(said):
+        if (key := _original(s.article)) in copies.of:
+            wordings.setdefault(key, {}).setdefault(s.words, n)
+    found: list[tuple[int, int, ArticleInput, int]] = []
+    for key, first in wordings.items():
+        for rank, c in enumerate(copies.of[key]):
             if c.id in cited or not c.sentences:
                 continue
-            best = process.extractOne(s.words, copies.words[c.id], scorer=fuzz.ratio,
-                                      score_cutoff=_COPY_WORDS)
-            if best is not None:
-                cited.add(c.id)
-                out.append(_said(c, best[2]))
-    return out
+            matched = copies.matched[c.id]
+            for words, n in first.items():
+                best = matched.get(words, -1)
+                if best == -1:
+                    hit = process.extractOne(words, copies.words[c.id], scorer=fuzz.ratio,
+                                             score_cutoff=_COPY_WORDS)
+                    best = matched[words] = None if hit is None else hit[2]
+                if best is not None:
+                    found.append((n, rank, c, best))
+                    break
+    # in the order of the sentence each copy joins at, then of the copies
+    found.sort(key=lambda f: (f[0], f[1]))
+    return [*said, *(_said(c, best) for _, _, c, best in found)]
 
 
 def _finish(e: _Entry, copies: _Copies) -> TimelineEntry:
