@@ -187,7 +187,7 @@ def test_align_groups_as_the_greedy_loop_does(monkeypatch: pytest.MonkeyPatch) -
                     # few distinct values: ties between facts happen
                     dense[i, j] = dense[j, i] = rng.choice([0.25, 0.4, 0.5, 0.8])
         monkeypatch.setattr(align_module, "similarity",
-                            lambda _claims, m=dense: sparse.csr_matrix(m))
+                            lambda _claims, *_a, m=dense, **_k: sparse.csr_matrix(m))
         got = align(claims)
         assert [list(g) for g in got.groups] == _greedy(dense, claims, SAME_FACT)
 
@@ -301,3 +301,75 @@ def test_with_copies_as_one_lookup_per_sentence_and_copy() -> None:
             expected = _with_copies_reference(said, articles)
             assert [(s.article.id, s.sentence, s.start, s.end) for s in got] == [
                 (s.article.id, s.sentence, s.start, s.end) for s in expected]
+
+
+# --- the optional embedding signal --------------------------------------------------------
+
+
+class _MeaningEncoder:
+    """A stand-in for a sentence encoder: texts naming the same thing (a key word of
+    ``topics``) get the same vector; every other text a seeded random one."""
+
+    def __init__(self, topics: dict[str, int], name: str = "fake-en") -> None:
+        self.topics = topics
+        self.name = name
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        rows = []
+        for t in texts:
+            topic = next((k for w, k in self.topics.items() if w in t.lower()), None)
+            rng = np.random.default_rng(1000 + topic if topic is not None
+                                        else abs(hash(t)) % 10**6)
+            rows.append(rng.normal(size=64))
+        m = np.array(rows, dtype=np.float32)
+        return m / np.linalg.norm(m, axis=1, keepdims=True)
+
+
+def test_embeddings_align_claims_that_share_no_words() -> None:
+    opened = _claim("a1", "The new bridge opened to traffic on Wednesday.")
+    crossing = _claim("a2", "Motorists began crossing the span midweek.")
+    unrelated = _claim("a3", "The council approved next year's budget.")
+    claims = [opened, crossing, unrelated]
+    assert align(claims).groups == ((0,), (1,), (2,))  # no word in common
+    encoder = _MeaningEncoder({"bridge": 1, "span": 1})
+    vectors = encoder.encode([c.text for c in claims])
+    sim = similarity(claims, vectors)
+    assert sim[0, 1] == pytest.approx(SAME_FACT / align_module.DENSE_SAME)
+    assert sim[0, 2] < SAME_FACT
+    assert align(claims, vectors=vectors).groups == ((0, 1), (2,))
+    # across languages only with a multilingual model
+    german = _claim("a2", "Autofahrer fuhren zur Wochenmitte über die neue Brücke.", lang="de")
+    pair = [opened, german]
+    vectors = _MeaningEncoder({"bridge": 1, "brücke": 1}).encode([c.text for c in pair])
+    assert align(pair, vectors=vectors).groups == ((0,), (1,))
+    assert align(pair, vectors=vectors, multilingual=True).groups == ((0, 1),)
+    with pytest.raises(ValueError, match="embeddings for 2 claims"):
+        similarity(pair, vectors[:1])
+
+
+def test_embeddings_leave_the_words_and_anchors_score_when_it_is_higher() -> None:
+    claims = _claims()
+    plain = similarity(claims)
+    far = np.eye(len(claims), 64, dtype=np.float32)  # every claim its own direction
+    assert (abs(similarity(claims, far) - plain)).max() == 0
+
+
+def test_report_aligns_by_meaning_with_an_encoder() -> None:
+    from storyline.analyse.inputs import StoryInputs
+    from storyline.analyse.report import build_report
+    from storyline.extract.run import extract
+
+    def article(aid: str, text: str, source: str) -> ArticleInput:
+        x = extract(text, "en", "2024-05-08")
+        return ArticleInput(aid, text.split(".")[0], text, source, "2024-05-08", "en",
+                            x.sentences, x.mentions, x.timexes, x.quotes, x.events)
+
+    story = StoryInputs("s", "Bridge", (
+        article("a", "The new bridge opened to traffic on Wednesday. Tolls start in May.",
+                "Harbour Post"),
+        article("b", "Motorists began crossing the span midweek. The mayor cut a ribbon.",
+                "Coastal Times")))
+    assert not build_report(story).shared_facts
+    report = build_report(story, encoder=_MeaningEncoder({"bridge": 1, "span": 1}))
+    assert [f.sources for f in report.shared_facts] == [("Harbour Post", "Coastal Times")]
+    assert any("by meaning" in n and "fake-en" in n for n in report.notes)

@@ -563,13 +563,16 @@ class Storyline:
         entities.sort(key=lambda e: (-e.mentions, -len(e.articles), e.name))
         return StoryInputs(sid, headline, tuple(inputs), tuple(entities), entity_of)
 
-    def report(self, story: str) -> StoryReport:
+    def report(self, story: str, *, embeddings: str | Encoder | None = None) -> StoryReport:
         """The story report: summary, timeline, facts by source, single-source facts,
         conflicts, quotes, entities and copies (``storyline show``). Raises ValueError for
-        an unknown story."""
+        an unknown story.
+
+        ``embeddings`` (a model, as for ``ingest``, or a loaded encoder) also aligns
+        statements by meaning; ``EmbeddingsError`` when the extra or model is missing."""
         from storyline.analyse.report import build_report
 
-        return build_report(self.story_inputs(story))
+        return build_report(self.story_inputs(story), encoder=_encoder(embeddings))
 
     def _event_counts(self, story_ids: set[str]
                       ) -> dict[tuple[str | None, str, int], tuple[int, int]]:

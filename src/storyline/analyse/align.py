@@ -7,6 +7,11 @@ languages meet only through the latter, which is why a translated report aligns 
 "Beijing", "June 18" but not on its wording. Grouping is greedy and deterministic: claims in
 story order join the fact they match best on average, and a fact takes at most one claim
 per article (an article repeating itself does not confirm itself).
+
+With sentence embeddings (the ``storyline[embeddings]`` extra; ``vectors`` below) two
+claims also meet by meaning: a cosine of ``DENSE_SAME`` between their embeddings scores
+``SAME_FACT`` whatever their words, so "motorists began crossing the span" can join "the
+bridge opened to traffic". Across languages only when the model is multilingual.
 """
 
 from __future__ import annotations
@@ -29,6 +34,10 @@ CROSS_LANGUAGE_ANCHORS = 2
 CROSS_LANGUAGE_OVERLAP = 0.4
 #: Claim pairs (rows × columns) compared at once: bounds the memory a block of rows takes.
 _BLOCK = 4_000_000
+#: Embedding cosine at which two claims count as the same fact by meaning alone.
+DENSE_SAME = 0.8
+#: Pairs whose combined score falls below this are not kept in the matrix.
+_FLOOR = 0.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,13 +49,17 @@ class Alignment:
     similarity: sparse.csr_matrix
 
 
-def similarity(claims: Sequence[Claim]) -> sparse.csr_matrix:
+def similarity(claims: Sequence[Claim], vectors: np.ndarray | None = None, *,
+               multilingual: bool = False) -> sparse.csr_matrix:
     """Pairwise similarity of claims (0 for claims of one article, and below a floor).
 
     Vectorised over blocks of rows of the upper triangle; each kept pair's score is the
     same floating-point expression, of the same cosine entry, as in a pair-by-pair loop
-    (``tests/test_analyse_align.py`` checks it against one)."""
+    (``tests/test_analyse_align.py`` checks it against one). ``vectors``: the claims'
+    L2-normalised embeddings, one row per claim (see the module docstring)."""
     n = len(claims)
+    if vectors is not None and vectors.shape[0] != n:
+        raise ValueError(f"{vectors.shape[0]} embeddings for {n} claims")
     if n == 0:
         return sparse.csr_matrix((0, 0))
     vectorizer = TfidfVectorizer(analyzer=lambda terms: terms, sublinear_tf=True, norm="l2")
@@ -87,7 +100,7 @@ def similarity(claims: Sequence[Claim]) -> sparse.csr_matrix:
         union = sizes[i] + sizes[j] - common
         overlap = np.divide(common, union, out=np.zeros(len(common)), where=union > 0)
         score = LEXICAL_WEIGHT * v + (1 - LEXICAL_WEIGHT) * overlap
-        keep = score >= 0.2
+        keep = score >= _FLOOR
         i, j, v = i[keep], j[keep], score[keep]
         if cross is not None:
             ci, cj, cv = _cross_language(cross[a:e] @ cross[a:].T, a, shared, sizes, lang,
@@ -95,10 +108,35 @@ def similarity(claims: Sequence[Claim]) -> sparse.csr_matrix:
             order = np.argsort(np.concatenate([i, ci]), kind="stable")  # row by row
             i, j, v = (np.concatenate([i, ci])[order], np.concatenate([j, cj])[order],
                        np.concatenate([v, cv])[order])
+        if vectors is not None:
+            i, j, v = _with_meaning(vectors, a, e, (i, j, v), lang, article, after,
+                                    multilingual)
         rows.append(i)
         cols.append(j)
         vals.append(v)
     return _symmetric(n, np.concatenate(rows), np.concatenate(cols), np.concatenate(vals))
+
+
+def _with_meaning(vectors: np.ndarray, a: int, e: int,
+                  pairs: tuple[np.ndarray, np.ndarray, np.ndarray], lang: np.ndarray,
+                  article: np.ndarray, after: np.ndarray | None, multilingual: bool
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The block's pairs with the embedding signal: each pair scores the larger of its
+    words-and-anchors score and ``SAME_FACT * cosine / DENSE_SAME``; pairs only the
+    embeddings find are added. Row by row, as ``_symmetric`` wants them."""
+    i, j, v = pairs
+    block = np.zeros((e - a, len(article) - a))
+    block[i - a, j - a] = v
+    meaning = np.asarray(vectors[a:e] @ vectors[a:].T, dtype=np.float64)
+    rows = np.arange(a, e)[:, None]
+    cols = np.arange(a, len(article))[None, :]
+    valid = (cols >= after[rows]) if after is not None else (
+        (cols > rows) & (article[rows] != article[cols]))
+    if not multilingual:
+        valid &= lang[rows] == lang[cols]
+    np.maximum(block, np.where(valid, SAME_FACT * meaning / DENSE_SAME, 0.0), out=block)
+    r, c = np.nonzero(block >= _FLOOR)
+    return r + a, c + a, block[r, c]
 
 
 def _incidence(anchors: Sequence[frozenset[str]]) -> sparse.csr_matrix:
@@ -155,9 +193,10 @@ def _symmetric(n: int, i: np.ndarray, j: np.ndarray, v: np.ndarray) -> sparse.cs
     return lower + lower.T.tocsr()  # no entry in both: the sum is each entry
 
 
-def align(claims: Sequence[Claim], threshold: float = SAME_FACT) -> Alignment:
+def align(claims: Sequence[Claim], threshold: float = SAME_FACT,
+          vectors: np.ndarray | None = None, *, multilingual: bool = False) -> Alignment:
     """Group claims into facts (see the module docstring)."""
-    sim = similarity(claims)
+    sim = similarity(claims, vectors, multilingual=multilingual)
     sim.sort_indices()
     indptr, indices, data = sim.indptr, sim.indices, sim.data
     fact_of = np.zeros(len(claims), dtype=np.int64)

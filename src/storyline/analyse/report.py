@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
+import numpy as np
+
 from storyline.analyse.align import align
 from storyline.analyse.claims import Claim, claims_of, main_language
 from storyline.analyse.conflicts import DescriptorLexicon, find_conflicts
@@ -28,6 +30,7 @@ from storyline.analyse.types import (
     SpeakerQuotes,
     StoryReport,
 )
+from storyline.stories.dense import Encoder, is_multilingual, model_name, normalise
 
 #: Single-source facts listed (most informative first); the rest are counted in a note.
 MAX_SINGLE_SOURCE = 200
@@ -35,10 +38,13 @@ MAX_SINGLE_SOURCE = 200
 MAX_ENTITIES = 25
 
 
-def build_report(story: StoryInputs, *, descriptors: DescriptorLexicon | None = None
-                 ) -> StoryReport:
+def build_report(story: StoryInputs, *, descriptors: DescriptorLexicon | None = None,
+                 encoder: Encoder | None = None) -> StoryReport:
+    """``encoder`` (sentence embeddings, the optional extra) also aligns claims that say
+    the same thing in other words (``align``)."""
     claims = claims_of(story)
-    alignment = align(claims)
+    vectors, multilingual = _embeddings(claims, encoder)
+    alignment = align(claims, vectors=vectors, multilingual=multilingual)
     fact_of = [0] * len(claims)
     for f, members in enumerate(alignment.groups):
         for i in members:
@@ -49,6 +55,10 @@ def build_report(story: StoryInputs, *, descriptors: DescriptorLexicon | None = 
     single = sorted((f for f in facts if f.independent < 2),
                     key=lambda f: (-f.novelty, _order(f)))
     notes = _notes(story, claims, alignment.groups)
+    if encoder is not None:
+        notes.append(f"statements were also aligned by meaning (sentence embeddings: "
+                     f"{model_name(encoder)}"
+                     + ("" if multilingual else ", within one language") + ")")
     if len(single) > MAX_SINGLE_SOURCE:
         notes.append(f"{len(single) - MAX_SINGLE_SOURCE} further statements made by one "
                      "source only are not listed")
@@ -81,6 +91,17 @@ def build_report(story: StoryInputs, *, descriptors: DescriptorLexicon | None = 
         articles=_articles(story, facts, listed, columns),
         notes=tuple(notes),
     )
+
+
+def _embeddings(claims: Sequence[Claim], encoder: Encoder | None
+                ) -> tuple[np.ndarray | None, bool]:
+    if encoder is None or not claims:
+        return None, False
+    vectors = normalise(encoder.encode([c.text for c in claims]))
+    if vectors.shape[0] != len(claims):
+        raise ValueError(f"the encoder gave {vectors.shape[0]} embeddings for "
+                         f"{len(claims)} statements")
+    return vectors, is_multilingual(model_name(encoder))
 
 
 def _order(f: Fact) -> tuple[str, str, int]:

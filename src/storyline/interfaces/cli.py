@@ -469,6 +469,11 @@ def show(
     = "md",
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Write to this file instead of standard output.")] = None,
+    embeddings: Annotated[str | None, typer.Option(
+        "--embeddings", metavar="MODEL", envvar="STORYLINE_EMBEDDINGS", show_envvar=True,
+        help="Also align statements by meaning with sentence embeddings (needs the "
+             "embeddings extra): 'default', a local model folder or a cached model name; "
+             "'none' turns it off. Offline.", show_default=False)] = None,
     db: DbOption = None,
 ) -> None:
     """A story report: headline, summary, timeline, people and places, events, quotes by
@@ -484,7 +489,12 @@ def show(
             return
         from storyline.interfaces.report import to_html, to_json, to_markdown
 
-        report = sl.report(story["id"])
+        try:
+            report = sl.report(story["id"], embeddings=_embeddings_model(embeddings))
+        except EmbeddingsError as exc:
+            from rich.markup import escape
+
+            _fail(escape(str(exc)))
     text = {"md": to_markdown, "json": to_json, "html": to_html}[fmt](report)
     if output is not None:
         try:
