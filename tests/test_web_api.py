@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import time
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -635,3 +636,37 @@ def test_facets(site: Site) -> None:
     assert sum(n for _, n in facets["languages"]) <= total
     counts = [n for _, n in facets["sources"]]
     assert counts == sorted(counts, reverse=True) and ("Evil <Gazette>", 1) in facets["sources"]
+
+
+def test_entity_cache_serves_the_last_value_while_a_changed_store_is_resolved() -> None:
+    """During an ingest the store changes every few seconds: pages get the entities as of
+    the last resolution while one background refresh resolves them again."""
+    import threading
+
+    from storyline.api import EntityCache
+
+    def value(tag: str) -> tuple[list[Any], list[Any], list[str]]:
+        return [], [], [tag]
+
+    cache = EntityCache()
+    cache.REFRESH_EVERY = 0.0
+    assert cache.get((1,), lambda: value("v1"))[2] == ["v1"]
+    assert cache.get((1,), lambda: value("never"))[2] == ["v1"]  # unchanged: cached
+    release, calls = threading.Event(), []
+
+    def refresh() -> tuple[tuple[int, ...], tuple[list[Any], list[Any], list[str]]]:
+        calls.append(1)
+        release.wait(5)
+        return (2,), value("v2")
+
+    def fail() -> tuple[list[Any], list[Any], list[str]]:
+        raise AssertionError("no blocking compute while a value is cached")
+
+    assert cache.get((2,), fail, refresh)[2] == ["v1"]  # stale, at once
+    assert cache.get((2,), fail, refresh)[2] == ["v1"]  # one refresh at a time
+    release.set()
+    deadline = time.monotonic() + 5
+    while cache.get((2,), fail, refresh)[2] != ["v2"]:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert len(calls) == 1

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,12 +48,48 @@ class EntityCache:
         self._key: tuple[int, ...] | None = None
         self._value: _Resolved | None = None
         self._index: tuple[list[Occurrence], _ArticleIndex] | None = None
+        self._refreshing = False
+        self._resolved_at = 0.0
 
-    def get(self, key: tuple[int, ...], compute: Callable[[], _Resolved]) -> _Resolved:
+    #: Seconds between two background refreshes while the store keeps changing: resolving
+    #: a big store's entities takes seconds of CPU that the pages would otherwise share.
+    REFRESH_EVERY = 15.0
+
+    def get(self, key: tuple[int, ...], compute: Callable[[], _Resolved],
+            refresh: Callable[[], tuple[tuple[int, ...], _Resolved]] | None = None
+            ) -> _Resolved:
+        """The cached value for ``key``, computed when there is none. When the store has
+        changed and ``refresh`` is given (it opens its own connection and returns the key
+        it saw with the value), the previous value is served while ``refresh`` runs in a
+        background thread: an ingest changes the store every few seconds, and the pages
+        must not wait seconds for each change. Refreshes start at most every
+        ``REFRESH_EVERY`` seconds."""
         with self._lock:
-            if self._value is None or key != self._key:
+            if self._value is None:
                 self._value, self._key = compute(), key
+                self._resolved_at = time.monotonic()
+            elif key != self._key:
+                if refresh is None:
+                    self._value, self._key = compute(), key
+                    self._resolved_at = time.monotonic()
+                elif not self._refreshing and (
+                        time.monotonic() - self._resolved_at >= self.REFRESH_EVERY):
+                    self._refreshing = True
+                    threading.Thread(target=self._refresh, args=(refresh,), daemon=True,
+                                     name="storyline-entities").start()
             return self._value
+
+    def _refresh(self, refresh: Callable[[], tuple[tuple[int, ...], _Resolved]]) -> None:
+        try:
+            key, value = refresh()
+            with self._lock:
+                self._value, self._key = value, key
+                self._resolved_at = time.monotonic()
+        except Exception:  # the next request retries (and reports, if it fails itself)
+            pass
+        finally:
+            with self._lock:
+                self._refreshing = False
 
     def article_index(self, occ: list[Occurrence]) -> _ArticleIndex:
         """Article id → positions of its occurrences in ``occ`` (the cached list), built
@@ -262,9 +299,17 @@ class Storyline:
                   ) -> tuple[list[Entity], list[Occurrence], list[str]]:
         if article_ids is None and self._cache is not None:
             entities, occ, ids = self._cache.get(self.store.fingerprint(),
-                                                 lambda: self._resolve(None))
+                                                 lambda: self._resolve(None),
+                                                 refresh=self._fresh_resolve)
             return list(entities), occ, ids
         return self._resolve(article_ids)
+
+    def _fresh_resolve(self) -> tuple[tuple[int, ...], _Resolved]:
+        """The store's entities on a connection of its own (for a background refresh),
+        with the fingerprint they were resolved at."""
+        with Storyline(self.db_path) as sl:
+            key = sl.store.fingerprint()
+            return key, sl._resolve(None)
 
     def _resolve(self, article_ids: list[str] | None
                  ) -> tuple[list[Entity], list[Occurrence], list[str]]:
