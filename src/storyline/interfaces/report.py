@@ -11,7 +11,6 @@ converter (use the HTML for that).
 from __future__ import annotations
 
 import json
-import re
 import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -28,6 +27,11 @@ from storyline.analyse.types import (
     TimelineEntry,
     Variant,
 )
+from storyline.interfaces.wording import claim_label as _claim
+from storyline.interfaces.wording import clean as _clean
+from storyline.interfaces.wording import day_label as _day
+from storyline.interfaces.wording import differs as _differs
+from storyline.interfaces.wording import kind_label as _kind
 
 #: Markdown wraps prose here: readable in an 80-100 column terminal.
 WIDTH = 88
@@ -35,10 +39,6 @@ WIDTH = 88
 MAX_MARKS = 5
 #: Granularities whose TimeML value reads as a point in time without further comment.
 _POINT = frozenset({"day", "hour", "minute"})
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_SPACE = re.compile(r"\s+")
-_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
-_ALNUM = re.compile(r"[\W_]+")
 
 
 def to_json(report: StoryReport) -> str:
@@ -50,20 +50,12 @@ def to_json(report: StoryReport) -> str:
 # shared helpers
 
 
-def _clean(text: str | None) -> str:
-    """One line of plain text: article text may carry newlines and terminal escapes."""
-    return _SPACE.sub(" ", _CONTROL.sub("", text or "")).strip()
 
 
 def _outlet(source: str | None) -> str:
     return _clean(source) or "unknown source"
 
 
-def _day(value: str | None) -> str:
-    """A publication date as its day (times of day add noise to a citation)."""
-    if not value:
-        return "undated"
-    return value[:10] if _ISO_DAY.match(value) else _clean(value)
 
 
 def _date_parts(entry: TimelineEntry) -> tuple[str, str]:
@@ -98,27 +90,16 @@ def _status(entry: TimelineEntry) -> str:
 
 
 _STATUS_LABEL = {"planned": "planned", "negated": "called off or denied"}
-#: Extraction's entity labels in words a reader knows.
-_KIND_LABEL = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place"}
 
 
-def _kind(kind: str) -> str:
-    return _KIND_LABEL.get(kind.upper(), _clean(kind).lower())
 
 
 def _sources(names: Iterable[str | None]) -> str:
     return ", ".join(_outlet(n) for n in names) or "no named source"
 
 
-def _claim(party: str) -> str:
-    party = _clean(party)
-    return f"{party}' claim" if party.endswith("s") else f"{party}'s claim"
 
 
-def _differs(value: str, wording: str) -> bool:
-    """Whether the compared value says more than the wording: "2012" adds nothing to
-    "about 2,012", "2023-02-14" does to "last Tuesday"."""
-    return _ALNUM.sub("", value).lower() not in _ALNUM.sub("", wording).lower()
 
 
 def _fact_index(report: StoryReport) -> dict[str, Fact]:

@@ -21,8 +21,11 @@ from storyline.analyse.types import (
     StoryReport,
     TimelineEntry,
 )
-from storyline.interfaces.report import _claim, _day, _differs, _kind
 from storyline.interfaces.web.timeline import Timeline, entry_status, layout_entries
+from storyline.interfaces.wording import claim_label as _claim
+from storyline.interfaces.wording import day_label as _day
+from storyline.interfaces.wording import differs as _differs
+from storyline.interfaces.wording import kind_label as _kind
 
 #: Citation links shown per item before "+N more".
 MAX_CITES = 4
