@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -62,6 +63,30 @@ class ArticleFilter:
     offset: int = 0
 
 
+_BUSY_TIMEOUT = 30.0
+
+
+def _switch_to_wal(db: sqlite3.Connection) -> None:
+    """Set WAL mode, waiting out other connections that are creating the same new file.
+
+    SQLite answers "database is locked" at once, without calling its busy handler, when
+    two connections race to change a fresh file's journal mode (a server's request and
+    its ingest thread opening a new store together), so the wait is ours.
+    """
+    deadline = time.monotonic() + _BUSY_TIMEOUT
+    pause = 0.005
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            message = str(exc)
+            if ("locked" not in message and "busy" not in message) or time.monotonic() > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.2)
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -74,8 +99,8 @@ class Store:
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._db = sqlite3.connect(str(path), isolation_level=None, timeout=30)
-            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db = sqlite3.connect(str(path), isolation_level=None, timeout=_BUSY_TIMEOUT)
+            _switch_to_wal(self._db)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path}: cannot open as a Storyline store ({exc})") from None
         self._db.row_factory = sqlite3.Row
