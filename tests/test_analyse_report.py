@@ -230,6 +230,40 @@ def test_actor_conflicts_one_act_two_doers() -> None:
     assert not [x for x in build_report(_story(a, same)).conflicts if x.kind == "actor"]
 
 
+def test_place_conflicts_one_act_placed_where_it_cannot_be_both() -> None:
+    def places(first: str, second: str) -> list[Conflict]:
+        a = _article("a", first, "Harbour Post")
+        b = _article("b", second, "Coastal Times")
+        return [c for c in build_report(_story(a, b)).conflicts if c.kind == "place"]
+
+    apart = places("Russian troops shelled a Ukrainian convoy in Kharkiv on Monday.",
+                   "Russian troops shelled a Ukrainian convoy in Odesa on Monday.")
+    assert len(apart) == 1 and "2024-03-04" in apart[0].about
+    assert {v.wording: v.sources for v in apart[0].variants} == {
+        "Kharkiv": ("Harbour Post",), "Odesa": ("Coastal Times",)}
+    assert apart[0].between_sources
+    # One place is what officials say: the sources report their claim.
+    said = places("Russian troops shelled a Ukrainian convoy in Kharkiv on Monday.",
+                  "Russian troops shelled a Ukrainian convoy in Odesa on Monday, "
+                  "regional officials said.")
+    assert len(said) == 1 and not said[0].between_sources
+    assert {v.wording: v.attributed_to for v in said[0].variants}["Kharkiv"] is None
+    # Two countries are apart whatever the distance.
+    assert places("Israeli jets struck Hamas targets in Gaza on Monday.",
+                  "Israeli jets struck Hamas targets in Lebanon on Monday.")
+    # A town and its own country contain each other; two towns 30 km apart may be one place.
+    assert not places("Russian troops shelled a Ukrainian convoy in Kharkiv on Monday.",
+                      "Russian troops shelled a Ukrainian convoy in Ukraine on Monday.")
+    assert not places("Russian troops shelled a Ukrainian convoy in Kyiv on Monday.",
+                      "Russian troops shelled a Ukrainian convoy in Brovary on Monday.")
+    # Unnamed sides ("police", "protesters") in two cities are two events, not a dispute.
+    assert not places("Police arrested protesters in Paris on Monday.",
+                      "Police arrested protesters in Lyon on Monday.")
+    # Different days: two acts.
+    assert not places("Russian troops shelled a Ukrainian convoy in Kharkiv on Monday.",
+                      "Russian troops shelled a Ukrainian convoy in Odesa on Tuesday.")
+
+
 def test_figures_that_are_not_the_storys_count() -> None:
     def quantities(text: str) -> list[tuple[str, str]]:
         return [(q.text, q.measure) for q in find_quantities(text, 0, len(text), "en")]

@@ -286,11 +286,24 @@ def test_article_and_entities(site: Site) -> None:
     art = r.json()
     assert art["title"] == EVIL_TITLE  # stored as is; only the HTML is escaped
     assert isinstance(art["removed"], list) and "text" in art
+    # The server's folders stay private: the file name is enough to find the input.
+    assert art["origin"] == "evil.txt"
+    page = site.client.get(f"/articles/{site.evil_id}").text
+    assert ">evil.txt<" in page and str(site.db.parent) not in page
     people = site.client.get("/api/entities", params={"kind": "PERSON", "limit": 5}).json()
     assert len(people) == 5 and all(e["kind"] == "PERSON" for e in people)
     named = site.client.get("/api/entities", params={"name": "Blinken"}).json()
     assert named[0]["name"] == "Antony Blinken"
     assert site.client.get("/api/entities", params={"kind": "THING"}).status_code == 422
+
+
+def test_public_origin_keeps_the_name_and_record_but_not_the_folders() -> None:
+    assert web_app.public_origin("/home/ana/news/feeds/wire.xml#https://x.example/a?b=1") == (
+        "wire.xml#https://x.example/a?b=1")
+    assert web_app.public_origin("/srv/in/batch.jsonl#L12") == "batch.jsonl#L12"
+    assert web_app.public_origin(r"C:\Users\ana\story.html") == "story.html"
+    assert web_app.public_origin("https://x.example/a.html") == "https://x.example/a.html"
+    assert web_app.public_origin("-") == "-"
 
 
 def test_entity_page_names_its_counterparts(site: Site) -> None:

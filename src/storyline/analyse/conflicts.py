@@ -13,6 +13,10 @@ for the same happening, different words for the same thing.
   ("Russian forces shelled the plant" / "Ukrainian artillery shelled the plant"), from the
   extracted events. Only the doer is compared: a target differing under one doer ("met
   Wang Yi" / "met Xi Jinping") is as often two true events as one disputed one.
+* Places: the same act by the same doer on the same target, on the same day, placed where
+  it cannot be both: in two countries, or in two towns at least ``PLACES_APART_KM`` apart.
+  A town and its own country, or a region (whose bounds the gazetteer does not know) and
+  a town of its country, are not a disagreement.
 
 A variant attributed to a party ("Beijing insisted the craft was a civilian airship") is
 that party's claim: when only parties' claims differ, the conflict is between parties, and
@@ -50,6 +54,8 @@ BACKGROUND_DAYS = 3
 HEAD_WINDOW = 8
 #: Characters between a happening's words and the date that dates it.
 DATE_REACH = 80
+#: Two towns this far apart cannot be the place of one act.
+PLACES_APART_KM = 100.0
 #: Descriptor classes used only to date a happening, never shown as a disagreement.
 DATING_ONLY = "dating"
 
@@ -131,6 +137,7 @@ def find_conflicts(story: StoryInputs, claims: Sequence[Claim], fact_of: Sequenc
     out += _date_conflicts(story, claims, found, background, lex)
     out += _descriptor_conflicts(story, claims, found, lex)
     out += _actor_conflicts(story, claims)
+    out += _place_conflicts(story, claims)
     return tuple(out)
 
 
@@ -549,6 +556,107 @@ def _actor_conflicts(story: StoryInputs, claims: Sequence[Claim]) -> list[Confli
             note=f"{etype} on {target.text}: the sources name different doers",
             between_sources=len(own) >= 2))
     return out
+
+
+# --- places ---------------------------------------------------------------------------
+
+def _event_day(e: Event, published: str | None) -> str:
+    """The day an event is dated to: its own day, else its article's publication day."""
+    if e.date:
+        return e.date[:10] if len(e.date) >= 10 else ""
+    return (published or "")[:10]
+
+
+def _place_conflicts(story: StoryInputs, claims: Sequence[Claim]) -> list[Conflict]:
+    """One act (type, doer, target, day) placed in places that exclude each other."""
+    groups: dict[tuple[str, str, str, str], list[tuple[_Ref, Event]]] = {}
+    for art in story.articles:
+        for e in art.events:
+            if (e.status != "happened" or not e.location or e.source is None
+                    or e.target is None or _same_actor(e.source, e.target)):
+                continue
+            # "Police arrested protesters" in two cities is two events: named sides only.
+            if not all(a.country or _is_entity(story, art.id, a) for a in (e.source, e.target)):
+                continue
+            day = _event_day(e, art.published)
+            if day:
+                groups.setdefault((e.type, _actor_key(e.source), _actor_key(e.target), day),
+                                  []).append((_Ref(art.id, art.copy_of or art.id), e))
+    out = []
+    for (etype, _, _, day), reports in sorted(groups.items()):
+        places: dict[str, list[tuple[_Ref, Event]]] = {}
+        for ref, e in reports:
+            places.setdefault(e.location or "", []).append((ref, e))
+        if len(places) < 2:
+            continue
+        where = {name: _place(name, items[0][1].location_geonameid)
+                 for name, items in places.items()}
+        apart = {name: {o for o in places if o != name and _apart(where[name], where[o])}
+                 for name in places}
+        if not any(apart.values()) or not _disputed(
+                {name: {r.original for r, _ in items} for name, items in places.items()
+                 if apart[name]}):
+            continue
+        variants = []
+        for name, items in places.items():
+            if not apart[name]:
+                continue
+            found = [_Item(c, name, name) for ref, e in items
+                     if (c := _claim_at(claims, ref.article, e.trigger_start)) is not None]
+            if found:
+                variants.append(_variant(story, found))
+        if len(variants) < 2:
+            continue
+        first = reports[0][1]
+        assert first.source is not None and first.target is not None
+        own = {v.value for v in variants if v.attributed_to is None}
+        out.append(Conflict(
+            kind="place",
+            about=f"the place of {etype} ({first.source.text} → {first.target.text}) on {day}",
+            variants=tuple(variants),
+            note=f"{etype} by {first.source.text} on {first.target.text}: the sources "
+                 "place it in different places",
+            between_sources=len(own) >= 2))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    country: str | None
+    level: str
+    lat: float | None
+    lon: float | None
+
+
+def _place(name: str, geonameid: int | None) -> _Place:
+    """Where a canonical place name is, from the gazetteer (loaded only when needed)."""
+    from storyline.extract import gazetteer
+
+    entries = [e for e in gazetteer.load().lookup(name) if e.kind in ("GPE", "LOC")]
+    chosen = next((e for e in entries if geonameid and e.geonameid == geonameid),
+                  entries[0] if entries else None)
+    if chosen is None:
+        return _Place(None, "", None, None)
+    return _Place(chosen.country, chosen.level, chosen.lat, chosen.lon)
+
+
+def _apart(a: _Place, b: _Place) -> bool:
+    """Whether one act cannot have happened in both places."""
+    if a.country and b.country and a.country != b.country:
+        return True
+    if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
+        return False  # a country, region or unknown place: it may contain the other
+    return _km(a.lat, a.lon, b.lat, b.lon) >= PLACES_APART_KM
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine, mean Earth radius)."""
+    import math
+
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
 @dataclass(frozen=True, slots=True)

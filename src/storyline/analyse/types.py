@@ -55,7 +55,7 @@ class Fact:
     novelty: float = 0.0
 
 
-ConflictKind = Literal["number", "date", "descriptor", "actor"]
+ConflictKind = Literal["number", "date", "descriptor", "actor", "place"]
 
 
 @dataclass(frozen=True, slots=True)

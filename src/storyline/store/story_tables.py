@@ -374,12 +374,17 @@ class StoryTables:
             sql += " LIMIT ?"
             params.append(limit)
         rows = self._db.execute(sql, params).fetchall()
+        # Every listed story's members in a few queries, not one query per story.
+        members_of: dict[str, list[tuple[str, str | None, str | None]]] = {}
+        for part, marks in in_chunks([r[0] for r in rows]):
+            for sid, aid, source_, lang in self._db.execute(
+                f"SELECT story_id, id, source, lang FROM articles WHERE story_id IN ({marks}) "
+                "ORDER BY coalesce(published, ''), pk", part,
+            ):
+                members_of.setdefault(sid, []).append((aid, source_, lang))
         out = []
         for sid, headline, first, last, count in rows:
-            members = self._db.execute(
-                "SELECT id, source, lang FROM articles WHERE story_id=? "
-                "ORDER BY coalesce(published, ''), pk", (sid,),
-            ).fetchall()
+            members = members_of.get(sid, [])
             out.append({
                 "id": sid, "headline": headline, "article_ids": [m[0] for m in members],
                 "sources": sorted({m[1] for m in members if m[1]}),

@@ -132,6 +132,19 @@ def article_meta(a: Article) -> dict[str, Any]:
     return a.to_dict(with_text=False)
 
 
+def public_origin(origin: str) -> str:
+    """The input's file name (and any ``#record`` part), never the server's folders.
+
+    The CLI shows the whole path to the person who ingested the file; a page may be read
+    by anyone the server answers, and folder names say who runs it and where.
+    """
+    path, hash_, fragment = origin.partition("#")
+    if "://" in path:  # a URL is public already
+        return origin
+    name = path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    return name + hash_ + fragment
+
+
 def entity_dict(e: Entity) -> dict[str, Any]:
     return {"id": e.id, "name": e.name, "kind": e.kind, "aliases": list(e.aliases),
             "mentions": e.mentions, "articles": list(e.articles), "stories": list(e.stories),
@@ -336,6 +349,7 @@ def create_app(db_path: str | Path, *, allow_ingest: bool = False,
     env = templates.env
     env.autoescape = True
     env.filters["q"] = lambda s: quote(str(s), safe="")
+    env.filters["origin"] = public_origin
     env.filters["day"] = lambda s: (s or "")[:10] or "undated"
     env.globals["KIND_LABELS"] = KIND_LABELS
 
@@ -487,7 +501,9 @@ def create_app(db_path: str | Path, *, allow_ingest: bool = False,
             found = sl.article(article_id)
         if found is None:
             raise HTTPException(status_code=404, detail=f"no article with id {article_id!r}")
-        return found.to_dict()
+        out = found.to_dict()
+        out["origin"] = public_origin(found.origin)
+        return out
 
     @app.get("/api/entities", response_model=list[EntityOut], tags=["api"])
     def api_entities(
