@@ -75,6 +75,18 @@ def test_of_a_place() -> None:
     assert found["Belsano"][0] == "GPE"
 
 
+def test_small_towns_said_to_be_places_and_named_rivers() -> None:
+    # Towns under the population bar count when what follows says "place": a dateline's
+    # ", Country" or a facility named after the town; "Dnipro River" is one place.
+    found = _mentions("KHERSON, Ukraine, June 6 - Water poured through the Kakhovka dam "
+                      "and down the Dnipro River.")
+    assert found["KHERSON"] == ("GPE", "Kherson")
+    assert found["Kakhovka"][0] == "GPE"
+    assert found["Dnipro River"][0] == "LOC" and "River" not in found
+    # A town's name followed by another country is no proof.
+    assert _mentions("KHERSON, France - x.").get("KHERSON", ("",))[0] != "GPE"
+
+
 def test_sentence_openings_are_not_names() -> None:
     found = _mentions('Officials in Kyiv said Russia fired missiles. "We will rebuild," '
                       "the mayor said. However, Police gave no figures.")

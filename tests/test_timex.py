@@ -155,6 +155,10 @@ def test_month_without_year_by_tense() -> None:
     assert one("The factory will reopen in September.").value == "2023-09"
     assert one("The law was passed in March.").value == "2023-03"
     assert one("The summit will take place in March.").value == "2024-03"
+    # irregular past tenses are cues too; a passive "is heard" is not a past
+    assert one("Rebels retook the city, on the far bank, in November.").value == "2022-11"
+    assert one("The army withdrew from the town in October.").value == "2022-10"
+    assert one("The appeal is heard in May.").value == "2023-05"
 
 
 # --- what is not a time expression --------------------------------------------------------

@@ -122,6 +122,10 @@ _MODEL = re.compile(r"^(?=.*\d)(?=.*[A-Za-z])[A-Z]{0,3}-?\d{2,4}[A-Za-z]{0,3}$")
 _OF_PLACE = frozenset({"residents", "inhabitants", "citizens", "villagers", "outskirts",
                        "suburbs", "streets", "mayor", "governor", "heart", "edge",
                        "centre", "center", "north", "south", "east", "west", "people"})
+#: Lower-case nouns after a town's name that make it that town's ("the Kakhovka dam").
+_FACILITY_NOUNS = frozenset({"dam", "reservoir", "bridge", "airport", "port", "harbour",
+                             "harbor", "canal", "river", "railway", "station", "district",
+                             "region", "province", "oblast", "area", "valley", "residents"})
 _PLACE_NOUNS = frozenset({"village", "town", "city", "province", "region", "district",
                           "county", "state", "area", "camp", "valley", "municipality", "port",
                           "island", "neighbourhood", "neighborhood", "suburb", "capital"})
@@ -513,7 +517,24 @@ class EntityRecogniser:
             return False
         if entry.population >= SMALL_TOWN:
             return True
-        return start > 0 and doc.info[start - 1][_LOWER] in _PLACE_PREPOSITIONS
+        if start > 0 and doc.info[start - 1][_LOWER] in _PLACE_PREPOSITIONS:
+            return True
+        # "the Kakhovka dam", "KHERSON, Ukraine": what follows says "place".
+        return end < doc.n and (doc.text[end] in _FACILITY_NOUNS
+                                or self._country_follows(doc, end, entry))
+
+    def _country_follows(self, doc: _Tokens, i: int, entry: Entry) -> bool:
+        """", Ukraine" (or ", Ukr.") right after a town of that country: a dateline or an
+        address, and the surest sign a small town is meant."""
+        if i + 1 >= doc.n or doc.text[i] != "," or entry.country is None:
+            return False
+        for n in range(1, 4):
+            if i + 1 + n > doc.n:
+                break
+            found = self.gaz.names.get(" ".join(doc.key[i + 1: i + 1 + n]), ())
+            if any(e.level == "country" and e.country == entry.country for e in found):
+                return True
+        return False
 
     def _absorb(self, doc: _Tokens, segs: list[_Segment]) -> list[_Segment]:
         """Glue a place or demonym onto an unknown stretch ending in an organisation head
@@ -546,6 +567,12 @@ class EntityRecogniser:
             return [_Segment(segs[0].start, segs[1].end, "ORG", None, "city and name")]
         merged: list[_Segment] = []
         for seg in segs:
+            if merged and seg.kind is None and seg.end - seg.start == 1 and \
+                    merged[-1].kind in ("GPE", "LOC") and seg.start == merged[-1].end and \
+                    keys[seg.start] in _PLACE_ENDS:
+                prev = merged.pop()  # "Dnipro River", "Hudson Bay": one place
+                merged.append(_Segment(prev.start, seg.end, "LOC", rule="place word"))
+                continue
             if merged and seg.kind is None and merged[-1].kind in ("GPE", "LOC", "DEMONYM") \
                     and keys[seg.end - 1] in org_ends:
                 prev = merged.pop()

@@ -281,11 +281,14 @@ _CUES = re.compile(
     r"is\s+due|are\s+due|scheduled|going\s+to|(?:is|are)\s+to\s+be|upcoming|payable|"
     r"expires?|until|(?:is|are)\s+set\s+to|due\s+to\s+(?!the\b)|"
     r"wird|werden|soll|va\s+a|van\s+a|será|serán)(?![\w'])"
-    r"|(?<![\w'])(?<!\bbe\s)(?<!\bbeen\s)(?<!\bbeing\s)(?<!\bun)"
+    r"|(?<![\w'])(?<!\bbe\s)(?<!\bbeen\s)(?<!\bbeing\s)(?<!\bis\s)(?<!\bare\s)(?<!\bun)"
     r"(?P<past>said|says|was|were|had|did|announced|\w{3,}(?<!e)(?<!hundr)ed|told|"
     r"went|came|made|took|"
     r"gave|met|left|held|began|spoke|wrote|saw|got|found|became|fell|rose|won|lost|paid|"
     r"sent|sold|struck|thought|brought|bought|kept|led|ran|sought|fought|knew|felt|"
+    r"(?:re|over|under)?took|(?:re)?built|blew|broke|chose|drew|drove|flew|fled|froze|"
+    r"grew|heard|overran|shot|shook|sank|spent|stood|stole|swept|threw|withdrew|wore|"
+    r"tore|hung|dug|meant|"
     r"hat|haben|hatte|war|wurde|dijo|fue|ha|han)(?![\w'])", re.IGNORECASE)
 
 #: "would" makes a weekday a coming one ("would travel on Thursday"), not a month.

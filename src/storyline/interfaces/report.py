@@ -232,7 +232,8 @@ def to_markdown(report: StoryReport) -> str:
                 line += " — " + "; ".join(_clean(r) for r in e.roles)
             if e.aliases:
                 line += "; also: " + ", ".join(_clean(a) for a in e.aliases)
-            line += f"; {e.mentions} mentions in {e.articles} article{'s' * (e.articles != 1)}"
+            line += (f"; {e.mentions} mention{'s' * (e.mentions != 1)} in {e.articles} "
+                     f"article{'s' * (e.articles != 1)}")
             md.wrap(line, "- ")
 
     if report.events:
@@ -640,7 +641,8 @@ footer.foot { text-align: center; color: var(--dim); font-size: .85em; padding: 
 <li><strong>{{ name }}</strong> <span class="kind">{{ kind }}</span>
 {%- if roles %}<span class="role">{{ roles | join("; ") }}</span>{% endif %}
 {%- if aliases %}<span class="role">also: {{ aliases | join(", ") }}</span>{% endif %}
-<span class="dim">{{ mentions }} mentions in {{ articles }} article{{ "s" if articles != 1 }}</span>
+<span class="dim">{{ mentions }} mention{{ "s" if mentions != 1 }}
+in {{ articles }} article{{ "s" if articles != 1 }}</span>
 </li>
 {%- endfor %}
 </ul>
