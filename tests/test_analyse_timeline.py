@@ -166,6 +166,23 @@ def test_undated_events_stand_on_their_first_reports_day_only_when_they_happened
     assert timeline[0].text.startswith("Dock workers blocked")
 
 
+def test_idle_quotes_and_events_with_no_one_named_stay_off() -> None:
+    text = ("“Yesterday it was calm,” said one resident. “This morning the water was at my "
+            "door.” The Ribeira council met on 13 June 2023. “We warned Ferrovia on Monday,” "
+            "the mayor said. The gate must not open.")
+    plain = _article("a", text, source="Harbor Daily", published="2023-06-14", events=())
+    nobody = replace(_event(plain, "must not", "open", "REQUEST", who="x", whom="y",
+                            status="happened", date=None, date_text=None),
+                     source=None, target=None)
+    story = _story(replace(plain, events=(nobody,)))
+    timeline = build_timeline(story, _events(story))
+    texts = [e.text for e in timeline]
+    assert not _find(timeline, "calm") and not _find(timeline, "at my door")
+    assert _find(timeline, "council met")  # a dated fact outside quotes
+    assert _find(timeline, "warned Ferrovia")  # a quote that names someone is a statement
+    assert not _find(timeline, "must not open"), texts
+
+
 def test_the_same_fact_in_an_article_and_its_copy_is_one_entry_counted_once() -> None:
     original = _article("a", BRIDGE, source="Harbor Daily", published="2023-06-14",
                         events=())

@@ -82,7 +82,7 @@ def test_small_towns_said_to_be_places_and_named_rivers() -> None:
                       "and down the Dnipro River.")
     assert found["KHERSON"] == ("GPE", "Kherson")
     assert found["Kakhovka"][0] == "GPE"
-    assert found["Dnipro River"][0] == "LOC" and "River" not in found
+    assert found["Dnipro River"] == ("LOC", "Dnipro") and "River" not in found
     # A town's name followed by another country is no proof.
     assert _mentions("KHERSON, France - x.").get("KHERSON", ("",))[0] != "GPE"
 

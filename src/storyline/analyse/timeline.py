@@ -13,6 +13,9 @@ Two kinds of entries:
 * ``fact``: any other article sentence holding a calendar date ("talks were first planned
   for early February", "Sullivan met Wang Yi in May"). The same dated statement told by
   several articles is one entry citing each of them; copies of one text count once.
+  A date inside a direct quote that names nothing ("“This morning it was at my door,” she
+  said") is a witness's colour, not a dated fact, and an undated event with neither actor
+  named ("It must not be harmed") has too little to stand on: both are left off.
 
 Entries are ordered by ``(earliest, latest, text)``: a month-level item sits at its
 month's start, before the days inside it, and of two items starting the same day the
@@ -73,6 +76,8 @@ def build_timeline(story: StoryInputs, events: Sequence[StoryEvent]
     # (article, sentence) → the date ranges its event entries stand at
     covered: dict[tuple[str, int], list[tuple[str, str]]] = {}
     for se in events:
+        if se.source is None and se.target is None and not (se.date or "")[:1].isdigit():
+            continue  # "It must not be harmed": no one named, no date; too little to place
         entry = _event_entry(se, by_id)
         if entry is None:
             continue
@@ -337,6 +342,8 @@ def _fact_entries(articles: Sequence[ArticleInput],
             value = t.value or ""
             lo, hi = t.earliest or "", t.latest or ""
             events_here = covered.get((a.id, t.sentence), [])
+            if _idle_quote(a, t.start):
+                continue
             if (t.sentence, value) in taken or any(
                     (x <= lo and hi <= y) or (lo <= x and y <= hi) for x, y in events_here):
                 continue
@@ -357,6 +364,15 @@ def _fact_entries(articles: Sequence[ArticleInput],
             elif all(s.article.id != a.id for s in entry.said):
                 entry.said.append(said)
     return out
+
+
+def _idle_quote(a: ArticleInput, offset: int) -> bool:
+    """Whether ``offset`` is inside a direct quote that names no one and nothing
+    ("“Yesterday it was calm,” she said"): a witness's colour, not a dated fact."""
+    for q in a.quotes:
+        if q.start <= offset < q.end and not q.partial:
+            return not any(q.start <= m.start < q.end for m in a.mentions)
+    return False
 
 
 @dataclass(slots=True)

@@ -570,8 +570,11 @@ class EntityRecogniser:
             if merged and seg.kind is None and seg.end - seg.start == 1 and \
                     merged[-1].kind in ("GPE", "LOC") and seg.start == merged[-1].end and \
                     keys[seg.start] in _PLACE_ENDS:
-                prev = merged.pop()  # "Dnipro River", "Hudson Bay": one place
-                merged.append(_Segment(prev.start, seg.end, "LOC", rule="place word"))
+                prev = merged.pop()  # "Dnipro River", "Hudson Bay": one place, which
+                # is the gazetteer's when it names a river or sea ("Dnipro" = the river)
+                merged.append(_Segment(prev.start, seg.end, "LOC",
+                                       prev.entry if prev.kind == "LOC" else None,
+                                       "place word"))
                 continue
             if merged and seg.kind is None and merged[-1].kind in ("GPE", "LOC", "DEMONYM") \
                     and keys[seg.end - 1] in org_ends:
