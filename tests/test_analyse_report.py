@@ -166,6 +166,22 @@ def test_sample_blinken_report(sample: tuple[Storyline, dict[str, str]]) -> None
     assert report.copies
 
 
+def test_sample_kakhovka_report(sample: tuple[Storyline, dict[str, str]]) -> None:
+    sl, _ = sample
+    story = next(s for s in sl.stories(limit=None) if "Kakhovka" in s["headline"]
+                 and s["article_count"] > 2)
+    report = sl.report(story["id"])
+    names = {e.name: e.kind for e in report.entities}
+    # The wire naming itself in its dateline is a byline, not one of the story's bodies;
+    # the dam's town is a place, and "River" no organisation.
+    assert "Global Wire Service" not in names
+    assert names.get("Kakhovka") == "GPE" and "River" not in names
+    # "retook Kherson in November", told in June: last November, not a plan.
+    kherson = [e for e in report.timeline if "Kherson" in e.text and "November" in e.text]
+    assert kherson and all(e.earliest.startswith("2022-11") and not e.after_publication
+                           for e in kherson)
+
+
 def test_show_formats(sample: tuple[Storyline, dict[str, str]], tmp_path: Path) -> None:
     sl, _ = sample
     story = max(sl.stories(limit=None), key=lambda s: s["article_count"])

@@ -192,11 +192,17 @@ def _entities(story: StoryInputs) -> tuple[KeyEntity, ...]:
             eid = story.entity_of.get((a.id, m.canonical))
             if eid and m.role and m.role not in roles.setdefault(eid, []):
                 roles[eid].append(m.role)
+    # An outlet naming itself ("KYIV, June 6 (Global Wire Service) -") is a byline, not
+    # one of the story's organisations; another outlet citing it is.
+    source_of = {a.id: (a.source or "").casefold() for a in story.articles}
+    kept = [e for e in story.entities
+            if not (e.kind == "ORG" and e.articles
+                    and all(source_of.get(x) == e.name.casefold() for x in e.articles))]
     return tuple(KeyEntity(name=e.name, kind=e.kind, entity_id=e.id, mentions=e.mentions,
                            articles=len(e.articles),
                            roles=tuple(roles.get(e.id, [r for r, _ in e.roles])[:4]),
                            aliases=tuple(x for x in e.aliases if x != e.name))
-                 for e in story.entities[:MAX_ENTITIES])
+                 for e in kept[:MAX_ENTITIES])
 
 
 def _quotes(story: StoryInputs) -> tuple[SpeakerQuotes, ...]:
