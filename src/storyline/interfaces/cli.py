@@ -346,8 +346,10 @@ def events(
     fmt: FormatOption = None,
     db: DbOption = None,
 ) -> None:
-    """Who did what to whom (PLOVER), with the sentence that says so. ``--format csv`` is a
-    GDELT-shaped event table (docs/events.md documents each column)."""
+    """Who did what to whom (PLOVER), with the sentence that says so.
+
+    ``--format csv`` is a GDELT-shaped event table (docs/events.md documents each column).
+    """
     output = _format(fmt)
     if distinct:
         if story is None:
@@ -417,8 +419,10 @@ def _event_row(r: EventRow, output: str) -> dict[str, Any]:
 
 @app.command()
 def reextract(db: DbOption = None) -> None:
-    """Extract entities, quotes, dates and events again from every stored article (after
-    an upgrade; stored articles, stories and corrections are kept)."""
+    """Extract entities, quotes, dates and events again from every stored article.
+
+    For after an upgrade: stored articles, stories and corrections are kept.
+    """
     with _open(db) as sl:
         total = sl.counts().get("articles", 0)
         with Progress(SpinnerColumn(), TextColumn("re-extracting"), BarColumn(),
@@ -435,8 +439,10 @@ def dates(
     fmt: FormatOption = None,
     db: DbOption = None,
 ) -> None:
-    """Every time expression of an article with its normalised value, granularity and the
-    range it stands for, resolved against the publication date."""
+    """Every time expression of an article, normalised against its publication date.
+
+    Each with its value, granularity and the range of days it stands for.
+    """
     output = _format(fmt)
     with _open(db) as sl:
         try:
@@ -476,8 +482,11 @@ def show(
              "'none' turns it off. Offline.", show_default=False)] = None,
     db: DbOption = None,
 ) -> None:
-    """A story report: headline, summary, timeline, people and places, events, quotes by
-    speaker, sources side by side, what only one source says, conflicts, copies."""
+    """A story report: what happened, when, who says what, and where sources differ.
+
+    Headline, summary, timeline, people and places, events, quotes by speaker, sources side
+    by side, what only one source says, conflicts, copies.
+    """
     if fmt not in SHOW_FORMATS:
         _fail(f"--format must be one of {', '.join(SHOW_FORMATS)}, not {fmt!r}")
     with _open(db) as sl:
@@ -666,8 +675,11 @@ def demo(
     port: Annotated[int, typer.Option(help="Port for the web UI (the next free one if "
                                            "taken).")] = 8000,
 ) -> None:
-    """Ingest the bundled sample corpus into a fresh store, list its stories, people, quotes
-    and events, and serve the web UI on it (Ctrl-C stops)."""
+    """Ingest the bundled sample corpus into a fresh store and serve the web UI on it.
+
+    Lists its stories, people, quotes and events, prints the biggest story's report, then
+    serves the UI (Ctrl-C stops).
+    """
     from storyline.pipeline import default_workers
 
     path = db or default_db_path().with_name("demo.db")
