@@ -361,8 +361,13 @@ def create_app(db_path: str | Path, *, allow_ingest: bool = False,
         try:
             with Storyline(db, cache=entity_cache) as sl:
                 sl.entities(limit=1)
-            # The story report's analysis loads spaCy and scikit-learn: seconds, once.
-            import storyline.analyse.report  # noqa: F401
+                # The story report's analysis loads spaCy, scikit-learn and its lexicons
+                # (seconds, once): one report now spares the first reader the wait.
+                newest = sl.stories(limit=1)
+                if newest:
+                    sl.report(newest[0]["id"])
+            for name in ("index.html", "story.html", "entity.html", "article.html"):
+                env.get_template(name)
         except Exception:  # reported by the first request that meets it
             pass
 
