@@ -54,6 +54,22 @@ def test_lone_surname_joins_the_person_of_its_story() -> None:
     assert blinken.roles == (("secretary of state", "2023-06-14"),)
 
 
+def test_a_family_name_written_first_joins_its_person_within_the_story() -> None:
+    occ = [Occurrence("a1", "s1", None, _m("Qin Gang")),
+           Occurrence("a2", "s1", None, _m("Qin"))]
+    _, ids = resolve(occ)
+    assert ids[0] == ids[1]
+    # In another story only: not proof enough.
+    _, ids = resolve([occ[0], Occurrence("a3", "s2", None, _m("Qin"))])
+    assert ids[0] != ids[1]
+    # A last-word match wins: "Lee" is Mary Lee's, not Lee Kuan's.
+    occ = [Occurrence("a1", "s1", None, _m("Mary Lee")),
+           Occurrence("a2", "s1", None, _m("Lee Kuan")),
+           Occurrence("a3", "s1", None, _m("Lee"))]
+    _, ids = resolve(occ)
+    assert ids[2] == ids[0] != ids[1]
+
+
 def test_sample_corpus_people_are_canonical(tmp_path: Path) -> None:
     labels = json.loads(sample_labels().read_text("utf-8"))
     occ: list[Occurrence] = []

@@ -83,6 +83,9 @@ def test_small_towns_said_to_be_places_and_named_rivers() -> None:
     assert found["KHERSON"] == ("GPE", "Kherson")
     assert found["Kakhovka"][0] == "GPE"
     assert found["Dnipro River"] == ("LOC", "Dnipro") and "River" not in found
+    # A role's capitalised first word opening a sentence is no organisation.
+    role = _mentions("National security adviser Jake Sullivan met Wang Yi.")
+    assert "National" not in role and role["Jake Sullivan"][0] == "PERSON"
     # A town's name followed by another country is no proof.
     assert _mentions("KHERSON, France - x.").get("KHERSON", ("",))[0] != "GPE"
 

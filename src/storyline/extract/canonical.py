@@ -8,7 +8,8 @@ Across articles:
     (edit distance, transpositions counted once) *and* the context agrees: the two names
     share a story, or other entities named in their articles;
   * a surname left alone in an article joins the one person with that surname whose
-    context agrees best.
+    context agrees best (a family name written first, "Qin" of "Qin Gang", only within
+    a story).
 Pure functions over mentions: the store calls them with what it holds.
 """
 
@@ -144,7 +145,12 @@ def resolve(occurrences: Sequence[Occurrence]) -> tuple[list[Entity], list[str]]
         # A misspelt lone surname ("Blinkin") only joins a person of the same story.
         fuzzy = [c for c in full if c not in exact and len(word) >= MIN_FUZZY_LENGTH
                  and near_spelling(c.split()[-1], word) and stories[k] & stories[c]]
-        candidates = exact + fuzzy
+        # Family name first ("Qin Gang" … "Qin said"): a two-word name of the same story
+        # whose first word it is, when no one has it as a last word.
+        first = [] if exact else [
+            c for c in full if len(c[7:].split()) == 2 and c[7:].split()[0] == word
+            and stories[k] & stories[c]]
+        candidates = exact + fuzzy + first
         candidates = [c for c in candidates if agrees(k, c)] or (
             candidates if len({union.find(c) for c in candidates}) == 1 else [])
         if candidates:

@@ -620,6 +620,10 @@ class EntityRecogniser:
         if words[-1] in _MISC_ENDS or (words[0] in _NOT_NAMES
                                        and all(w in _NOT_NAMES for w in words)):
             return None, "", None
+        if any(tuple(doc.key[s:s + n]) in self.gaz.roles
+               for n in range(e - s + 1, min(self.max_role, doc.n - s) + 1)):
+            return None, "", None  # "National security adviser Jake Sullivan": a role's
+            # capitalised first word (the role itself goes to the name after it)
         if len(words) > 1 and words[-1] in _PLACE_ENDS:
             return "LOC", "place word", None
         first = doc.text[s]
@@ -664,7 +668,8 @@ class EntityRecogniser:
             return None, "", None  # "Dow Jones": a stock index
         if len(words) > 1 and any(doc.ws[s:e - 1]) \
                 and all(x[_TITLE] for x in doc.info[s:e] if x[_ALPHA]) \
-                and not any(w in CONNECTORS for w in words) and len(words) <= 4:
+                and not any(w in CONNECTORS for w in words) and len(words) <= 4 \
+                and words[0] not in self.common:  # "Great Hall", "Supreme Leader"
             return "PERSON", "two names", None
         if len(words) > 1 and prev in _SPEECH:
             return "PERSON", "speaker", None
