@@ -26,6 +26,7 @@ the sources merely report it (``between_sources`` False).
 from __future__ import annotations
 
 import itertools
+import math
 import os
 import re
 from collections.abc import Sequence
@@ -615,16 +616,15 @@ def _place_conflicts(story: StoryInputs, claims: Sequence[Claim]) -> list[Confli
             about=f"the place of {etype} ({first.source.text} → {first.target.text}) on {day}",
             variants=tuple(variants),
             note=f"{etype} by {first.source.text} on {first.target.text}: the sources "
-                 "place it in different places",
+                 "put it in places that cannot both be right",
             between_sources=len(own) >= 2))
     return out
 
 
 @dataclass(frozen=True, slots=True)
 class _Place:
-    country: str | None
-    level: str
-    lat: float | None
+    country: str | None  # ISO 3166-1 alpha-2
+    lat: float | None  # a town's coordinates; None for a country or region
     lon: float | None
 
 
@@ -636,8 +636,8 @@ def _place(name: str, geonameid: int | None) -> _Place:
     chosen = next((e for e in entries if geonameid and e.geonameid == geonameid),
                   entries[0] if entries else None)
     if chosen is None:
-        return _Place(None, "", None, None)
-    return _Place(chosen.country, chosen.level, chosen.lat, chosen.lon)
+        return _Place(None, None, None)
+    return _Place(chosen.country, chosen.lat, chosen.lon)
 
 
 def _apart(a: _Place, b: _Place) -> bool:
@@ -651,8 +651,6 @@ def _apart(a: _Place, b: _Place) -> bool:
 
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance (haversine, mean Earth radius)."""
-    import math
-
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
