@@ -134,6 +134,12 @@ def test_negated_and_cancelled() -> None:
     e = first("The talks between Serbia and Kosovo were called off.")
     assert (e.type, e.status) == ("CONSULT", "negated")
     assert first("Hungary cancelled the visit of the Ukrainian envoy.").status == "negated"
+    # a relative clause that calls it off; "due to" a noun is a cause, not a plan
+    assert first("Rutte made up for a trip to Warsaw that he cancelled in March."
+                 ).status == "negated"
+    cause = first("The cut was due to allegations of fraud by the company.")
+    assert cause.type == "ACCUSE" and cause.status == "happened"
+    assert first("The Dutch premier is due to visit Warsaw.").status == "planned"
 
 
 def test_denial_is_not_the_act() -> None:

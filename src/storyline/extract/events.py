@@ -294,7 +294,9 @@ def _status(words: Sequence[Word], lo: int, first: int, end: int, hi: int) -> Ev
     for k in range(end, min(hi, end + 8)):
         w = words[k]
         cancel = w.lemma in _CANCEL or (w.lower == "off" and words[k - 1].lemma == "call")
-        if cancel and any(words[j].lower in _BE for j in range(end, k)):
+        # "talks were called off", "a trip that he cancelled": the act did not happen
+        if cancel and any(words[j].lower in _BE or words[j].lower in ("that", "which")
+                          for j in range(end, k)):
             return "negated"
         if w.lower in _BREAKS or w.lower == ",":
             break
@@ -313,11 +315,20 @@ def _status(words: Sequence[Word], lo: int, first: int, end: int, hi: int) -> Ev
         if w.lemma in _REFUSE and nxt == "to":
             return "negated"
         if status == "happened" and (
-                w.lower in _FUTURE or (w.lemma in _INTENT and nxt == "to")
+                w.lower in _FUTURE or (w.lemma in _INTENT and nxt == "to"
+                                       and _infinitive(words, k + 2, first))
                 or (k == first - 1 and w.lower in _PLANNED_NOUN)):
             status = "planned"
         k -= 1
     return status
+
+
+def _infinitive(words: Sequence[Word], after_to: int, first: int) -> bool:
+    """Whether "to" before the trigger starts a verb ("plans to visit", "due to meet"),
+    not a noun phrase ("due to allegations", "ready to the talks")."""
+    w = words[first]
+    return w.lower == w.lemma and not any(
+        words[j].lower in _SKIP_BETWEEN for j in range(after_to, first))
 
 
 def _passive(words: Sequence[Word], lo: int, first: int) -> bool:
