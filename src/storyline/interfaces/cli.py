@@ -515,6 +515,42 @@ def show(
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
+@app.command()
+def compare(
+    ref: Annotated[str, typer.Argument(help="Story id (or alias, or a unique prefix).")],
+    outlets: Annotated[list[str], typer.Argument(
+        help="Two or more of the story's outlets, as `storyline show` names them (any "
+             "case).", show_default=False)],
+    fmt: Annotated[str, typer.Option(
+        "--format", "-f", help="md (to read) | json (the comparison's fact ids, for "
+        "scripts; the facts are in `show --format json`).")] = "md",
+    db: DbOption = None,
+) -> None:
+    """Chosen outlets of a story compared: what all state, what each alone states.
+
+    Also the conflicts in which they take different sides. Copies count as their outlet's.
+    """
+    if fmt not in ("md", "json"):
+        _fail(f"--format must be md or json, not {fmt!r}")
+    from storyline.analyse.compare import compare_sources
+    from storyline.interfaces.report import comparison_markdown
+
+    with _open(db) as sl:
+        story = sl.story(ref)
+        if story is None:
+            _fail(f"no story with id {ref!r}", code=1)
+        report = sl.report(story["id"])
+    try:
+        comparison = compare_sources(report, outlets)
+    except ValueError as exc:
+        from rich.markup import escape
+
+        _fail(escape(str(exc)))
+    text = (comparison_markdown(report, comparison) if fmt == "md"
+            else json.dumps(comparison.to_dict(), ensure_ascii=False, indent=1) + "\n")
+    sys.stdout.write(text)
+
+
 def _show_articles(story: dict[str, Any]) -> None:
     copies = {c.article_id: g.original for g in story["copy_groups"] for c in g.copies}
     rows = [{"id": a.id, "published": (a.published or "")[:10] or None, "source": a.source,

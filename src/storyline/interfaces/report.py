@@ -18,6 +18,7 @@ from itertools import islice
 
 from jinja2 import Environment, StrictUndefined
 
+from storyline.analyse.compare import Comparison
 from storyline.analyse.types import (
     Citation,
     Conflict,
@@ -317,6 +318,63 @@ def to_markdown(report: StoryReport) -> str:
             copy = f", copy of {_clean(c.copy_of)}" if c.copy_of else ""
             md.wrap(f"[{n}] {_outlet(c.source)}, {_day(c.published)}, article "
                     f"{_clean(c.article_id)}{copy}", "- ")
+    return md.text()
+
+
+def comparison_markdown(report: StoryReport, comparison: Comparison) -> str:
+    """Chosen outlets of a story side by side: what all state, what each alone states
+    among them (with its own sentence), and the conflicts in which they take sides."""
+    md = _Markdown()
+    names = [_outlet(s) for s in comparison.sources]
+    md.lines += [f"# {' vs '.join(names)}", ""]
+    md.wrap(f"*{_clean(report.headline) or 'Untitled story'} · "
+            f"{' · '.join(_meta(report))}*")
+    facts = _fact_index(report)
+    articles_of = {c.source: set(c.article_ids) for c in report.sources}
+
+    def said(fid: str, outlet: str) -> str:
+        """The outlet's own sentence for the fact, with its article id."""
+        fact = facts.get(fid)
+        if fact is None:
+            return f"(fact {_clean(fid)})"
+        mine = articles_of.get(outlet, set())
+        own = next((c for c in fact.citations if c.article_id in mine), None)
+        text = _clean(own.text if own is not None else fact.text)
+        return text + (f" [{_clean(own.article_id)}]" if own is not None else "")
+
+    n = len(comparison.common)
+    md.heading(2, f"Stated by {'both' if len(names) == 2 else f'all {len(names)}'} ({n})")
+    for fid in comparison.common:
+        md.wrap(_clean(facts[fid].text) if fid in facts else f"(fact {_clean(fid)})", "- ")
+    if not n:
+        md.lines.append("No fact is stated by " + ("both." if len(names) == 2
+                                                   else "all of them."))
+    if comparison.some:
+        md.heading(2, f"Stated by some of them ({len(comparison.some)})")
+        for fid in comparison.some:
+            fact = facts.get(fid)
+            who = [_outlet(x) for x in comparison.sources if fact is not None and any(
+                c.article_id in articles_of.get(x, set()) for c in fact.citations)]
+            md.wrap(f"{_clean(fact.text) if fact else _clean(fid)} ({', '.join(who)})", "- ")
+    for only in comparison.only:
+        outlet = _outlet(only.source)
+        md.heading(2, f"Only {outlet}, of these ({len(only.only_here)} of its "
+                      f"{only.stated} facts)")
+        for fid in only.only_here:
+            md.wrap(said(fid, only.source), "- ")
+        if not only.only_here:
+            md.lines.append("Nothing the others do not state too.")
+    md.heading(2, "Conflicts between them")
+    for k in comparison.conflicts:
+        conflict = report.conflicts[k - 1]
+        md.heading(3, f"{k}. {_conflict_title(conflict)}")
+        md.wrap(_conflict_scope(conflict))
+        md.blank()
+        for v in conflict.variants:
+            if set(v.sources) & set(comparison.sources):
+                _variant_lines(md, v)
+    if not comparison.conflicts:
+        md.lines.append("They take no different sides in any conflict the report found.")
     return md.text()
 
 
