@@ -18,6 +18,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
+from storyline.analyse import compare as compare_types
 from storyline.analyse import types as report_types
 from storyline.analyse.types import (
     SCHEMA_VERSION,
@@ -421,9 +422,9 @@ def test_html_no_conflicts() -> None:
 # docs/report.md documents every field, and its example is a report as to_json writes it
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "report.md"
-REPORT_CLASSES = [c for c in vars(report_types).values()
+REPORT_CLASSES = [c for module in (report_types, compare_types) for c in vars(module).values()
                   if isinstance(c, type) and dataclasses.is_dataclass(c)
-                  and c.__module__ == report_types.__name__]
+                  and c.__module__ == module.__name__]
 
 
 def test_docs_document_every_field() -> None:
