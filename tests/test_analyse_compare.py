@@ -70,7 +70,7 @@ def test_bad_outlets_are_named() -> None:
         compare_sources(report, ["Harbour Post", "Daily Planet"])
     with pytest.raises(ValueError, match="two or more"):
         compare_sources(report, ["Harbour Post", "harbour post"])
-    assert match_sources(report, ["valley wire", "x"]) == (["Valley Wire"], ["x"])
+    assert match_sources(report, ["valley wire", "x", "  "]) == (["Valley Wire"], ["x"])
 
 
 def test_markdown_cites_each_outlets_own_sentence() -> None:

@@ -9,6 +9,7 @@ import time
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -683,3 +684,191 @@ def test_entity_cache_serves_the_last_value_while_a_changed_store_is_resolved() 
         assert time.monotonic() < deadline
         time.sleep(0.01)
     assert len(calls) == 1
+
+
+# -- comparing chosen outlets of a story: the API and the story page ----------------------------
+def _compared_story(site: Site) -> tuple[str, dict[str, Any]]:
+    """The sample story of Blinken's visit (many outlets, a conflict): its id and report."""
+    story = next(s for s in _all_stories(site) if "Blinken" in (s["headline"] or ""))
+    report: dict[str, Any] = site.client.get(f"/api/stories/{story['id']}").json()
+    assert len(report["sources"]) >= 3
+    return story["id"], report
+
+
+def _side_table(html: str) -> str:
+    return html.split('<table class="side">', 1)[1].split("</table>", 1)[0]
+
+
+def _outlet_heads(html: str) -> list[str]:
+    return re.findall(r'<span class="outlet">(.*?)</span>', _side_table(html))
+
+
+def test_compare_api(site: Site) -> None:
+    sid, report = _compared_story(site)
+    stated = {c["source"]: set(c["fact_ids"]) for c in report["sources"]}
+    a, b = (c["source"] for c in report["sources"][:2])
+    r = site.client.get(f"/api/stories/{sid}/compare", params={"source": [a.upper(), f" {b} "]})
+    assert r.status_code == 200
+    body = r.json()
+    assert set(body) == {"story_id", "sources", "common", "some", "only", "conflicts"}
+    assert body["story_id"] == sid and body["sources"] == [a, b]  # as the report names them
+    assert set(body["common"]) == stated[a] & stated[b] and body["some"] == []
+    only = {o["source"]: o for o in body["only"]}
+    assert set(only) == {a, b}
+    assert set(only[a]["only_here"]) == stated[a] - stated[b] and only[a]["only_here"]
+    assert set(only[b]["only_here"]) == stated[b] - stated[a] and only[b]["only_here"]
+    assert only[a]["stated"] == len(stated[a]) and only[b]["stated"] == len(stated[b])
+    assert body["conflicts"] and all(1 <= k <= len(report["conflicts"])
+                                     for k in body["conflicts"])
+    # three outlets: what all three state is within what two of them do
+    three = site.client.get(f"/api/stories/{sid}/compare", params={
+        "source": [c["source"] for c in report["sources"][:3]]}).json()
+    assert len(three["only"]) == 3 and set(three["common"]) <= set(body["common"])
+    assert set(three["common"]).isdisjoint(three["some"])
+    # a unique prefix of the story id works, as for the report
+    assert site.client.get(f"/api/stories/{sid[:8]}/compare", params={"source": [a, b]}
+                           ).json() == body
+    # the OpenAPI schema describes the answer
+    schema = site.client.get("/openapi.json").json()
+    op = schema["paths"]["/api/stories/{story_id}/compare"]["get"]
+    assert op["tags"] == ["api"] and "conflicts" in op["description"]
+    ok = op["responses"]["200"]["content"]["application/json"]["schema"]
+    assert ok["$ref"].endswith("/Comparison")
+    assert {"Comparison", "OutletFacts"} <= set(schema["components"]["schemas"])
+    assert "/api/stories/{story_id}/compare" in site.client.get("/docs").text
+
+
+def test_compare_api_errors(site: Site) -> None:
+    sid, report = _compared_story(site)
+    a = report["sources"][0]["source"]
+    url = f"/api/stories/{sid}/compare"
+    unknown = site.client.get(url, params={"source": [a, "Nowhere Gazette"]})
+    assert unknown.status_code == 422
+    assert "no outlet 'Nowhere Gazette'" in unknown.json()["detail"]
+    for params in ({"source": [a]}, {"source": [a, a.lower()]}, {}):
+        r = site.client.get(url, params=params)
+        assert r.status_code == 422, params
+        assert r.headers["content-type"].startswith("application/json")
+        assert "two or more" in r.json()["detail"], params
+    missing = site.client.get("/api/stories/nosuchstory/compare", params={"source": [a, a]})
+    assert missing.status_code == 404 and "no story" in missing.json()["detail"]
+
+
+def test_story_page_compares_chosen_outlets(site: Site) -> None:
+    sid, report = _compared_story(site)
+    outlets = [c["source"] for c in report["sources"]]
+    a, b = outlets[:2]
+    full = site.client.get(f"/stories/{sid}").text
+    order = _outlet_heads(full)
+    assert sorted(order) == sorted(outlets)
+    assert _side_table(full).count('<th scope="col"') == 1 + len(outlets)
+    # the form: a checkbox per column, in the table's order, none ticked
+    assert re.findall(r'name="compare" value="([^"]*)"', full) == order
+    assert " checked" not in full.split('class="compare-form"')[1].split("</form>")[0]
+    assert 'id="compare"' not in full and "Show all outlets" not in full
+
+    # asked in any order and case: the table keeps its column order
+    r = site.client.get(f"/stories/{sid}", params={"compare": [b.lower(), a.upper()]})
+    assert r.status_code == 200
+    html = r.text
+    assert _outlet_heads(html) == [o for o in order if o in (a, b)]
+    table = _side_table(html)
+    assert table.count('<th scope="col"') == 3  # the fact column and the two outlets
+    stated = {c["source"]: set(c["fact_ids"]) for c in report["sources"]}
+    rows = re.findall(r'<tr id="fact-(\d+)"', table)
+    shared = [f["id"] for f in report["shared_facts"]]
+    # after the shared facts, the facts one report states through copies or translations
+    # that both compared outlets carry
+    both = [f["id"] for f in report["single_source_facts"]
+            if f["id"] in stated[a] and f["id"] in stated[b]]
+    listed = shared + both
+    assert [listed[int(n) - 1] for n in rows] == [f for f in shared
+                                                  if f in stated[a] | stated[b]] + both
+    assert len(rows) < len(listed)  # rows neither states are gone
+    for row in table.split("<tr id=")[1:]:
+        assert row.count("<td ") == 2 and '<td class="said' in row
+    # the boxes of the compared outlets stay ticked
+    assert sorted(re.findall(r'name="compare" value="([^"]*)" checked', html)) == sorted([a, b])
+    assert f'href="/stories/{sid}#sources">Show all outlets</a>' in html
+    assert f'action="/stories/{sid}#sources" method="get"' in html
+    # the panel: what each alone states, how many both state, where they take sides
+    api = site.client.get(f"/api/stories/{sid}/compare", params={"source": [a, b]}).json()
+    only = {o["source"]: o["only_here"] for o in api["only"]}
+    facts = {f["id"]: f for f in report["shared_facts"] + report["single_source_facts"]}
+    panel = html.split('<section id="compare"', 1)[1].split("</section>", 1)[0]
+    cols = panel.split('<div class="single-col only-col">')[1:]
+    assert len(cols) == 2
+    for outlet, col in zip((o for o in order if o in (a, b)), cols, strict=True):
+        assert (f"<h4>Only in {escape(outlet)} <span class=\"dim\">(of the compared outlets)"
+                f"</span> <span class=\"n\">{len(only[outlet])}</span></h4>") in col
+        # each fact in this outlet's own words (a shared fact's text may be another's)
+        for fid in only[outlet]:
+            own = sorted((c for c in facts[fid]["citations"] if c["source"] == outlet),
+                         key=lambda c: c["copy_of"] is not None)
+            assert own, fid
+            assert str(escape(" ".join(own[0]["text"].split()))) in col, fid
+        # the links cite this outlet's own articles
+        titles = re.findall(r'<a class="cite[^"]*" href="/articles/[^"]+" title="([^"]*)"', col)
+        assert titles and all(t.startswith(f"{outlet}, ") for t in titles)
+    n = len(api["common"])
+    assert f"<strong>{n}</strong> fact{'s' if n != 1 else ''} stated by all compared outlets" \
+        in panel
+    for k in api["conflicts"]:
+        assert f'href="#conflict-{k}"' in panel and f'id="conflict-{k}"' in html
+    # the table of contents: the table's rows, and the comparison
+    assert f'href="#sources">Sources side by side <span class="n">{len(rows)}</span>' in html
+    assert 'href="#compare">Compared outlets <span class="n">2</span>' in html
+    for anchor in re.findall(r'<nav class="toc".*?</nav>', html, re.S)[0].split('href="#')[1:]:
+        assert f'id="{anchor.split(chr(34))[0]}"' in html
+    # a conflict links only to rows the table still shows
+    for target in re.findall(r'<a href="#fact-(\d+)">', html):
+        assert target in rows
+
+
+def test_story_page_wrong_compare_is_a_message(site: Site) -> None:
+    sid, report = _compared_story(site)
+    outlets = [c["source"] for c in report["sources"]]
+    a = outlets[0]
+    for params, said in (({"compare": [a, "Nowhere Gazette"]}, "no outlet 'Nowhere Gazette'"),
+                         ({"compare": [a]}, "two or more"),
+                         ({"compare": [a, a.upper()]}, "two or more")):
+        r = site.client.get(f"/stories/{sid}", params=params)
+        assert r.status_code == 200, params
+        alert = re.findall(r'<p class="error[^"]*" role="alert">(.*?)</p>', r.text)
+        assert len(alert) == 1 and said in unescape(alert[0]), (params, alert)
+        # the page is whole: every column, every section, and the form to try again
+        assert len(_outlet_heads(r.text)) == len(outlets)
+        assert 'class="compare-form"' in r.text and 'id="conflicts"' in r.text
+        assert 'id="compare"' not in r.text and 'href="#compare"' not in r.text
+        # the outlet that was recognised stays ticked
+        assert re.findall(r'name="compare" value="([^"]*)" checked', r.text) == [a]
+    # an empty choice is no choice
+    blank = site.client.get(f"/stories/{sid}", params={"compare": ["", " "]}).text
+    assert 'role="alert"' not in blank and len(_outlet_heads(blank)) == len(outlets)
+
+
+def test_story_page_compare_escapes_what_it_is_given(site: Site, tmp_path: Path) -> None:
+    sid, _ = _compared_story(site)
+    evil = ['<script>alert(1)</script>', '"><img src=x onerror=alert(12)>']
+    html = site.client.get(f"/stories/{sid}", params={"compare": evil}).text
+    main = html.split("<main", 1)[1]
+    assert "<script>alert(1)" not in main and "<img src=x onerror=alert(12)>" not in main
+    alert = re.findall(r'role="alert">(.*?)</p>', main)[0]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in alert
+    assert "&#34;&gt;&lt;img src=x onerror=alert(12)&gt;" in alert
+    # a story whose outlets' names are markup: compared, shown as text
+    db, hostile = build_hostile_story(tmp_path)
+    with TestClient(create_app(db)) as client:
+        page = client.get(f"/stories/{hostile}", params={"compare": list(HOSTILE_SOURCES)})
+        api = client.get(f"/api/stories/{hostile}/compare",
+                         params={"source": list(HOSTILE_SOURCES)})
+    assert page.status_code == 200 and api.status_code == 200
+    assert sorted(api.json()["sources"]) == sorted(HOSTILE_SOURCES)
+    body = page.text.split("<main", 1)[1]
+    assert 'id="compare"' in body
+    for name in HOSTILE_SOURCES:
+        assert f'value="{escape(name)}" checked' in body  # sent back exactly, escaped
+        assert f"Only in {escape(name)} " in body
+    for bad in ("<img src=x", '"x" onmouseover', "<script>alert", 'href="javascript:'):
+        assert bad not in body, bad
+    assert all(h.startswith(("/", "#")) for h in re.findall(r'href="([^"]*)"', body))

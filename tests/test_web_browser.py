@@ -504,3 +504,100 @@ def test_hostile_story_page_is_inert(hostile_story: tuple[str, str], browser: ob
     page.wait_for_timeout(200)
     assert dialogs == []
     page.close()
+
+
+# -- comparing chosen outlets --------------------------------------------------------------
+def test_story_page_compares_two_outlets(server: tuple[str, str], browser: object) -> None:
+    """Tick two outlets (from the keyboard), compare: the table keeps their two columns and
+    a panel says what each alone of them states; "Show all outlets" brings the rest back."""
+    base, _ = server
+    page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    _open_blinken_story(page, base)
+    boxes = page.locator("form.compare-form input[type=checkbox][name=compare]")
+    heads = page.locator("table.side thead th[scope=col]:not(.fact-h)")
+    everyone = heads.count()
+    assert everyone >= 3 and boxes.count() == everyone  # a box per column
+    assert [boxes.nth(i).get_attribute("value") for i in range(everyone)] == [
+        heads.nth(i).locator(".outlet").inner_text() for i in range(everyone)]
+    chosen = [boxes.nth(i).get_attribute("value") or "" for i in (0, 1)]
+    boxes.first.focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")
+    assert page.locator("form.compare-form input:checked").count() == 2
+    page.get_by_role("button", name="Compare").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**compare=**")
+    assert page.url.endswith("#sources")
+
+    assert heads.count() == 2
+    assert [heads.nth(i).locator(".outlet").inner_text() for i in (0, 1)] == chosen
+    rows = page.locator("table.side tbody tr")
+    assert rows.count() >= 1
+    for i in range(rows.count()):
+        assert rows.nth(i).locator("td").count() == 2
+        assert rows.nth(i).locator("td.said").count() >= 1  # a compared outlet states it
+    assert [page.locator("form.compare-form input:checked").nth(i).get_attribute("value")
+            for i in (0, 1)] == chosen
+    panel = page.locator("section#compare")
+    assert panel.is_visible()
+    only = panel.locator(".only-col h4")
+    assert only.count() == 2
+    for i, outlet in enumerate(chosen):
+        text = only.nth(i).inner_text()
+        assert text.startswith(f"Only in {outlet}") and "(of the compared outlets)" in text
+    assert panel.locator(".only-col ul.facts li a.cite").count() >= 2
+    assert "stated by all compared outlets" in panel.locator("ul.compare-sum").inner_text()
+    assert page.locator("nav.toc a[href='#compare']").is_visible()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    top = page.evaluate("""() => document.querySelector('form.compare-form')
+        .getBoundingClientRect().top + window.scrollY - 50""")
+    bottom = page.evaluate("""() => document.getElementById('compare')
+        .getBoundingClientRect().bottom + window.scrollY + 16""")
+    page.screenshot(path=str(SHOTS / "story-compare.png"), full_page=True,
+                    clip={"x": 0, "y": top, "width": 1280, "height": bottom - top})
+
+    # a conflict they take different sides in is a link to it
+    sides = panel.locator("a.conflict-flag[href^='#conflict-']")
+    if sides.count():
+        target = sides.first.get_attribute("href") or ""
+        sides.first.click()
+        assert page.url.endswith(target) and page.locator(target).is_visible()
+    page.get_by_role("link", name="Show all outlets").click()
+    page.wait_for_url("**#sources")
+    assert "compare=" not in page.url and heads.count() == everyone
+    assert page.locator("section#compare").count() == 0
+    assert page.locator("form.compare-form input:checked").count() == 0
+
+    # one outlet is not a comparison: a message, and the whole page
+    boxes.nth(2).check()
+    page.get_by_role("button", name="Compare").click()
+    page.wait_for_url("**compare=**")
+    assert "two or more" in page.locator("#sources p.error[role=alert]").inner_text()
+    assert heads.count() == everyone and page.locator("form.compare-form").is_visible()
+    page.close()
+
+
+def test_story_compare_on_a_phone(server: tuple[str, str], browser: object) -> None:
+    base, _ = server
+    page = browser.new_page(viewport={"width": 390, "height": 844})  # type: ignore[attr-defined]
+    _open_blinken_story(page, base)
+    boxes = page.locator("form.compare-form input[name=compare]")
+    assert boxes.count() >= 3
+    form = page.locator("form.compare-form")
+    assert page.evaluate("e => e.scrollWidth <= e.clientWidth + 1", form.element_handle())
+    for i in range(boxes.count()):  # every box on screen, none cut off at the side
+        box = boxes.nth(i).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    boxes.nth(0).check()
+    boxes.nth(2).check()
+    page.get_by_role("button", name="Compare").click()
+    page.wait_for_url("**compare=**")
+    assert page.locator("table.side thead th[scope=col]:not(.fact-h)").count() == 2
+    assert page.locator("section#compare .only-col").count() == 2
+    assert _no_sideways_scroll(page)
+    # a long wrong name is a message that wraps, not a wide page
+    page.goto(page.url.split("?")[0] + "?compare=" + "Nowhere" * 40 + "&compare=x")
+    assert page.locator("p.error[role=alert]").is_visible()
+    assert _no_sideways_scroll(page)
+    page.close()

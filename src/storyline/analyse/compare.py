@@ -45,12 +45,14 @@ class Comparison:
 
 
 def match_sources(report: StoryReport, names: Sequence[str]) -> tuple[list[str], list[str]]:
-    """The report's outlets that ``names`` ask for (case and spacing ignored), and the
-    names that match none of them."""
+    """The report's outlets that ``names`` ask for (case and spacing ignored; blank names
+    ask for nothing), and the names that match none of them."""
     by_key = {_key(c.source): c.source for c in report.sources}
     found: list[str] = []
     unknown: list[str] = []
     for name in names:
+        if not name.strip():
+            continue  # an empty form field or query parameter asks for nothing
         source = by_key.get(_key(name))
         if source is None:
             unknown.append(name)

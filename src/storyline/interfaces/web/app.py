@@ -30,6 +30,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from storyline import __version__ as _version
+from storyline.analyse.compare import Comparison, compare_sources
 from storyline.analyse.events import StoryEvent
 from storyline.analyse.types import StoryReport
 from storyline.api import CoOccurrence, EntityCache, EventRow, QuoteRow, Storyline
@@ -499,6 +500,27 @@ def create_app(db_path: str | Path, *, allow_ingest: bool = False,
         # The dataclasses are the schema: no need to validate them again on the way out.
         return JSONResponse(report.to_dict())
 
+    @app.get("/api/stories/{story_id}/compare", response_model=Comparison, tags=["api"])
+    def api_compare(
+        story_id: str,
+        source: Annotated[list[str] | None, Query(
+            description="An outlet of the story (as its report names it, any case); give "
+                        "two or more: source=A&source=B")] = None,
+    ) -> Response:
+        """Two or more outlets of one story compared: the facts they all state
+        (``common``), with three or more the facts some of them state (``some``), for each
+        the facts it alone of them states (``only``: fact ids of the story report), and the
+        conflicts (numbered from 1, as the report lists them) in which they take different
+        sides. A name the story has no outlet for, or fewer than two different outlets,
+        is 422 with what is wrong."""
+        with opened() as sl:
+            _, report = load_report(sl, story_id)
+        try:
+            comparison = compare_sources(report, source or [])
+        except ValueError as exc:
+            raise bad(exc) from None
+        return JSONResponse(comparison.to_dict())
+
     @app.get("/api/articles/{article_id}", response_model=ArticleOut, tags=["api"])
     def api_article(article_id: str) -> dict[str, Any]:
         """One article (by id or unique prefix) with its cleaned text and removed lines."""
@@ -675,11 +697,14 @@ def create_app(db_path: str | Path, *, allow_ingest: bool = False,
         }, status_code=422 if error else 200)
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
-    def page_story(request: Request, story_id: str) -> Response:
+    def page_story(request: Request, story_id: str,
+                   compare: Annotated[list[str] | None, Query()] = None) -> Response:
+        """The story report; ``?compare=A&compare=B`` compares those outlets (a wrong
+        choice is a message on the page, which is otherwise whole)."""
         with opened() as sl:
             story, report = load_report(sl, story_id)
         return templates.TemplateResponse(request, "story.html", {
-            "view": story_view.build(report, aliases=story["aliases"]),
+            "view": story_view.build(report, aliases=story["aliases"], compare=compare or ()),
             "timeline_width": TIMELINE_WIDTH, "lane_height": LANE_HEIGHT,
         })
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from urllib.parse import quote
 
+from storyline.analyse.compare import Comparison, compare_sources, facts_by_id, match_sources
 from storyline.analyse.types import (
     Citation,
     Conflict,
@@ -295,6 +296,48 @@ class CopyView:
 
 
 @dataclass(frozen=True, slots=True)
+class OutletChoice:
+    """One checkbox of the compare form."""
+
+    #: The outlet exactly as the report names it: the value sent as ``compare=``.
+    name: str
+    label: str
+    #: The checkbox's element id ("cmp-3").
+    id: str
+    checked: bool
+
+
+@dataclass(frozen=True, slots=True)
+class OnlyHere:
+    """The facts one compared outlet states and none of the others compared do."""
+
+    source: str
+    #: How many of the story's facts it states in all.
+    stated: int
+    facts: list[FactView]
+
+
+@dataclass(frozen=True, slots=True)
+class ConflictLink:
+    n: int
+    anchor: str
+    about: str
+
+
+@dataclass(frozen=True, slots=True)
+class CompareView:
+    """Two or more chosen outlets, compared (``storyline.analyse.compare``)."""
+
+    sources: list[str]
+    #: Facts every compared outlet states; with three or more, facts some (not all) state.
+    common: int
+    some: int
+    only: list[OnlyHere]
+    #: Conflicts in which the compared outlets take different sides.
+    conflicts: list[ConflictLink]
+
+
+@dataclass(frozen=True, slots=True)
 class StoryView:
     story_id: str
     headline: str
@@ -321,6 +364,14 @@ class StoryView:
     copies: list[CopyView]
     notes: list[str]
     toc: list[tuple[str, str, int | None]] = field(default_factory=list)
+    #: The compare form's checkboxes, one per column (the table's order).
+    outlets: list[OutletChoice] = field(default_factory=list)
+    #: The comparison asked for (``?compare=A&compare=B``), if it is a valid one …
+    compare: CompareView | None = None
+    #: … or what is wrong with it.
+    compare_error: str = ""
+    #: Where the form sends its answer, and the link back to every outlet.
+    compare_href: str = ""
 
 
 # -- building -------------------------------------------------------------------------------
@@ -420,8 +471,69 @@ def _ordered_columns(report: StoryReport) -> list[SourceColumn]:
     return [report.sources[k[2]] for k in sorted(keys)]
 
 
-def build(report: StoryReport, *, aliases: Sequence[str] = ()) -> StoryView:
-    """Everything the story page shows."""
+#: A compare error shown on the page is cut to this many characters (it quotes the names
+#: asked for, which come from the query string).
+MAX_ERROR = 400
+
+
+def _compare(report: StoryReport, names: Sequence[str]
+             ) -> tuple[Comparison | None, str, list[str]]:
+    """The comparison ``names`` ask for (None when they ask for none or for a wrong one),
+    what is wrong with it, and the report's outlets they name."""
+    names = [n for n in names if n.strip()]
+    if not names:
+        return None, "", []
+    found, _ = match_sources(report, names)
+    try:
+        return compare_sources(report, names), "", found
+    except ValueError as exc:
+        error = _one_line(str(exc))
+        if len(error) > MAX_ERROR:
+            error = error[:MAX_ERROR - 1] + "…"
+        return None, error, found
+
+
+def _compare_view(report: StoryReport, comparison: Comparison, ordered: Sequence[SourceColumn],
+                  titles: dict[str, str]) -> CompareView:
+    """The panel under the table: what each compared outlet alone states (among them), how
+    many facts they all state, and the conflicts they take different sides in."""
+    facts = facts_by_id(report)
+    position = {col.source: i for i, col in enumerate(ordered)}
+    own_articles = {col.source: set(col.article_ids) for col in ordered}
+    only: list[OnlyHere] = []
+    # In the table's order, whatever the order they were asked for in.
+    for outlet in sorted(comparison.only, key=lambda o: position.get(o.source, len(position))):
+        label = _outlet(outlet.source)
+        mine = own_articles.get(outlet.source, set())
+        views = []
+        for fid in outlet.only_here:
+            f = facts.get(fid)
+            if f is None:
+                continue
+            # This outlet's own sentences (originals first): a shared fact cites other
+            # outlets too, and its text may be another outlet's words, or language.
+            said = sorted((c for c in f.citations if c.article_id in mine),
+                          key=lambda c: c.copy_of is not None) or list(f.citations)
+            text = _one_line(said[0].text) or _one_line(f.text)
+            views.append(FactView(
+                text, _one_line(f.attributed_to),
+                cites(said, titles, 3, outlet=label, shown=text),
+                [k for k, _ in _conflicts_of(said, report.conflicts)]))
+        only.append(OnlyHere(label, outlet.stated, views))
+    links = [ConflictLink(k, f"conflict-{k}",
+                          _one_line(report.conflicts[k - 1].about) or "unnamed")
+             for k in comparison.conflicts if 1 <= k <= len(report.conflicts)]
+    return CompareView([_outlet(s) for s in sorted(
+        comparison.sources, key=lambda s: position.get(s, len(position)))],
+        len(comparison.common), len(comparison.some), only, links)
+
+
+def build(report: StoryReport, *, aliases: Sequence[str] = (),
+          compare: Sequence[str] = ()) -> StoryView:
+    """Everything the story page shows. ``compare`` names two or more of the story's
+    outlets (any case) to compare: the table keeps their columns, and the rows they state,
+    and a panel says what each alone states. A wrong ``compare`` leaves the page whole and
+    says what is wrong (``compare_error``)."""
     titles = {a.article_id: _one_line(a.title) or a.article_id for a in report.articles}
     sources_of = {a.article_id: _outlet(a.source) for a in report.articles}
     names = {e.entity_id: _one_line(e.name) for e in report.entities}
@@ -448,7 +560,14 @@ def build(report: StoryReport, *, aliases: Sequence[str] = ()) -> StoryView:
 
     conflict_rows: dict[int, list[int]] = {}
     rows: list[RowView] = []
-    for n, fact in enumerate(report.shared_facts, 1):
+    # Comparing chosen outlets, a fact one report states through its copies or
+    # translations is shared among them too: it gets a row (after the shared facts).
+    comparison, compare_error, chosen = _compare(report, compare)
+    among: list[Fact] = []
+    if comparison is not None:
+        stated_by_some = {*comparison.common, *comparison.some}
+        among = [f for f in report.single_source_facts if f.id in stated_by_some]
+    for n, fact in enumerate([*report.shared_facts, *among], 1):
         per_column: dict[int, list[Citation]] = {}
         for c in fact.citations:
             if c.article_id in column_of:
@@ -521,6 +640,19 @@ def build(report: StoryReport, *, aliases: Sequence[str] = ()) -> StoryView:
             _one_line(conflict.note), conflict.between_sources, variants,
             conflict_rows.get(n, [])))
 
+    # -- a comparison of chosen outlets: their columns, the rows they state, and a panel
+    outlets = [OutletChoice(col.source, columns[i].source, f"cmp-{i + 1}", col.source in chosen)
+               for i, col in enumerate(ordered)]
+    compared: CompareView | None = None
+    if comparison is not None:
+        keep = [i for i, col in enumerate(ordered) if col.source in comparison.sources]
+        compared = _compare_view(report, comparison, ordered, titles)
+        columns = [columns[i] for i in keep]
+        rows = [replace(row, cells=[row.cells[i] for i in keep]) for row in rows
+                if any(row.cells[i] is not None for i in keep)]
+        shown = {row.n for row in rows}
+        conflicts = [replace(c, rows=[n for n in c.rows if n in shown]) for c in conflicts]
+
     # -- quotes: the same words carried by several articles are listed once
     speakers = []
     for sq in report.quotes:
@@ -592,7 +724,9 @@ def build(report: StoryReport, *, aliases: Sequence[str] = ()) -> StoryView:
         columns=columns, rows=rows, singles=singles, conflicts=conflicts, speakers=speakers,
         entity_groups=groups, more_entities=more_entities,
         events=events[:MAX_EVENTS], more_events=max(0, len(events) - MAX_EVENTS),
-        articles=articles, copies=copies, notes=[_one_line(n) for n in report.notes])
+        articles=articles, copies=copies, notes=[_one_line(n) for n in report.notes],
+        outlets=outlets, compare=compared, compare_error=compare_error,
+        compare_href=f"/stories/{quote(report.story_id, safe='')}")
     view.toc.extend(toc(view))
     return view
 
@@ -605,6 +739,10 @@ def toc(view: StoryView) -> list[tuple[str, str, int | None]]:
         ("entities", "People and places", sum(len(g) for _, g in view.entity_groups)),
         ("timeline", "Timeline", len(view.timeline)),
         ("sources", "Sources side by side", len(view.rows)),
+    ]
+    if view.compare:
+        items.append(("compare", "Compared outlets", len(view.compare.sources)))
+    items += [
         ("conflicts", "Conflicts", len(view.conflicts)),
         ("single", "Only one source reports", sum(len(g.facts) for g in view.singles)),
         ("quotes", "Quotes", sum(len(s.quotes) for s in view.speakers)),
