@@ -738,9 +738,15 @@ def demo(
         sys.stdout.write(to_markdown(story_report) + "\n")
     # Machine formats keep stdout for the stories alone.
     _print_report(report, summary_to_stderr=output != "table")
+    compare_hint = ""
+    if top is not None and len(top["sources"]) >= 2:
+        from rich.markup import escape
+
+        a, b = top["sources"][:2]
+        compare_hint = escape(f'; storyline compare {top["id"]} "{a}" "{b}" --db {path}')
     err.print(f"store: {path}  (next: storyline show STORY --db {path} [--format html]; "
               f"storyline entities --db {path}; storyline quotes --db {path}; "
-              f"storyline events --db {path})")
+              f"storyline events --db {path}{compare_hint})")
     if serve_ui if serve_ui is not None else (sys.stdin.isatty() and sys.stdout.isatty()):
         free = _free_port("127.0.0.1", port)
         err.print("[bold]web UI:[/bold] the stories above, their sources, events and quotes: "
