@@ -246,6 +246,39 @@ def test_actor_conflicts_one_act_two_doers() -> None:
     assert not [x for x in build_report(_story(a, same)).conflicts if x.kind == "actor"]
 
 
+def test_a_translation_is_aligned_sentence_by_sentence_with_its_original() -> None:
+    from storyline.analyse.align import align
+    from storyline.analyse.claims import claims_of
+
+    german = ("Ein Wetterballon aus Veldora trieb am Montag über den Hafen von Amsel. "
+              "Mindestens zwölf Menschen wurden durch herabfallende Trümmer verletzt. "
+              "Taucher der Marine bargen das Wrack am Dienstag. "
+              "Die Stimmung in der Stadt blieb ruhig.")
+    english = ("A weather balloon from Veldora drifted over the port of Amsel on Monday. "
+               "At least twelve people were hurt by falling debris. "
+               "Navy divers recovered the wreck on Tuesday. "
+               "The mood in the town stayed calm.")
+    story = _story(_article("de1", german, "Amsel Bote", lang="de"),
+                   _article("en1", english, "Wire Digest", copy_of="de1"))
+    claims = claims_of(story)
+    alignment = align(claims)
+    assert len(alignment.translations) == 4  # every sentence, in order
+    for x, y in alignment.translations:
+        assert claims[x].article == "de1" and claims[y].article == "en1"
+    together = [g for g in alignment.groups if {claims[i].article for i in g} == {"de1", "en1"}]
+    assert len(together) == 4
+    report = build_report(story)
+    assert any("4 sentence by sentence with a translation" in n for n in report.notes)
+    # The translation adds nothing of its own: the original's outlet alone states it all.
+    column = next(c for c in report.sources if c.source == "Wire Digest")
+    assert column.only_here == ()
+    # Sentences naming different things are never paired, whatever their place.
+    other = _article("en2", "Talks on fishing quotas with Norway resumed in Oslo. " * 1,
+                     "Wire Digest", copy_of="de1")
+    claims = claims_of(_story(_article("de1", german, "Amsel Bote", lang="de"), other))
+    assert align(claims).translations == ()
+
+
 def test_place_conflicts_one_act_placed_where_it_cannot_be_both() -> None:
     def places(first: str, second: str) -> list[Conflict]:
         a = _article("a", first, "Harbour Post")

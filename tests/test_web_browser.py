@@ -519,11 +519,14 @@ def test_story_page_compares_two_outlets(server: tuple[str, str], browser: objec
     assert everyone >= 3 and boxes.count() == everyone  # a box per column
     assert [boxes.nth(i).get_attribute("value") for i in range(everyone)] == [
         heads.nth(i).locator(".outlet").inner_text() for i in range(everyone)]
-    chosen = [boxes.nth(i).get_attribute("value") or "" for i in (0, 1)]
-    boxes.first.focus()
-    page.keyboard.press("Space")
-    page.keyboard.press("Tab")
-    page.keyboard.press("Space")
+    # two outlets that each state something the other does not (not a translation and
+    # its original, which state the same)
+    values = [boxes.nth(i).get_attribute("value") or "" for i in range(everyone)]
+    picked = sorted(values.index(v) for v in ("Global Wire Service", "Eastern Horizon News"))
+    chosen = [values[i] for i in picked]
+    for i in picked:  # from the keyboard
+        boxes.nth(i).focus()
+        page.keyboard.press("Space")
     assert page.locator("form.compare-form input:checked").count() == 2
     page.get_by_role("button", name="Compare").focus()
     page.keyboard.press("Enter")

@@ -12,6 +12,11 @@ With sentence embeddings (the ``storyline[embeddings]`` extra; ``vectors`` below
 claims also meet by meaning: a cosine of ``DENSE_SAME`` between their embeddings scores
 ``SAME_FACT`` whatever their words, so "motorists began crossing the span" can join "the
 bridge opened to traffic". Across languages only when the model is multilingual.
+
+A translated copy (dedupe's ``translation``: one article is another's text in another
+language) says what its original says, sentence by sentence: its claims are paired with the
+original's in order, by length, shared anchors and position (as sentence aligners of
+parallel text do), and each pair is one fact.
 """
 
 from __future__ import annotations
@@ -38,6 +43,10 @@ _BLOCK = 4_000_000
 DENSE_SAME = 0.8
 #: Pairs whose combined score falls below this are not kept in the matrix.
 _FLOOR = 0.2
+#: A translated copy's claim and its original's, paired in order: their similarity.
+TRANSLATION_SAME = 0.9
+#: The least pairing score (length, anchors and position; 0–1) for such a pair.
+TRANSLATION_MATCH = 0.55
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +56,8 @@ class Alignment:
 
     groups: tuple[tuple[int, ...], ...]
     similarity: sparse.csr_matrix
+    #: (original's claim, translation's claim) pairs of translated copies, paired in order.
+    translations: tuple[tuple[int, int], ...] = ()
 
 
 def similarity(claims: Sequence[Claim], vectors: np.ndarray | None = None, *,
@@ -193,6 +204,75 @@ def _symmetric(n: int, i: np.ndarray, j: np.ndarray, v: np.ndarray) -> sparse.cs
     return lower + lower.T.tocsr()  # no entry in both: the sum is each entry
 
 
+def translation_pairs(claims: Sequence[Claim]) -> list[tuple[int, int]]:
+    """(original's claim, translation's claim) index pairs of every translated copy among
+    ``claims`` (an article whose copy group's original is in another language)."""
+    by_article: dict[str, list[int]] = {}
+    for i, c in enumerate(claims):
+        by_article.setdefault(c.article, []).append(i)
+    pairs: list[tuple[int, int]] = []
+    for article, mine in by_article.items():
+        original = claims[mine[0]].original
+        theirs = by_article.get(original)
+        if original == article or not theirs or \
+                claims[theirs[0]].lang == claims[mine[0]].lang:
+            continue  # in one language the words align a copy well enough
+        pairs += _in_order(claims, theirs, mine)
+    return pairs
+
+
+def _in_order(claims: Sequence[Claim], xs: Sequence[int], ys: Sequence[int]
+              ) -> list[tuple[int, int]]:
+    """The best monotone pairing of two claim sequences (dynamic programming over the
+    pairs' scores above ``TRANSLATION_MATCH``; a claim may stay unpaired)."""
+    n, m = len(xs), len(ys)
+    gain = np.zeros((n, m))
+    for a, x in enumerate(xs):
+        for b, y in enumerate(ys):
+            gain[a, b] = _pair_score(claims[x], claims[y], a / max(1, n - 1),
+                                     b / max(1, m - 1)) - TRANSLATION_MATCH
+    best = np.zeros((n + 1, m + 1))
+    for a in range(n - 1, -1, -1):
+        for b in range(m - 1, -1, -1):
+            best[a, b] = max(best[a + 1, b], best[a, b + 1],
+                             best[a + 1, b + 1] + gain[a, b] if gain[a, b] > 0 else 0.0)
+    out = []
+    a = b = 0
+    while a < n and b < m:
+        if gain[a, b] > 0 and best[a, b] == best[a + 1, b + 1] + gain[a, b]:
+            out.append((xs[a], ys[b]))
+            a, b = a + 1, b + 1
+        elif best[a, b] == best[a + 1, b]:
+            a += 1
+        else:
+            b += 1
+    return out
+
+
+def _pair_score(x: Claim, y: Claim, px: float, py: float) -> float:
+    """How surely ``y`` translates ``x`` (0–1): similar length, the same names, figures
+    and dates (none shared where both have some rules it out), and a similar place in the
+    text."""
+    ax, ay = x.anchors, y.anchors
+    if ax and ay and not ax & ay:
+        return 0.0
+    # neither pins anything down: no evidence either way; one of them alone: a little
+    anchors = len(ax & ay) / len(ax | ay) if ax and ay else 0.5 if not ax and not ay else 0.2
+    lx, ly = len(x.text), len(y.text)
+    length = min(lx, ly) / max(lx, ly, 1)
+    return 0.4 * length + 0.4 * anchors + 0.2 * (1.0 - abs(px - py))
+
+
+def _with_translations(sim: sparse.csr_matrix, pairs: Sequence[tuple[int, int]]
+                       ) -> sparse.csr_matrix:
+    if not pairs:
+        return sim
+    i = np.array([p[0] for p in pairs] + [p[1] for p in pairs])
+    j = np.array([p[1] for p in pairs] + [p[0] for p in pairs])
+    paired = sparse.csr_matrix((np.full(len(i), TRANSLATION_SAME), (i, j)), shape=sim.shape)
+    return sparse.csr_matrix(sim.maximum(paired))
+
+
 def align(claims: Sequence[Claim], threshold: float = SAME_FACT,
           vectors: np.ndarray | None = None, *, multilingual: bool = False) -> Alignment:
     """Group claims into facts (see the module docstring)."""
@@ -224,4 +304,19 @@ def align(claims: Sequence[Claim], threshold: float = SAME_FACT,
         fact_of[i] = best
         members[best].append(i)
         articles[best].add(claim.article)
-    return Alignment(tuple(tuple(m) for m in members), sim)
+    # A translated claim and its original are one fact: their facts merge when no article
+    # would then state the fact twice. (Paired after the grouping, not in it: a strong pair
+    # would pull the translation away from the other reports of its language.)
+    pairs = translation_pairs(claims)
+    for x, y in pairs:
+        fx, fy = int(fact_of[x]), int(fact_of[y])
+        if fx == fy or articles[fx] & articles[fy]:
+            continue
+        keep, gone = min(fx, fy), max(fx, fy)
+        for k in members[gone]:
+            fact_of[k] = keep
+        members[keep] = sorted(members[keep] + members[gone])
+        articles[keep] |= articles[gone]
+        members[gone], articles[gone] = [], set()
+    groups = sorted((tuple(m) for m in members if m), key=lambda g: g[0])
+    return Alignment(tuple(groups), _with_translations(sim, pairs), tuple(pairs))

@@ -54,7 +54,7 @@ def build_report(story: StoryInputs, *, descriptors: DescriptorLexicon | None = 
                     key=lambda f: (-f.independent, _order(f)))
     single = sorted((f for f in facts if f.independent < 2),
                     key=lambda f: (-f.novelty, _order(f)))
-    notes = _notes(story, claims, alignment.groups)
+    notes = _notes(story, claims, alignment.groups, alignment.translations)
     if encoder is not None:
         notes.append(f"statements were also aligned by meaning (sentence embeddings: "
                      f"{model_name(encoder)}"
@@ -260,8 +260,8 @@ def _copies(story: StoryInputs) -> tuple[CopyItem, ...]:
     return tuple(out)
 
 
-def _notes(story: StoryInputs, claims: Sequence[Claim],
-           groups: Sequence[Sequence[int]]) -> list[str]:
+def _notes(story: StoryInputs, claims: Sequence[Claim], groups: Sequence[Sequence[int]],
+           translations: Sequence[tuple[int, int]] = ()) -> list[str]:
     """What the report could not do, said plainly."""
     notes = []
     originals = {a.copy_of or a.id for a in story.articles}
@@ -281,9 +281,17 @@ def _notes(story: StoryInputs, claims: Sequence[Claim],
         aligned = sum(1 for i in mine if any(claims[j].lang != claims[i].lang
                                              for j in groups[fact_of[i]]))
         arts = len({claims[i].article for i in mine})
-        notes.append(f"{arts} article(s) in '{lang}': {aligned} of their {len(mine)} "
-                     "statements aligned with other languages through names, figures and "
-                     "dates; the rest could not be compared word for word")
+        paired = len({k for pair in translations for k in pair} & set(mine))
+        ways = [f"{paired} sentence by sentence with a translation"] if paired else []
+        if aligned > paired:
+            ways.append(f"{aligned - paired} through names, figures and dates")
+        note = (f"{arts} article(s) in '{lang}': {aligned} of their {len(mine)} statements "
+                f"aligned with other languages")
+        if ways:
+            note += f" ({', '.join(ways)})"
+        if aligned < len(mine):
+            note += "; the rest could not be compared word for word"
+        notes.append(note)
     if not any(a.events for a in story.articles):
         notes.append("no events were extracted from these articles")
     return notes
