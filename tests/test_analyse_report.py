@@ -364,3 +364,6 @@ def test_attribution_names_the_record_and_drops_linking_words() -> None:
                "de") == "amtlichen Angaben"
     assert who("The dam failed, while port officials said the gates were "
                "open.") == "port officials"
+    # a name inside the quoted words is not their speaker: the one after the verb is
+    assert who("“Both sides wanted this, and now politics in Lisbon has taken over,” said "
+               "Marta Kowalski, a researcher at a Porto university.") == "Marta Kowalski"

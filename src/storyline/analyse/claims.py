@@ -165,6 +165,8 @@ _LINKING = frozenset({"by", "what", "which", "while", "and", "or", "that", "who"
 _FRAMING = re.compile(r"\b(?:spoke|speaks|speak|sprach|spricht|habló|described|describes|"
                       r"branded|brands|termed|terms|calls|called)\s+(?:of|as|von|de|it)\b"
                       r"|\b(?:accused|accuses|accusing|blamed|blames|alleged|alleges)\b")
+#: Marks that close a direct quote.
+_CLOSING = ("”", '"', "»", "“")
 #: Verbs of the speech lexicon that say nothing when followed by these ("called off").
 _NOT_SPEECH = re.compile(r"\s+(?:off|for|on|up|in)\b")
 
@@ -197,7 +199,8 @@ def attribution(article: ArticleInput, start: int, end: int) -> str | None:
         if who:
             return who
         after = text[verb.end():verb.end() + 60]
-        if text[verb.start() - 2:verb.start()].strip() in (",", "") and re.match(
+        # "…, said X" and "“…,” said X": the speaker follows the verb
+        if text[:verb.start()].rstrip()[-1:] in ("", ",", *_CLOSING) and re.match(
                 r"\s*(?:[A-Z]|the |an? )", after):
             who = _name_at(article, start + verb.end(), start + verb.end() + 60, after,
                            after=True)
@@ -218,7 +221,8 @@ def _name_at(article: ArticleInput, a: int, b: int, words: str, *, after: bool
         m = inside[0] if after else inside[-1]
         gap = article.text[m.end:b] if not after else article.text[a:m.start]
         gap = re.sub(r",[^,]{0,40},", " ", gap)  # "Beijing, on the other hand, spoke of"
-        if len(gap.split()) <= 3:
+        # a closing quote between them: the name is in the quoted words, not their speaker
+        if len(gap.split()) <= 3 and not (not after and any(q in gap for q in _CLOSING)):
             return m.canonical
     if after:
         m2 = re.match(r"\s*((?:[Tt]he\s+|[Aa]n?\s+)?(?:[\w'’-]+\s+){0,3}?" + _SPEAKER_NOUNS
