@@ -22,7 +22,9 @@ from storyline.interfaces.web.uploads import safe_name
 
 
 def _wait(client: TestClient, job: str) -> dict[str, object]:
-    for _ in range(300):
+    # generous: a fresh CI machine loads spaCy and the gazetteer for the first job
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
         state = client.get(f"/api/ingest/{job}").json()
         if state["status"] in ("done", "failed"):
             return state  # type: ignore[no-any-return]
