@@ -80,6 +80,8 @@ def test_markdown_cites_each_outlets_own_sentence() -> None:
     assert md.startswith("# Harbour Post vs Coastal Times")
     assert "## Stated by both" in md and "## Only Coastal Times, of these" in md
     assert "closed the beaches until Friday. [b]" in md
+    # a fact both state: shown once, with how the other words it
+    assert "  - Coastal Times: A spy balloon from Veldora drifted over the port of Amsel" in md
     assert "## Conflicts between them" in md
 
 

@@ -345,7 +345,16 @@ def comparison_markdown(report: StoryReport, comparison: Comparison) -> str:
     n = len(comparison.common)
     md.heading(2, f"Stated by {'both' if len(names) == 2 else f'all {len(names)}'} ({n})")
     for fid in comparison.common:
-        md.wrap(_clean(facts[fid].text) if fid in facts else f"(fact {_clean(fid)})", "- ")
+        fact = facts.get(fid)
+        if fact is None:
+            md.wrap(f"(fact {_clean(fid)})", "- ")
+            continue
+        md.wrap(_clean(fact.text), "- ")
+        # how each of them words it, where that is not the wording shown
+        for source in comparison.sources:
+            own = said(fid, source)
+            if not own.startswith(_clean(fact.text) + " ["):
+                md.wrap(f"{_outlet(source)}: {own}", "  - ")
     if not n:
         md.lines.append("No fact is stated by " + ("both." if len(names) == 2
                                                    else "all of them."))
