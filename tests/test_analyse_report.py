@@ -313,6 +313,25 @@ def test_place_conflicts_one_act_placed_where_it_cannot_be_both() -> None:
                       "Russian troops shelled a Ukrainian convoy in Odesa on Tuesday.")
 
 
+def test_a_supply_counted_in_hours_is_a_figure_and_falls_with_time() -> None:
+    monday = _article("a", "The lost submersible had roughly 70 hours of oxygen remaining, "
+                      "the coast guard said. Ships searched the area overnight.",
+                      "Harbour Post", published="2023-06-19")
+    tuesday = _article("b", "The crew of the lost submersible have about 40 hours of "
+                       "breathable air left, officials said. The search area was widened.",
+                       "Coastal Times", published="2023-06-20")
+    air = [c for c in build_report(_story(monday, tuesday)).conflicts
+           if c.about == "air supply"]
+    assert len(air) == 1 and {v.wording for v in air[0].variants} == {"roughly 70",
+                                                                      "about 40"}
+    assert "later reports give lower figures" in air[0].note
+    # A stretch of time is still no figure: "talks lasted five hours" counts nothing.
+    talks = _article("c", "The talks lasted five hours, the ministry said on Monday.",
+                     "Harbour Post")
+    from storyline.analyse.claims import claims_of
+    assert all(not c.quantities for c in claims_of(_story(talks)))
+
+
 def test_figures_that_are_not_the_storys_count() -> None:
     def quantities(text: str) -> list[tuple[str, str]]:
         return [(q.text, q.measure) for q in find_quantities(text, 0, len(text), "en")]

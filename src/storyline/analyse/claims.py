@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from storyline.analyse.inputs import ArticleInput, StoryInputs
-from storyline.analyse.numbers import Quantity, find_quantities
+from storyline.analyse.numbers import Quantity, find_quantities, measure_words
 from storyline.extract.quotes import default_lexicon
+from storyline.extract.types import Timex
 
 #: Sentences longer than this (words) are split at clause boundaries.
 LONG_SENTENCE = 40
@@ -97,7 +98,8 @@ def claims_of(story: StoryInputs) -> list[Claim]:
 
 def article_claims(story: StoryInputs, article: ArticleInput) -> list[Claim]:
     stops = stop_words(article.lang)
-    date_spans = [(t.start, t.end) for t in article.timexes]
+    date_spans = [(t.start, t.end) for t in article.timexes
+                  if not _amount_of(article.text, t)]
     out = []
     for index, (s_start, s_end) in enumerate(article.sentences):
         for start, end in _clauses(article.text, s_start, s_end):
@@ -122,6 +124,19 @@ def article_claims(story: StoryInputs, article: ArticleInput) -> list[Claim]:
                                                  date_spans, stops)),
                 dates=dates, attributed_to=attribution(article, start, end), quoted=quoted))
     return out
+
+
+_OF_WHAT = re.compile(r"\s+of\s+([^\W\d_]+)(?:\s+([^\W\d_]+))?")
+
+
+def _amount_of(text: str, t: Timex) -> bool:
+    """A duration that measures a supply ("70 hours of oxygen", "40 hours of breathable
+    air"): a figure to compare, not a stretch of time to leave out."""
+    if t.type != "DURATION":
+        return False
+    m = _OF_WHAT.match(text, t.end)
+    words = measure_words()
+    return m is not None and any((w or "").lower() in words for w in m.groups())
 
 
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:

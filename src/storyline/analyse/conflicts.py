@@ -46,7 +46,7 @@ from storyline.extract.types import Actor, Event, Timex
 
 #: Measures compared story-wide: a story has one death toll, however worded.
 STORY_MEASURES = frozenset({"deaths", "injured", "missing", "displaced", "arrested",
-                            "magnitude"})
+                            "magnitude", "air supply"})
 #: Other measures are compared between claims at least this similar (or in one fact).
 ALIKE = 0.25
 #: A claim dated this many days before its article's publication is background.
@@ -284,7 +284,8 @@ def _published(story: StoryInputs, article_id: str) -> str | None:
 
 
 def _trend(story: StoryInputs, by_value: dict[str, list[tuple[Claim, Quantity]]]) -> str:
-    """"later reports give higher figures" when they do: a toll that rises is an update."""
+    """"later reports give higher (or lower) figures" when they do: a toll that rises, or
+    the air left in a lost submersible that falls, is an update."""
     points = []
     for group in by_value.values():
         days = [d[:10] for c, _ in group if (d := _published(story, c.article))]
@@ -293,9 +294,14 @@ def _trend(story: StoryInputs, by_value: dict[str, list[tuple[Claim, Quantity]]]
     if len({d for d, _ in points}) < 2:
         return ""
     points.sort()
-    rising = all(b[1] >= a[1] for a, b in itertools.pairwise(points) if b[0] > a[0])
-    return (f"later reports give higher figures ({points[0][0]} → {points[-1][0]}): "
-            "partly updates" if rising else "")
+    steps = [(a, b) for a, b in itertools.pairwise(points) if b[0] > a[0]]
+    if all(b[1] >= a[1] for a, b in steps):
+        way = "higher"
+    elif all(b[1] <= a[1] for a, b in steps):
+        way = "lower"
+    else:
+        return ""
+    return f"later reports give {way} figures ({points[0][0]} → {points[-1][0]}): partly updates"
 
 
 # --- descriptors and dates -----------------------------------------------------------
