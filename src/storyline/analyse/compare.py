@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from storyline.analyse.types import Fact, SourceColumn, StoryReport
+from storyline.analyse.types import Citation, Fact, SourceColumn, StoryReport
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +91,14 @@ def compare_sources(report: StoryReport, names: Sequence[str]) -> Comparison:
             sides.append(n)
     return Comparison(report.story_id, tuple(found), tuple(common), tuple(some), only,
                       tuple(sides))
+
+
+def own_citations(report: StoryReport, fact: Fact, source: str) -> list[Citation]:
+    """The outlet's own sentences for ``fact`` (its originals before its copies): a shared
+    fact's shown wording may be another outlet's, or another language."""
+    mine = next((set(c.article_ids) for c in report.sources if c.source == source), set())
+    return sorted((c for c in fact.citations if c.article_id in mine),
+                  key=lambda c: c.copy_of is not None)
 
 
 def facts_by_id(report: StoryReport) -> dict[str, Fact]:

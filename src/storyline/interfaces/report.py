@@ -18,7 +18,7 @@ from itertools import islice
 
 from jinja2 import Environment, StrictUndefined
 
-from storyline.analyse.compare import Comparison
+from storyline.analyse.compare import Comparison, own_citations
 from storyline.analyse.types import (
     Citation,
     Conflict,
@@ -330,15 +330,12 @@ def comparison_markdown(report: StoryReport, comparison: Comparison) -> str:
     md.wrap(f"*{_clean(report.headline) or 'Untitled story'} · "
             f"{' · '.join(_meta(report))}*")
     facts = _fact_index(report)
-    articles_of = {c.source: set(c.article_ids) for c in report.sources}
-
     def said(fid: str, outlet: str) -> str:
         """The outlet's own sentence for the fact, with its article id."""
         fact = facts.get(fid)
         if fact is None:
             return f"(fact {_clean(fid)})"
-        mine = articles_of.get(outlet, set())
-        own = next((c for c in fact.citations if c.article_id in mine), None)
+        own = next(iter(own_citations(report, fact, outlet)), None)
         text = _clean(own.text if own is not None else fact.text)
         return text + (f" [{_clean(own.article_id)}]" if own is not None else "")
 
@@ -362,8 +359,8 @@ def comparison_markdown(report: StoryReport, comparison: Comparison) -> str:
         md.heading(2, f"Stated by some of them ({len(comparison.some)})")
         for fid in comparison.some:
             fact = facts.get(fid)
-            who = [_outlet(x) for x in comparison.sources if fact is not None and any(
-                c.article_id in articles_of.get(x, set()) for c in fact.citations)]
+            who = [_outlet(x) for x in comparison.sources
+                   if fact is not None and own_citations(report, fact, x)]
             md.wrap(f"{_clean(fact.text) if fact else _clean(fid)} ({', '.join(who)})", "- ")
     for only in comparison.only:
         outlet = _outlet(only.source)

@@ -13,7 +13,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from urllib.parse import quote
 
-from storyline.analyse.compare import Comparison, compare_sources, facts_by_id, match_sources
+from storyline.analyse.compare import (
+    Comparison,
+    compare_sources,
+    facts_by_id,
+    match_sources,
+    own_citations,
+)
 from storyline.analyse.types import (
     Citation,
     Conflict,
@@ -499,12 +505,10 @@ def _compare_view(report: StoryReport, comparison: Comparison, ordered: Sequence
     many facts they all state, and the conflicts they take different sides in."""
     facts = facts_by_id(report)
     position = {col.source: i for i, col in enumerate(ordered)}
-    own_articles = {col.source: set(col.article_ids) for col in ordered}
     only: list[OnlyHere] = []
     # In the table's order, whatever the order they were asked for in.
     for outlet in sorted(comparison.only, key=lambda o: position.get(o.source, len(position))):
         label = _outlet(outlet.source)
-        mine = own_articles.get(outlet.source, set())
         views = []
         for fid in outlet.only_here:
             f = facts.get(fid)
@@ -512,8 +516,7 @@ def _compare_view(report: StoryReport, comparison: Comparison, ordered: Sequence
                 continue
             # This outlet's own sentences (originals first): a shared fact cites other
             # outlets too, and its text may be another outlet's words, or language.
-            said = sorted((c for c in f.citations if c.article_id in mine),
-                          key=lambda c: c.copy_of is not None) or list(f.citations)
+            said = own_citations(report, f, outlet.source) or list(f.citations)
             text = _one_line(said[0].text) or _one_line(f.text)
             views.append(FactView(
                 text, _one_line(f.attributed_to),
