@@ -177,7 +177,7 @@ def test_http_events_and_dates(store: Path) -> None:
         from fastapi.testclient import TestClient
     from storyline.interfaces.web.app import create_app
 
-    with TestClient(create_app(store)) as client:
+    with TestClient(base_url="http://127.0.0.1", app=create_app(store)) as client:
         r = client.get("/api/events", params={"type": "CONSULT", "actor": "BRA"})
         assert r.status_code == 200
         rows = r.json()

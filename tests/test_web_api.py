@@ -77,7 +77,7 @@ def build_store(tmp: Path) -> tuple[Path, str]:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     db, evil_id = build_store(tmp_path_factory.mktemp("web"))
-    with TestClient(create_app(db)) as client:
+    with TestClient(base_url="http://127.0.0.1", app=create_app(db)) as client:
         yield Site(db, evil_id, client)
 
 
@@ -265,7 +265,7 @@ def build_hostile_story(tmp: Path) -> tuple[Path, str]:
 
 def test_hostile_story_page_renders_inert(tmp_path: Path) -> None:
     db, sid = build_hostile_story(tmp_path)
-    with TestClient(create_app(db)) as client:
+    with TestClient(base_url="http://127.0.0.1", app=create_app(db)) as client:
         report = client.get(f"/api/stories/{sid}").json()
         html = client.get(f"/stories/{sid}").text
     assert {c["source"] for c in report["sources"]} == set(HOSTILE_SOURCES)  # stored as is
@@ -880,7 +880,7 @@ def test_story_page_compare_escapes_what_it_is_given(site: Site, tmp_path: Path)
     assert "&#34;&gt;&lt;img src=x onerror=alert(12)&gt;" in alert
     # a story whose outlets' names are markup: compared, shown as text
     db, hostile = build_hostile_story(tmp_path)
-    with TestClient(create_app(db)) as client:
+    with TestClient(base_url="http://127.0.0.1", app=create_app(db)) as client:
         page = client.get(f"/stories/{hostile}", params={"compare": list(HOSTILE_SOURCES)})
         api = client.get(f"/api/stories/{hostile}/compare",
                          params={"source": list(HOSTILE_SOURCES)})

@@ -33,7 +33,7 @@ def _wait(client: TestClient, job: str) -> dict[str, object]:
 
 
 def test_ingest_is_off_unless_enabled(tmp_path: Path) -> None:
-    with TestClient(create_app(tmp_path / "s.db")) as client:
+    with TestClient(base_url="http://127.0.0.1", app=create_app(tmp_path / "s.db")) as client:
         r = client.post("/api/ingest", params={"filename": "a.txt"}, content=article_text(1))
         assert r.status_code == 403 and "--allow-ingest" in r.json()["detail"]
         assert client.get("/api/ingest/anything").status_code == 404
@@ -42,7 +42,7 @@ def test_ingest_is_off_unless_enabled(tmp_path: Path) -> None:
 
 def test_upload_is_ingested_in_the_background(tmp_path: Path) -> None:
     db = tmp_path / "s.db"
-    with TestClient(create_app(db, allow_ingest=True)) as client:
+    with TestClient(base_url="http://127.0.0.1", app=create_app(db, allow_ingest=True)) as client:
         r = client.post("/api/ingest", params={"filename": "report.html", "source": "Upload Daily"},
                         content=html_page().encode())
         assert r.status_code == 202, r.text
@@ -65,7 +65,7 @@ def test_bad_uploads_are_refused_or_rejected_and_lose_nothing(tmp_path: Path) ->
     db = tmp_path / "s.db"
     with Storyline(db) as sl:
         sl.ingest([_write(tmp_path / "first.txt", article_text(3))])
-    with TestClient(create_app(db, allow_ingest=True, max_upload=4000)) as client:
+    with TestClient(base_url="http://127.0.0.1", app=create_app(db, allow_ingest=True, max_upload=4000)) as client:
         big = client.post("/api/ingest", params={"filename": "big.txt"}, content=b"x" * 5000)
         assert big.status_code == 413 and "limit" in big.json()["detail"]
         empty = client.post("/api/ingest", params={"filename": "e.txt"}, content=b"")
@@ -89,7 +89,7 @@ def test_upload_names_cannot_leave_the_upload_area(tmp_path: Path) -> None:
     assert safe_name("a b/c d.txt") == "c_d.txt"
     db = tmp_path / "store" / "s.db"
     db.parent.mkdir()
-    with TestClient(create_app(db, allow_ingest=True)) as client:
+    with TestClient(base_url="http://127.0.0.1", app=create_app(db, allow_ingest=True)) as client:
         r = client.post("/api/ingest", params={"filename": "../../outside.txt"},
                         content=article_text(5))
         _wait(client, str(r.json()["id"]))

@@ -27,7 +27,7 @@ from storyline.extract.gazetteer import key
 from storyline.extract.types import PLOVER_TYPES, Actor, Event, Mention, Timex
 from storyline.models import INPUT_FORMATS, Article, IngestReport, InputFormat, Overrides
 from storyline.store import ArticleFilter, RejectRow, Store, resolve_db
-from storyline.store.sqlite import fts_query
+from storyline.store.query import fts_phrase, fts_query
 from storyline.stories import corrections
 from storyline.stories.dense import Encoder
 from storyline.stories.explain import explain
@@ -237,7 +237,7 @@ class Storyline:
         """
         terms = []
         if entity:
-            terms.append('"' + entity.replace('"', '""') + '"')
+            terms.append(fts_phrase(entity))
         if query:
             terms.append(fts_query(query))
         return self.store.stories.summaries(

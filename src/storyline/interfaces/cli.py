@@ -751,7 +751,8 @@ def demo(
         free = _free_port("127.0.0.1", port)
         err.print("[bold]web UI:[/bold] the stories above, their sources, events and quotes: "
                   f"open http://127.0.0.1:{free}/  (Ctrl-C stops)")
-        serve(host="127.0.0.1", port=free, allow_ingest=False, max_upload_mb=20.0, db=path)
+        serve(host="127.0.0.1", port=free, allow_ingest=False, max_upload_mb=20.0,
+              allowed_host=None, db=path)
 
 
 def _free_port(host: str, first: int, tries: int = 20) -> int:
@@ -777,12 +778,17 @@ def serve(
         "--allow-ingest", help="Accept uploads at POST /api/ingest (off by default).")] = False,
     max_upload_mb: Annotated[float, typer.Option(
         help="Largest upload, in megabytes.")] = 20.0,
+    allowed_host: Annotated[list[str] | None, typer.Option(
+        "--allowed-host", metavar="NAME",
+        help="Also answer requests that name this host (a proxy's or public name; "
+             "repeatable). Others are refused, against DNS rebinding.")] = None,
     db: DbOption = None,
 ) -> None:
     """Serve the web UI and the HTTP API (JSON under /api, docs at /docs)."""
     import uvicorn
 
     from storyline.interfaces.web.app import create_app
+    from storyline.interfaces.web.guard import default_hosts
 
     with _open(db) as sl:  # fail early, with one line, on a store that cannot be opened
         path = sl.db_path
@@ -794,8 +800,9 @@ def serve(
         area = path.with_name(f"{path.stem}-uploads")
         err.print(f"ingest over HTTP is on: POST /api/ingest?filename=NAME, at most "
                   f"{max_upload_mb:g} MB; uploads are kept in {area}")
+    hosts = [*default_hosts(host), *(allowed_host or [])]
     uvicorn.run(create_app(path, allow_ingest=allow_ingest,
-                           max_upload=int(max_upload_mb * 1024 * 1024)),
+                           max_upload=int(max_upload_mb * 1024 * 1024), allowed_hosts=hosts),
                 host=host, port=port, log_level="warning")
 
 

@@ -20,6 +20,7 @@ from storyline.models import Article, Reject, RemovedLine
 from storyline.store.chunks import in_chunks
 from storyline.store.extraction_tables import ExtractionTables
 from storyline.store.migrations import MIGRATIONS, SCHEMA_VERSION
+from storyline.store.query import fts_query, prefix_range
 from storyline.store.story_tables import StoryTables
 
 AddStatus = Literal["ingested", "already stored"]
@@ -314,8 +315,8 @@ class Store:
         ).fetchone()
         if row is None and len(ref) >= 4:
             rows = self._db.execute(
-                f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id LIKE ? LIMIT 2",
-                (ref.replace("%", "").replace("_", "") + "%",),
+                f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id >= ? AND id < ? LIMIT 2",
+                prefix_range(ref),
             ).fetchall()
             row = rows[0] if len(rows) == 1 else None
         return _article(row) if row is not None else None
@@ -366,12 +367,6 @@ class Store:
 
 def _qualified() -> str:
     return ", ".join(f"articles.{c.strip()}" for c in _ARTICLE_COLUMNS.split(","))
-
-
-def fts_query(query: str) -> str:
-    """Quote every term so user text can never be FTS5 syntax (a stray quote or NEAR)."""
-    terms = [t.replace('"', '""') for t in query.split()]
-    return " ".join(f'"{t}"' for t in terms if t)
 
 
 def _article(row: sqlite3.Row) -> Article:

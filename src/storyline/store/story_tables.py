@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from storyline.store.chunks import in_chunks
+from storyline.store.query import prefix_range
 
 #: Dense rows (article embeddings, story dense centroids) as stored: float32 BLOBs.
 Dense = npt.NDArray[np.float32]
@@ -328,9 +329,8 @@ class StoryTables:
             "SELECT id FROM stories WHERE merged_into=? ORDER BY id", (story_id,))]
 
     def ids_with_prefix(self, prefix: str) -> list[str]:
-        clean = prefix.replace("%", "").replace("_", "")
         return [r[0] for r in self._db.execute(
-            "SELECT id FROM stories WHERE id LIKE ? LIMIT 2", (clean + "%",))]
+            "SELECT id FROM stories WHERE id >= ? AND id < ? LIMIT 2", prefix_range(prefix))]
 
     # -- listing -------------------------------------------------------------------------
     def summaries(

@@ -8,6 +8,7 @@ ever inserted escaped (see :func:`mark_text`).
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import threading
@@ -38,12 +39,14 @@ from storyline.clean.dates import parse_user_date
 from storyline.extract.canonical import Entity
 from storyline.extract.types import Mention, Quote, Timex
 from storyline.interfaces.web import story_view
+from storyline.interfaces.web.guard import Guard, default_hosts
 from storyline.interfaces.web.timeline import LANE_HEIGHT
 from storyline.interfaces.web.timeline import WIDTH as TIMELINE_WIDTH
 from storyline.interfaces.web.uploads import MAX_UPLOAD_BYTES, Uploads
 from storyline.models import Article
 
 HERE = Path(__file__).parent
+logger = logging.getLogger("storyline.web")
 KINDS = ("PERSON", "ORG", "GPE", "LOC")
 KIND_LABELS = {"PERSON": "People", "ORG": "Organisations", "GPE": "Places", "LOC": "Places"}
 PAGE_SIZE = 50
@@ -317,6 +320,17 @@ def mark_text(text: str, mentions: Sequence[tuple[Mention, str | None]],
     return out + mentions_in(pos, n)
 
 
+def nul_parameter(request: Request) -> str | None:
+    """Why a request's path or query cannot be served: a NUL is no part of any name,
+    id or search, and the store cannot take one."""
+    if "\x00" in request.url.path:
+        return "the path holds a NUL character"
+    for key, value in request.query_params.multi_items():
+        if "\x00" in key or "\x00" in value:
+            return f"parameter {key.replace(chr(0), '')!r} holds a NUL character"
+    return None
+
+
 #: Every page's scripts, styles and images come from Storyline itself; nothing inline.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -324,23 +338,49 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 
 # -- the application ------------------------------------------------------------------------
 def create_app(db_path: str | Path, *, allow_ingest: bool = False,
-               max_upload: int = MAX_UPLOAD_BYTES) -> FastAPI:
+               max_upload: int = MAX_UPLOAD_BYTES,
+               allowed_hosts: Sequence[str] | None = None) -> FastAPI:
     """A FastAPI app serving the store at ``db_path``: pages at ``/``, JSON under ``/api``.
 
     ``allow_ingest`` turns on ``POST /api/ingest`` (uploads of at most ``max_upload``
-    bytes, ingested in the background; see ``uploads.py``)."""
+    bytes, ingested in the background; see ``uploads.py``). ``allowed_hosts`` are the
+    names the server answers to (default: this machine's loopback names; see ``guard.py``);
+    a request naming another host, or a cross-origin upload, is refused with 403."""
     db = Path(db_path)
+    guard = Guard.of(allowed_hosts if allowed_hosts is not None else default_hosts("127.0.0.1"))
     uploads = Uploads(db, max_upload) if allow_ingest else None
     # The stock /docs page loads Swagger UI from a CDN; ours is rendered here, offline.
     app = FastAPI(title="Storyline", version=_version, docs_url=None, redoc_url=None,
                   description="Stories, articles, entities and quotes of a Storyline store.")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
+    def error_response(request: Request, status: int, detail: str) -> Response:
+        if is_api(request) or request.url.path.startswith("/static/"):
+            return JSONResponse({"detail": detail}, status_code=status)
+        return templates.TemplateResponse(request, "error.html",
+                                          {"status": status, "detail": detail},
+                                          status_code=status)
+
     @app.middleware("http")
     async def hardened(request: Request, call_next: Any) -> Response:
         """Defence in depth behind escaping: even markup that slipped through could not
-        run a script, load anything from elsewhere, or frame the page."""
-        response: Response = await call_next(request)
+        run a script, load anything from elsewhere, or frame the page. Every answer gets
+        the headers, refusals and errors included; requests from elsewhere are refused
+        (``guard.py``) and values no store can search (a NUL) are 422 before any route."""
+        response: Response
+        refusal = guard.refusal(request.method, request.headers)
+        unreadable = None if refusal else nul_parameter(request)
+        if refusal:
+            response = error_response(request, 403, refusal)
+        elif unreadable:
+            response = error_response(request, 422, unreadable)
+        else:
+            try:
+                response = await call_next(request)
+            except Exception:  # logged by the server; the reader gets a page, not a trace
+                logger.exception("error serving %s", request.url.path)
+                response = error_response(request, 500, "internal error: the server log "
+                                          "has the details")
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
@@ -388,21 +428,14 @@ def create_app(db_path: str | Path, *, allow_ingest: bool = False,
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        if is_api(request) or request.url.path.startswith("/static/"):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
-        return templates.TemplateResponse(
-            request, "error.html", {"status": exc.status_code, "detail": exc.detail},
-            status_code=exc.status_code)
+        return error_response(request, exc.status_code, str(exc.detail))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         detail = "; ".join(
             f"{'.'.join(str(p) for p in e.get('loc', ())[1:]) or 'request'}: {e.get('msg')}"
             for e in exc.errors())
-        if is_api(request):
-            return JSONResponse({"detail": detail}, status_code=422)
-        return templates.TemplateResponse(request, "error.html",
-                                          {"status": 422, "detail": detail}, status_code=422)
+        return error_response(request, 422, detail)
 
     @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
     def docs(request: Request) -> Response:
