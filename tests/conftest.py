@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -71,6 +72,18 @@ def write_warc(path: Path, pages: list[tuple[str, str]], *, truncate_at: int | N
         writer.write_record(record)
     data = buf.getvalue()
     path.write_bytes(data[:truncate_at] if truncate_at else data)
+
+
+def stored_articles(db: Path) -> int:
+    """Articles in a store another process is writing (0 while it is being created)."""
+    try:
+        con = sqlite3.connect(db, timeout=5)
+        try:
+            return int(con.execute("SELECT count(*) FROM articles").fetchone()[0])
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return 0
 
 
 @pytest.fixture()

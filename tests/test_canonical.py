@@ -162,7 +162,8 @@ def test_an_extraction_failure_keeps_the_article(tmp_path: Path,
     monkeypatch.setattr(run, "extract", broken)
     path = tmp_path / "a.txt"
     path.write_text("Ministers meet in Lisbon\n\nForeign Minister Ana Duarte met her Spanish "
-                    "counterpart in Lisbon on Tuesday, officials said.\n", "utf-8")
+                    "counterpart in Lisbon on Tuesday, officials said.\n\nThe two discussed "
+                    "water sharing on the rivers that cross their border.\n", "utf-8")
     with Storyline(tmp_path / "s.db") as sl:
         report = sl.ingest([path], workers=1)
         assert len(report.ingested) == 1 and not report.rejected

@@ -94,7 +94,9 @@ def test_sentences_that_mention_keywords_are_kept() -> None:
 
 
 def test_headline_not_taken_for_label() -> None:
-    text = "Quake hits Andes\n\nA strong earthquake shook northern Chile on Sunday.\n\nNo damage was reported.\n\nThe agency said."
+    text = ("Quake hits Andes\n\nA strong earthquake shook northern Chile on Sunday, rattling "
+            "buildings in three mining towns near the border.\n\nNo damage was reported.\n\n"
+            "The agency said.")
     doc = clean_document(_raw(text))
     assert doc.title == "Quake hits Andes"
 

@@ -220,7 +220,8 @@ def test_corrections_and_auto_merge_keep_dense_centroids(tmp_path: Path) -> None
     assert _check_dense(db) == 2
     # Later ingests keep adding to the corrected centroids.
     later = _unit("c", ("Crater villagers flee again", "Volcanic ash fell on the hamlet; "
-                        "families fled as lava advanced."), "2023-06-03")
+                        "families fled as lava advanced. The crater kept rumbling through the "
+                        "night while shelters filled up."), "2023-06-03")
     with Store(db) as store:
         _ingest(store, [later], encoder=ConceptEncoder(), dense_weight=0.2)
     assert _check_dense(db) == 2

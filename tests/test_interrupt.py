@@ -9,19 +9,8 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import article_text
+from conftest import article_text, stored_articles
 from storyline import Storyline
-
-
-def _count(db: Path) -> int:
-    try:
-        con = sqlite3.connect(db, timeout=5)
-        try:
-            return int(con.execute("SELECT count(*) FROM articles").fetchone()[0])
-        finally:
-            con.close()
-    except sqlite3.Error:
-        return 0
 
 
 def test_sigint_mid_batch(tmp_path: Path) -> None:
@@ -38,11 +27,11 @@ def test_sigint_mid_batch(tmp_path: Path) -> None:
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 60
-    while _count(db) == 0 and proc.poll() is None and time.monotonic() < deadline:
+    while stored_articles(db) == 0 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     proc.send_signal(signal.SIGINT)
     out, _ = proc.communicate(timeout=60)
-    stored = _count(db)
+    stored = stored_articles(db)
     if proc.returncode == 0:  # the machine was fast enough to finish first: nothing to check
         assert stored == total
         return

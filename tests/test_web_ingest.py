@@ -92,10 +92,14 @@ def test_upload_names_cannot_leave_the_upload_area(tmp_path: Path) -> None:
     with TestClient(base_url="http://127.0.0.1", app=create_app(db, allow_ingest=True)) as client:
         r = client.post("/api/ingest", params={"filename": "../../outside.txt"},
                         content=article_text(5))
-        _wait(client, str(r.json()["id"]))
+        state = _wait(client, str(r.json()["id"]))
+    assert r.json()["filename"] == "outside.txt" and state["status"] == "done"
     assert not (tmp_path / "outside.txt").exists()
-    written = [p for p in tmp_path.rglob("outside.txt")]
-    assert written and all(p.is_relative_to(tmp_path / "store" / "s-uploads") for p in written)
+    assert not list(tmp_path.rglob("outside.txt"))  # deleted from the upload area once read
+    with Storyline(db) as sl:
+        origin = Path(sl.articles()[0].origin)
+    assert origin.name == "outside.txt"
+    assert origin.is_relative_to(tmp_path / "store" / "s-uploads")
 
 
 def _write(path: Path, text: str) -> Path:

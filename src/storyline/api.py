@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from storyline import pipeline
 from storyline.analyse.events import Report, StoryEvent, aggregate
@@ -25,6 +25,7 @@ from storyline.dedupe.groups import CopyGroup, build_groups
 from storyline.extract.canonical import Entity, Occurrence, resolve
 from storyline.extract.gazetteer import key
 from storyline.extract.types import PLOVER_TYPES, Actor, Event, Mention, Timex
+from storyline.ingest.metadata import check_lang, check_published
 from storyline.models import INPUT_FORMATS, Article, IngestReport, InputFormat, Overrides
 from storyline.store import ArticleFilter, RejectRow, Store, resolve_db
 from storyline.store.query import fts_phrase, fts_query
@@ -140,7 +141,7 @@ class Storyline:
         source: str | None = None,
         published: str | None = None,
         lang: str | None = None,
-        stdin: bytes | None = None,
+        stdin: bytes | BinaryIO | None = None,
         workers: int = 1,
         progress: pipeline.Progress | None = None,
         embeddings: str | Encoder | None = None,
@@ -154,7 +155,9 @@ class Storyline:
 
         ``source``, ``published`` and ``lang`` override what the documents say. Raises
         ValueError for a bad argument; bad *inputs* never raise, they end up in
-        ``report.rejected`` and in the store's rejects list.
+        ``report.rejected`` and in the store's rejects list, and bad metadata inside a good
+        input is dropped with a notice in ``report.warnings``. ``stdin`` may be bytes or a
+        binary stream, read in pieces under the same limits as a file.
 
         ``embeddings`` (the ``storyline[embeddings]`` extra) adds a dense same-story signal:
         a model ("default" for the bundled all-MiniLM-L6-v2, a local sentence-transformers
@@ -172,7 +175,7 @@ class Storyline:
                 raise ValueError(f"dense weight must be between 0 and 1, not {dense_weight}")
         overrides = Overrides(
             source=source or None,
-            published=parse_user_date(published) if published else None,
+            published=check_published(published) if published else None,
             lang=_check_lang(lang),
         )
         encoder = _encoder(embeddings)
@@ -728,9 +731,4 @@ def _check_format(value: str) -> InputFormat | None:
 
 
 def _check_lang(value: str | None) -> str | None:
-    if value is None or value == "":
-        return None
-    code = value.strip().lower()
-    if not (2 <= len(code) <= 3 and code.isalpha()):
-        raise ValueError(f"language must be an ISO 639 code such as en, de or es, not {value!r}")
-    return code
+    return check_lang(value) if value else None

@@ -117,6 +117,18 @@ class Reject:
         return f"{self.origin}: {self.reason}"
 
 
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something wrong in an input that did not stop it becoming an article (a bad date in
+    its metadata, dropped), said once to the person who ingested it."""
+
+    origin: str
+    message: str
+
+    def text(self) -> str:
+        return f"{self.origin}: {self.message}"
+
+
 @dataclass(slots=True)
 class IngestReport:
     """What one ingest batch did. Mutable because it is filled in as the batch streams."""
@@ -125,6 +137,8 @@ class IngestReport:
     ingested: list[str] = field(default_factory=list)
     already_stored: list[str] = field(default_factory=list)
     rejected: list[Reject] = field(default_factory=list)
+    #: Inputs kept, with something dropped from them (see ``Notice``).
+    warnings: list[Notice] = field(default_factory=list)
     interrupted: bool = False
     #: origin → article id, for everything ingested or found already stored.
     origins: dict[str, str] = field(default_factory=dict)
@@ -134,4 +148,6 @@ class IngestReport:
             f"{len(self.ingested)} ingested, {len(self.already_stored)} already stored, "
             f"{len(self.rejected)} rejected"
         )
+        if self.warnings:
+            text += f" ({len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''})"
         return text + (" (interrupted: the rest was not read)" if self.interrupted else "")

@@ -11,13 +11,17 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import closing, suppress
 from dataclasses import dataclass
 from functools import partial
-from itertools import islice
-from typing import TYPE_CHECKING
+from itertools import chain, islice
+from multiprocessing.connection import Connection
+from types import FrameType, TracebackType
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from storyline.clean import clean_document
 from storyline.dedupe import identify
@@ -26,7 +30,7 @@ from storyline.dedupe.near import Signature, signature
 from storyline.ingest.read import iter_units, parse_unit
 from storyline.ingest.sources import expand
 from storyline.ingest.units import Unit
-from storyline.models import Article, IngestReport, InputFormat, Overrides, Reject
+from storyline.models import Article, IngestReport, InputFormat, Notice, Overrides, Reject
 from storyline.store import Store
 from storyline.stories.assign import StoryAssigner
 from storyline.stories.dense import Encoder
@@ -41,6 +45,8 @@ COMMIT_EVERY = 500
 
 if TYPE_CHECKING:
     from storyline.extract.run import Extraction
+
+    _Handler = Callable[[int, FrameType | None], Any] | int | signal.Handlers | None
 
 Progress = Callable[[str], None]
 
@@ -57,7 +63,11 @@ class Processed:
     extraction: Extraction | None = None
 
 
-Result = Processed | Reject
+#: What the stream hands the store: an article, a reject, or a notice (bad metadata dropped
+#: from an input that is still read), in input order.
+Result = Processed | Reject | Notice
+#: What needs no worker: it passes through the pool where it stands.
+Passed = Reject | Notice
 
 
 def process_unit(unit: Unit, overrides: Overrides | None = None) -> Result:
@@ -103,52 +113,74 @@ def _pool_context() -> multiprocessing.context.BaseContext:
 
 
 def process_stream(
-    items: Iterable[Unit | Reject], *, overrides: Overrides | None = None, workers: int = 1
-) -> Iterator[Result]:
-    """Process units in order, in a pool when there are enough of them to pay for one."""
+    items: Iterable[Unit | Passed], *, overrides: Overrides | None = None, workers: int = 1
+) -> Generator[Result, None, None]:
+    """Process units in order, in a pool when there are enough of them to pay for one.
+
+    Close the generator to shut the pool down early (``ingest_units`` does on any error).
+    """
     it = iter(items)
     head = list(islice(it, POOL_THRESHOLD))
     if workers <= 1 or len(head) < POOL_THRESHOLD:
-        for item in (*head, *it):
-            yield item if isinstance(item, Reject) else process_unit(item, overrides)
+        for item in chain(head, it):  # not (*head, *it): that reads all input first
+            yield item if isinstance(item, Passed) else process_unit(item, overrides)
         return
     job = partial(_process_many, overrides=overrides)
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=_pool_context(), initializer=_ignore_sigint
-    ) as pool:
-        pending: deque[Future[list[Result]] | Reject] = deque()
-        stream = _tasks((*head,), it)
-        try:
-            for task in stream:
-                pending.append(task if isinstance(task, Reject) else pool.submit(job, task))
-                while len(pending) > 2 * workers:
+    # Only this process holds the write end: when it dies, even by SIGKILL, the workers
+    # read EOF and exit, and with them the forkserver and the resource tracker (which stay
+    # up while any worker holds their pipes).
+    lifeline, lifeline_w = multiprocessing.Pipe(duplex=False)
+    try:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=_pool_context(), initializer=_init_worker,
+            initargs=(lifeline,),
+        ) as pool:
+            pending: deque[Future[list[Result]] | Passed] = deque()
+            stream = _tasks((*head,), it)
+            try:
+                for task in stream:
+                    pending.append(task if isinstance(task, Passed) else pool.submit(job, task))
+                    while len(pending) > 2 * workers:
+                        yield from _drain(pending.popleft())
+                while pending:
                     yield from _drain(pending.popleft())
-            while pending:
-                yield from _drain(pending.popleft())
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
+            except BaseException:
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+    finally:
+        lifeline_w.close()
+        lifeline.close()
 
 
-def _ignore_sigint() -> None:
-    """Ctrl-C is the main process's to handle: it rolls back and shuts the pool down."""
+def _init_worker(lifeline: Connection) -> None:
+    """Ctrl-C is the main process's to handle: it rolls back and shuts the pool down. And a
+    worker must not outlive the main process: with forkserver its parent is the forkserver,
+    so watching the parent would not do; it watches the main process's pipe instead."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_main, args=(lifeline,), name="storyline-lifeline",
+                     daemon=True).start()
 
 
-def _drain(task: Future[list[Result]] | Reject) -> Iterator[Result]:
-    if isinstance(task, Reject):
+def _exit_with_main(lifeline: Connection) -> None:
+    with suppress(EOFError, OSError):
+        lifeline.recv_bytes()  # nothing is ever sent: this ends (EOF) when the main process does
+    os._exit(1)  # at once: the main thread may be blocked writing a result nobody reads
+
+
+def _drain(task: Future[list[Result]] | Passed) -> Iterator[Result]:
+    if isinstance(task, Passed):
         yield task
     else:
         yield from task.result()
 
 
-def _tasks(head: tuple[Unit | Reject, ...], rest: Iterator[Unit | Reject]) -> Iterator[
-    list[Unit] | Reject
+def _tasks(head: tuple[Unit | Passed, ...], rest: Iterator[Unit | Passed]) -> Iterator[
+    list[Unit] | Passed
 ]:
     """Group units into tasks, passing rejects through where they stand."""
     batch: list[Unit] = []
     for item in _chain(head, rest):
-        if isinstance(item, Reject):
+        if isinstance(item, Passed):
             if batch:
                 yield batch
                 batch = []
@@ -162,8 +194,8 @@ def _tasks(head: tuple[Unit | Reject, ...], rest: Iterator[Unit | Reject]) -> It
         yield batch
 
 
-def _chain(head: tuple[Unit | Reject, ...], rest: Iterator[Unit | Reject]) -> Iterator[
-    Unit | Reject
+def _chain(head: tuple[Unit | Passed, ...], rest: Iterator[Unit | Passed]) -> Iterator[
+    Unit | Passed
 ]:
     yield from head
     yield from rest
@@ -175,7 +207,7 @@ def ingest(
     *,
     fmt: InputFormat | None = None,
     overrides: Overrides | None = None,
-    stdin: bytes | None = None,
+    stdin: bytes | BinaryIO | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
     encoder: Encoder | None = None,
@@ -183,8 +215,9 @@ def ingest(
 ) -> IngestReport:
     """Ingest paths into the store; see ``Storyline.ingest`` for the public entry point.
 
-    Chunks of COMMIT_EVERY results are committed one transaction each. On Ctrl-C the open
-    chunk is rolled back, the batch is marked interrupted, and the report says so.
+    Chunks of COMMIT_EVERY results are committed one transaction each. On Ctrl-C (or
+    SIGTERM, see ``ingest_units``) the open chunk is rolled back, the batch is marked
+    interrupted, and the report says so.
     """
     own = [store.path.with_name(store.path.name + s) for s in ("", "-wal", "-shm", "-journal")]
     units = iter_units(expand(paths, stdin=stdin, exclude=own), fmt)
@@ -194,7 +227,7 @@ def ingest(
 
 def ingest_units(
     store: Store,
-    units: Iterable[Unit | Reject],
+    units: Iterable[Unit | Passed],
     *,
     label: Sequence[str] = (),
     overrides: Overrides | None = None,
@@ -209,32 +242,90 @@ def ingest_units(
     With ``encoder``, articles are embedded in the main process, a chunk at a time, and the
     dense cosine joins the story score (``StoryAssigner``); raises ``ModelMismatchError``
     before anything is written if the store's embeddings come from another model.
+
+    Ctrl-C, and SIGTERM when called on the main thread, stop the batch: the open chunk is
+    rolled back, the pool shut down, the batch marked ``interrupted`` and the report says
+    so (the CLI then exits 130 for both, since the batch ends the same way). Any other
+    error marks the batch ``failed`` and is raised.
     """
     report = IngestReport()
     linker = CopyLinker(store)
     assigner = StoryAssigner(store, encoder, dense_weight=dense_weight)
     batch_id = store.begin_batch(label)
     report.batch_id = batch_id
-    results = process_stream(units, overrides=overrides, workers=workers or default_workers())
-    status = "done"
-    try:
-        while True:
-            chunk = list(islice(results, COMMIT_EVERY))
-            if not chunk:
-                break
-            _commit_chunk(store, chunk, batch_id, report, progress, linker, assigner)
-    except KeyboardInterrupt:
-        status = "interrupted"
-        report.interrupted = True
-    finally:
-        store.finish_batch(
-            batch_id,
-            status=status,
-            ingested=len(report.ingested),
-            already_stored=len(report.already_stored),
-            rejected=len(report.rejected),
-        )
+    status = "failed"
+    with _SigtermInterrupts() as sigterm:
+        try:
+            with closing(process_stream(units, overrides=overrides,
+                                        workers=workers or default_workers())) as results:
+                while True:
+                    chunk = list(islice(results, COMMIT_EVERY))
+                    if not chunk:
+                        break
+                    _commit_chunk(store, chunk, batch_id, report, progress, linker, assigner)
+            status = "done"
+        except BaseException as exc:
+            # After a SIGTERM whatever breaks next (workers killed with us) is the interruption.
+            if not (isinstance(exc, KeyboardInterrupt) or sigterm.fired):
+                raise
+            status = "interrupted"
+            report.interrupted = True
+        finally:
+            store.finish_batch(
+                batch_id,
+                status=status,
+                ingested=len(report.ingested),
+                already_stored=len(report.already_stored),
+                rejected=len(report.rejected),
+            )
     return report
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, stopping an ingest the way Ctrl-C does."""
+
+
+class _SigtermInterrupts:
+    """Turns the first SIGTERM into ``_Terminated`` while an ingest runs, so that a killed
+    ingest still shuts its pool down and records its batch; later ones wait for that.
+
+    Python only lets the main thread set handlers (a server ingests in a background thread:
+    there SIGTERM keeps its meaning). A SIGTERM that was ignored stays ignored, and one that
+    a handler of the caller's was waiting for is passed on to it once the batch is recorded.
+    """
+
+    def __init__(self) -> None:
+        self.fired = False
+        self._previous: _Handler = None
+        self._installed = False
+
+    def __enter__(self) -> _SigtermInterrupts:
+        if threading.current_thread() is not threading.main_thread():
+            return self
+        previous = signal.getsignal(signal.SIGTERM)
+        if previous == signal.SIG_IGN:
+            return self
+        try:
+            signal.signal(signal.SIGTERM, self._handle)
+        except ValueError:  # not the main interpreter
+            return self
+        self._previous, self._installed = previous, True
+        return self
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        if not self.fired:
+            self.fired = True
+            raise _Terminated
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if not self._installed:
+            return
+        # None: a handler set outside Python, which cannot be put back; the default is closest.
+        previous = signal.SIG_DFL if self._previous is None else self._previous
+        signal.signal(signal.SIGTERM, previous)
+        if self.fired and callable(previous):
+            signal.raise_signal(signal.SIGTERM)
 
 
 def _commit_chunk(
@@ -249,6 +340,7 @@ def _commit_chunk(
     ingested: list[str] = []
     already: list[str] = []
     rejected: list[Reject] = []
+    notices: list[Notice] = []
     origins: dict[str, str] = {}
     # Embeddings (when on) for the whole chunk in one call, before its transaction.
     assigner.prepare([item.article for item in chunk if isinstance(item, Processed)])
@@ -256,6 +348,9 @@ def _commit_chunk(
         pending = linker.checkpoint()
         try:
             for item in chunk:
+                if isinstance(item, Notice):  # said to the user; its article follows
+                    notices.append(item)
+                    continue
                 if isinstance(item, Reject):
                     store.add_reject(item, batch_id)
                     rejected.append(item)
@@ -285,4 +380,5 @@ def _commit_chunk(
     report.ingested += ingested
     report.already_stored += already
     report.rejected += rejected
+    report.warnings += notices
     report.origins.update(origins)

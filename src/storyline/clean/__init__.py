@@ -14,32 +14,41 @@ from storyline.clean.dates import infer_published, is_plausible
 from storyline.clean.lang import detect
 from storyline.clean.text import lines_of, repair
 from storyline.models import CleanDocument, DateOrigin, Overrides, RawDocument, RemovedLine
+from storyline.text_units import first_words, word_count
 
 __all__ = ["clean_document"]
 
+#: Below this many words of body text (title aside) a document is a headline, a teaser or a
+#: fragment: too little to tell a story or to match it to one.
+MIN_ARTICLE_WORDS = 20
+#: A feed item that carries only its summary is kept on purpose (flagged partial), so only
+#: a summary shorter than a sentence is refused.
+MIN_TEASER_WORDS = 8
+
 #: A headline is one line of at most this many words that does not end like a sentence.
 HEADLINE_MAX_WORDS = 30
-_SENTENCE_END = re.compile(r"[.:;,]\s*$")
-_FIRST_SENTENCE = re.compile(r"^(.{20,}?[.!?])(\s|$)")
+_SENTENCE_END = re.compile(r"[.:;,。．：；，、]\s*$")
+#: A full-width sentence end needs no space after it: CJK text has none.
+_FIRST_SENTENCE = re.compile(r"^(.{20,}?([.!?](?=\s|$)|[。．！？][」』）]?))")
 #: "WASHINGTON –", "BENGHAZI, Libya, Sept. 11 (GWS) –": a dateline is not part of a headline.
 _DATELINE = re.compile(r"^[A-ZÀ-Þ]{2}[A-ZÀ-Þ .'’-]*(,[^–—]{0,40}?)?(\s*\([^)]{1,30}\))?\s+[-–—]\s+")
 _BY_PREFIX = re.compile(r"^(by|von|por|par|di|written by)\s+", re.I)
 
 
 def _is_headline(line: str) -> bool:
-    return len(line.split()) <= HEADLINE_MAX_WORDS and not _SENTENCE_END.search(line)
+    return word_count(line) <= HEADLINE_MAX_WORDS and not _SENTENCE_END.search(line)
 
 
 def _inferred_title(lead: str) -> str:
     lead = _DATELINE.sub("", lead)
     m = _FIRST_SENTENCE.match(lead)
     sentence = m.group(1) if m else lead
-    words = sentence.split()
-    return " ".join(words[:20]) + ("…" if len(words) > 20 else "")
+    start, cut = first_words(sentence, 20)
+    return start + ("…" if cut else "")
 
 
 def clean_document(raw: RawDocument, overrides: Overrides | None = None) -> CleanDocument:
-    """Clean one document. Raises ValueError if nothing of the article is left."""
+    """Clean one document. Raises ValueError if too little of an article is left."""
     overrides = overrides or Overrides()
     lexicon = default_lexicon()
     lines = lines_of(repair(raw.text))
@@ -57,9 +66,14 @@ def clean_document(raw: RawDocument, overrides: Overrides | None = None) -> Clea
         body.pop(0)
     if not body:
         raise ValueError("nothing left after removing boilerplate")
+    text = "\n\n".join(line for _, line in body)
+    # A teaser is read as its headline and summary together; an article by its body.
+    words = word_count(text) + (word_count(title) if raw.partial else 0)
+    least = MIN_TEASER_WORDS if raw.partial else MIN_ARTICLE_WORDS
+    if words < least:
+        raise ValueError(f"too short for an article ({words} words; at least {least})")
     if not title:
         title, title_inferred = _inferred_title(body[0][1]), True
-    text = "\n\n".join(line for _, line in body)
     byline = raw.byline or _byline_from(removed)
     published, published_from = _publication_date(raw, overrides, removed, body[0][1])
     lang: str | None
@@ -93,7 +107,7 @@ def _outlet(name: str | None, lexicon: Lexicon) -> str | None:
     if not name:
         return None
     parts = _SOURCE_PARTS.split(name.strip())
-    while len(parts) > 1 and lexicon.is_section_label(parts[-1]) and len(parts[-1].split()) <= 3:
+    while len(parts) > 1 and lexicon.is_section_label(parts[-1]) and word_count(parts[-1]) <= 3:
         parts.pop()
     return " - ".join(parts) or None
 

@@ -17,6 +17,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from storyline.text_units import word_count
+
 #: Short lines this close to either end of an article are checked for label/byline shape.
 EDGE_LINES = 2
 #: A label or stranded name has at most this many words.
@@ -29,7 +31,9 @@ CAPTION_MAX_WORDS = 60
 #: Glued prefixes are looked for this far down (captions and credits may come first).
 GLUED_HEAD_LINES = 5
 
-_SENTENCE_END = re.compile(r"[.!?…:;\"”»“)]\s*$")
+#: Full-width ends too: a Japanese or Chinese paragraph ends in 。！？ or a closing 」』）.
+_SENTENCE_END = re.compile(r"[.!?…:;\"”»“)。．！？：；」』）]\s*$")
+_CAPTION_END = re.compile(r"[.!?…)。．！？」』）]\s*$")
 _NAME = re.compile(r"^([A-ZÀ-Þ][\w'’.-]+)(\s+[A-ZÀ-Þ][\w'’.-]+){1,3}$")
 #: Markers glued to the first or last line (a scraper's "Source Link" before a headline).
 _GLUED_PREFIX = re.compile(
@@ -93,7 +97,7 @@ def default_lexicon() -> Lexicon:
 
 
 def lexicon_reason(line: str, lexicon: Lexicon) -> str | None:
-    words = len(line.split())
+    words = word_count(line)
     for rule in lexicon.rules:
         if words <= rule.max_words and any(p.match(line) for p in rule.patterns):
             return rule.reason
@@ -102,7 +106,7 @@ def lexicon_reason(line: str, lexicon: Lexicon) -> str | None:
 
 def is_label_shaped(line: str, max_words: int = LABEL_MAX_WORDS) -> bool:
     """Short and not a sentence: a section label, an outlet name, a stranded byline."""
-    return len(line.split()) <= max_words and not _SENTENCE_END.search(line)
+    return word_count(line) <= max_words and not _SENTENCE_END.search(line)
 
 
 def looks_like_name(line: str) -> bool:
@@ -163,7 +167,7 @@ def classify(lines: list[str], lexicon: Lexicon, *, has_title: bool) -> list[Ver
 
 def _is_caption(line: str) -> bool:
     """Captions are sentences ("X boards his plane in Y on Z."); headlines are not."""
-    return len(line.split()) <= CAPTION_MAX_WORDS and bool(re.search(r"[.!?…)]\s*$", line))
+    return word_count(line) <= CAPTION_MAX_WORDS and bool(_CAPTION_END.search(line))
 
 
 def _is_first_kept(i: int, reasons: dict[int, str], has_title: bool) -> bool:

@@ -17,8 +17,8 @@ from typing import Any
 from storyline.clean.text import repair
 from storyline.ingest.read import iter_units
 from storyline.ingest.sources import expand
-from storyline.models import Article, Reject
-from storyline.pipeline import process_stream
+from storyline.models import Article
+from storyline.pipeline import Processed, process_stream
 
 
 @dataclass
@@ -58,7 +58,7 @@ def evaluate_cleaning(labels_path: Path, corpus: Path) -> CleaningReport:
     results: dict[str, Article] = {}
     units = iter_units(expand([str(corpus)]))
     for item in process_stream(units, workers=1):
-        if isinstance(item, Reject):
+        if not isinstance(item, Processed):
             continue
         path, _, record = item.article.origin.partition("#")
         key = Path(path).relative_to(corpus).as_posix() + (f"#{record}" if record else "")

@@ -87,6 +87,9 @@ def _units(records: list[dict[str, Any]]) -> Iterator[Unit]:
             published=published,
             published_from="metadata" if published else None,
             lang=record.get("lang") or None,
+            # Records are title and lead (or a headline): teasers, not whole articles, so
+            # the teaser minimum applies, not the article one.
+            partial=True,
         )
 
 

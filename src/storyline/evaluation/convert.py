@@ -69,14 +69,13 @@ def sample(labels_path: Path) -> Iterator[Record]:
     """The bundled sample corpus, read and cleaned as ``ingest`` does, with its story labels."""
     from storyline.ingest.read import iter_units
     from storyline.ingest.sources import expand
-    from storyline.models import Reject
-    from storyline.pipeline import process_stream
+    from storyline.pipeline import Processed, process_stream
 
     labels = json.loads(labels_path.read_text("utf-8"))
     story = {a["key"]: a["story"] for a in labels["articles"]}
     corpus = (labels_path.parent / "articles").resolve()
     for item in process_stream(iter_units(expand([str(corpus)])), workers=1):
-        if isinstance(item, Reject):
+        if not isinstance(item, Processed):
             continue
         a = item.article
         path, _, record = a.origin.partition("#")

@@ -93,8 +93,8 @@ def sniff(head: bytes) -> InputFormat | Literal["json"] | None:
     text = _strip_bom(head).lstrip()
     if _FEED_ROOT.search(text[:2048]):
         return "feed"
-    if text[:1] in (b"{", b"["):
-        return "jsonl" if _first_line_is_object(text) else "json"
+    if text[:1] in (b"{", b"[") and (kind := _json_kind(text)):
+        return kind
     if text[:1] == b"<" and _HTML_MARK.search(text[:4096]):
         return "html"
     if text.startswith(b"<?xml"):
@@ -102,15 +102,22 @@ def sniff(head: bytes) -> InputFormat | Literal["json"] | None:
     return "text"
 
 
-def _first_line_is_object(text: bytes) -> bool:
-    """JSON Lines has a whole object on its first line; a JSON document does not."""
+#: How a JSON document opens: "[{", '["', "[1,", "[]", '{"' (or the bracket alone on its line).
+_JSON_OPENING = re.compile(
+    rb'^(\[\s*([{\["\]]|-?\d+(\.\d+)?\s*[,\]]|true|false|null)|\{\s*"|[\[{]\s*$)')
+
+
+def _json_kind(text: bytes) -> Literal["jsonl", "json"] | None:
+    """JSON Lines has a whole object on its first line; a JSON document opens like one;
+    text that merely starts with a bracket ("[Update] Ministers meet…") is neither."""
     first = text.split(b"\n", 1)[0].strip()
     if len(first) >= SNIFF_BYTES - 16:  # a long first line: cut by sniffing, trust its shape
-        return first.startswith(b"{")
+        return "jsonl" if first.startswith(b'{"') else "json" if _JSON_OPENING.match(
+            first) else None
     try:
-        return isinstance(json.loads(first), dict)
+        return "jsonl" if isinstance(json.loads(first), dict) else "json"
     except ValueError:
-        return False
+        return "json" if _JSON_OPENING.match(first) else None
 
 
 def expected_from_name(name: str) -> InputFormat | None:

@@ -12,11 +12,13 @@ from typing import Any
 
 import feedparser
 
-from storyline.ingest.units import Unit
-from storyline.models import Reject
+from storyline.ingest.metadata import lang_or_note
+from storyline.ingest.units import MAX_DOCUMENT_BYTES, Unit, too_large
+from storyline.models import Notice, Reject
 
 
-def iter_feed(data: bytes, origin: str) -> Iterator[Unit | Reject]:
+def iter_feed(data: bytes, origin: str) -> Iterator[Unit | Reject | Notice]:
+    """A unit per item; an item over the article size limit is a reject of its own."""
     parsed: Any = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
     entries = parsed.get("entries") or []
     if not parsed.get("version") and not entries:
@@ -44,9 +46,17 @@ def iter_feed(data: bytes, origin: str) -> Iterator[Unit | Reject]:
         partial = not body.strip()
         if partial:
             body = entry.get("summary") or ""
+        where = f"{origin}#{key}"
+        size = len(body.encode("utf-8", "surrogatepass"))
+        if size > MAX_DOCUMENT_BYTES:
+            yield too_large(where, size)
+            continue
         published = _iso(entry.get("published_parsed") or entry.get("updated_parsed"))
+        lang, bad_lang = lang_or_note(_lang(entry, parsed))
+        if bad_lang:
+            yield Notice(where, bad_lang)
         yield Unit(
-            origin=f"{origin}#{key}",
+            origin=where,
             format="feed",
             data=body,
             title=(entry.get("title") or "").strip() or None,
@@ -54,7 +64,7 @@ def iter_feed(data: bytes, origin: str) -> Iterator[Unit | Reject]:
             source=feed_title,
             published=published,
             published_from="metadata" if published else None,
-            lang=_lang(entry, parsed),
+            lang=lang,
             byline=(entry.get("author") or "").strip() or None,
             partial=partial,
         )
@@ -77,5 +87,5 @@ def _lang(entry: Any, parsed: Any) -> str | None:
     for holder in (entry, parsed.feed):
         value = holder.get("language") or (holder.get("title_detail") or {}).get("language")
         if value:
-            return str(value).split("-")[0].lower()
+            return str(value)
     return None

@@ -9,22 +9,24 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from storyline.ingest.units import Unit
-from storyline.models import Reject
+from storyline.ingest.metadata import lang_or_note, published_or_note
+from storyline.ingest.units import MAX_DOCUMENT_BYTES, Unit, too_large
+from storyline.models import Notice, Reject
 
 FIELDS = ("title", "text", "url", "source", "published", "lang")
-MAX_LINE_BYTES = 10 * 1024 * 1024
 
 
-def iter_jsonl(lines: Iterable[bytes], origin: str) -> Iterator[Unit | Reject]:
+def iter_jsonl(lines: Iterable[bytes], origin: str) -> Iterator[Unit | Reject | Notice]:
+    """A unit per good line, a reject per bad one; a bad date or language in a good line is
+    dropped with a notice (the article is kept)."""
     seen_any = False
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
         seen_any = True
         where = f"{origin}#L{number}"
-        if len(raw) > MAX_LINE_BYTES:
-            yield Reject(where, "line too large for one article (over 10 MB)")
+        if len(raw) > MAX_DOCUMENT_BYTES:
+            yield too_large(where, len(raw))
             continue
         try:
             record: Any = json.loads(raw.decode("utf-8"))
@@ -46,7 +48,11 @@ def iter_jsonl(lines: Iterable[bytes], origin: str) -> Iterator[Unit | Reject]:
         if bad:
             yield Reject(where, f"field(s) {', '.join(bad)} must be strings")
             continue
-        published = _opt(record, "published")
+        published, bad_date = published_or_note(_opt(record, "published"))
+        lang, bad_lang = lang_or_note(_opt(record, "lang"))
+        for note in (bad_date, bad_lang):
+            if note:
+                yield Notice(where, note)
         yield Unit(
             origin=where,
             format="jsonl",
@@ -56,7 +62,7 @@ def iter_jsonl(lines: Iterable[bytes], origin: str) -> Iterator[Unit | Reject]:
             source=_opt(record, "source"),
             published=published,
             published_from="metadata" if published else None,
-            lang=_opt(record, "lang"),
+            lang=lang,
         )
     if not seen_any:
         yield Reject(origin, "JSON Lines file holds no records")

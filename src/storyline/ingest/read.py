@@ -24,20 +24,16 @@ from storyline.ingest.decode import (
 from storyline.ingest.feed import iter_feed
 from storyline.ingest.html import extract_text_blocks, parse_html
 from storyline.ingest.jsonl import iter_jsonl
+from storyline.ingest.metadata import lang_or_note
 from storyline.ingest.sources import InputFile
-from storyline.ingest.units import Unit
+from storyline.ingest.units import MAX_DOCUMENT_BYTES, MAX_FEED_BYTES, Unit, too_large
 from storyline.ingest.warc import iter_warc
-from storyline.models import InputFormat, RawDocument, Reject
-
-#: A single article larger than this is not an article (logs, dumps, books).
-MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
-#: Feeds are parsed whole, so they get a bound too.
-MAX_FEED_BYTES = 50 * 1024 * 1024
+from storyline.models import InputFormat, Notice, RawDocument, Reject
 
 
 def iter_units(
     inputs: Iterable[InputFile | Reject], fmt: InputFormat | None = None
-) -> Iterator[Unit | Reject]:
+) -> Iterator[Unit | Reject | Notice]:
     """Split inputs into units; ``fmt`` forces a format instead of sniffing."""
     for item in inputs:
         if isinstance(item, Reject):
@@ -71,7 +67,7 @@ def _all_bytes(item: InputFile) -> bytes:
     return item.path.read_bytes()
 
 
-def _units_of(item: InputFile, forced: InputFormat | None) -> Iterator[Unit | Reject]:
+def _units_of(item: InputFile, forced: InputFormat | None) -> Iterator[Unit | Reject | Notice]:
     size = _size(item)
     if size == 0:
         yield Reject(item.origin, "empty file")
@@ -104,9 +100,7 @@ def _units_of(item: InputFile, forced: InputFormat | None) -> Iterator[Unit | Re
             return
         yield from iter_feed(_all_bytes(item), item.origin)
     elif size > MAX_DOCUMENT_BYTES:
-        yield Reject(
-            item.origin, f"too large for one article ({size / 1e6:.1f} MB; limit 10 MB)"
-        )
+        yield too_large(item.origin, size)
     elif item.path is not None:
         yield Unit(origin=item.origin, format=fmt, path=str(item.path))
     else:
@@ -190,7 +184,7 @@ def _merge(doc: RawDocument, unit: Unit) -> RawDocument:
         url=doc.url or unit.url,
         published=published,
         published_from=published_from,
-        lang=doc.lang or unit.lang,
+        lang=lang_or_note(doc.lang)[0] or unit.lang,  # a page's lang="…" may be anything
         byline=doc.byline or unit.byline,
         partial=unit.partial,
     )

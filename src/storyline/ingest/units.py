@@ -8,7 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from storyline.models import DateOrigin, InputFormat
+from storyline.models import DateOrigin, InputFormat, Reject
+
+#: A single article larger than this is not an article (logs, dumps, books), whatever
+#: brings it: a file, a feed item, a JSON line, a WARC record or standard input.
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+#: Feeds are parsed whole, so they get a bound too.
+MAX_FEED_BYTES = 50 * 1024 * 1024
+
+
+def too_large(origin: str, size: int | None = None) -> Reject:
+    """The one reason every reader gives for an article over ``MAX_DOCUMENT_BYTES``."""
+    what = f"{size / 1e6:.1f} MB" if size is not None else "over 10 MB"
+    return Reject(origin, f"too large for one article ({what}; limit 10 MB)")
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,10 +12,8 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from storyline.ingest.units import Unit
+from storyline.ingest.units import MAX_DOCUMENT_BYTES, Unit, too_large
 from storyline.models import Reject
-
-MAX_RECORD_BYTES = 10 * 1024 * 1024
 
 
 def iter_warc(path: Path, origin: str) -> Iterator[Unit | Reject]:
@@ -34,10 +32,10 @@ def iter_warc(path: Path, origin: str) -> Iterator[Unit | Reject]:
                     ctype = (http.get_header("Content-Type") or "").lower()
                     if not status.startswith("2") or ("html" not in ctype and ctype):
                         continue
-                payload = record.content_stream().read(MAX_RECORD_BYTES + 1)
+                payload = record.content_stream().read(MAX_DOCUMENT_BYTES + 1)
                 rec_origin = f"{origin}#{uri}"
-                if len(payload) > MAX_RECORD_BYTES:
-                    yield Reject(rec_origin, "record too large for one article (over 10 MB)")
+                if len(payload) > MAX_DOCUMENT_BYTES:
+                    yield too_large(rec_origin)
                     continue
                 if getattr(record.raw_stream, "limit", 0) > 0:
                     # warcio hands out a cut-off last record without complaint: the bytes the

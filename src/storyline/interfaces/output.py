@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 FORMATS = ("table", "json", "jsonl", "csv")
 
@@ -48,9 +50,18 @@ def emit(
         for column in columns:
             table.add_column(column, overflow="fold")
         for row in rows:
-            table.add_row(*(_cell(row.get(c)) for c in columns))
+            table.add_row(*(_table_cell(row.get(c)) for c in columns))
         width = None if out.isatty() else 160  # piped tables: don't squeeze to 80 columns
         Console(file=out, soft_wrap=False, width=width).print(table)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Text for a terminal: control characters shown, not obeyed. A file name or title may
+    hold a newline (one reject would read as two lines) or an escape sequence."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 def _cell(value: Any) -> str:
@@ -61,3 +72,8 @@ def _cell(value: Any) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value)
     return str(value)
+
+
+def _table_cell(value: Any) -> Text:
+    """Stored text is never Rich markup: "[bold]" in a title is shown as written."""
+    return Text(printable(_cell(value)))

@@ -267,6 +267,15 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (article_id, idx)
     ) WITHOUT ROWID;
     """,
+    # 9: who runs a batch (``store/owner.py``), so that a later run can mark the batch of a
+    # killed ingest interrupted instead of leaving it running forever. NULL in batches
+    # begun before: their owner is unknown, so they are never taken for stale.
+    """
+    ALTER TABLE batches ADD COLUMN pid INTEGER;
+    ALTER TABLE batches ADD COLUMN host TEXT;
+    ALTER TABLE batches ADD COLUMN pid_scope TEXT;
+    ALTER TABLE batches ADD COLUMN pid_start TEXT;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

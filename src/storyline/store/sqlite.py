@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from storyline.models import Article, Reject, RemovedLine
+from storyline.store import owner
 from storyline.store.chunks import in_chunks
 from storyline.store.extraction_tables import ExtractionTables
 from storyline.store.migrations import MIGRATIONS, SCHEMA_VERSION
@@ -156,12 +157,38 @@ class Store:
 
     # -- batches -------------------------------------------------------------------------
     def begin_batch(self, inputs: Sequence[str]) -> int:
+        """Record a new running batch and its owner; first mark the batches of ingests
+        that died without finishing (``mark_stale_batches``)."""
+        me = owner.current()
         with self.transaction():
+            self._mark_stale_batches()
             cur = self._db.execute(
-                "INSERT INTO batches(started_at, inputs) VALUES (?, ?)",
-                (_now(), json.dumps(list(inputs))),
+                "INSERT INTO batches(started_at, inputs, pid, host, pid_scope, pid_start) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (_now(), json.dumps(list(inputs)), me.pid, me.host, me.scope, me.start),
             )
         return int(cur.lastrowid or 0)
+
+    def mark_stale_batches(self) -> list[int]:
+        """Mark ``interrupted`` the running batches whose process is gone (killed, or its
+        machine restarted); returns their ids. A batch whose process may still run (it
+        does, or it is on another host, or its owner was not recorded) is left alone."""
+        with self.transaction():
+            return self._mark_stale_batches()
+
+    def _mark_stale_batches(self) -> list[int]:
+        rows = self._db.execute(
+            "SELECT id, pid, host, pid_scope, pid_start FROM batches "
+            "WHERE status='running' AND pid IS NOT NULL AND host IS NOT NULL").fetchall()
+        stale = [int(r[0]) for r in rows
+                 if owner.is_dead(owner.Owner(int(r[1]), str(r[2]), r[3], r[4]))]
+        for batch_id in stale:
+            # Its committed chunks are kept: count them (other counts died with it).
+            self._db.execute(
+                "UPDATE batches SET status='interrupted', ingested=(SELECT count(*) FROM "
+                "articles WHERE batch_id=?) WHERE id=? AND status='running'",
+                (batch_id, batch_id))
+        return stale
 
     def finish_batch(
         self, batch_id: int, *, status: str, ingested: int, already_stored: int, rejected: int

@@ -4,7 +4,8 @@ time in a background thread, so the server keeps answering while they run.
 Off unless the server is started with ``--allow-ingest``. An upload is the raw request body
 (one file: text, HTML, a feed, a WARC or JSON Lines), named by the ``filename`` query
 parameter; the name is reduced to a safe base name, so nothing is ever written outside
-``<store>-uploads/<job>/``. Bodies over the size limit are refused before they are stored;
+``<store>-uploads/<job>/``, and deleted once ingested. Bodies over the size limit, and a bad
+``published`` or ``lang``, are refused before anything is stored;
 bad inputs inside an accepted upload become rejects with reasons, as with the CLI, and never
 touch what is stored.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import shutil
 import threading
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
@@ -21,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from storyline.api import Storyline
+from storyline.ingest.metadata import check_lang, check_published
 from storyline.models import INPUT_FORMATS
 
 #: Default largest upload: a big WARC is better ingested from the command line.
@@ -51,6 +54,7 @@ class Job:
     ingested: list[str] = field(default_factory=list)
     already_stored: list[str] = field(default_factory=list)
     rejected: list[dict[str, str]] = field(default_factory=list)
+    warnings: list[dict[str, str]] = field(default_factory=list)
     error: str | None = None
 
     def as_dict(self) -> dict[str, object]:
@@ -58,7 +62,7 @@ class Job:
                 "submitted": self.submitted, "status": self.status, "finished": self.finished,
                 "summary": self.summary, "ingested": list(self.ingested),
                 "already_stored": list(self.already_stored), "rejected": list(self.rejected),
-                "error": self.error}
+                "warnings": list(self.warnings), "error": self.error}
 
 
 class Uploads:
@@ -83,6 +87,9 @@ class Uploads:
         if len(body) > self.max_bytes:
             raise ValueError(f"upload of {len(body):,} bytes is over the limit of "
                              f"{self.max_bytes:,}")
+        # Checked now, so a bad value is a 422 at once rather than a job that fails later.
+        published = check_published(published) if published else None
+        lang = check_lang(lang) if lang else None
         now = _now()
         job = Job(f"{now[:10].replace('-', '')}-{secrets.token_hex(6)}", safe_name(filename),
                   len(body), now)
@@ -112,12 +119,17 @@ class Uploads:
             job.already_stored = list(report.already_stored)
             job.rejected = [{"origin": r.origin.rsplit("/", 1)[-1], "reason": r.reason}
                             for r in report.rejected]
+            job.warnings = [{"origin": w.origin.rsplit("/", 1)[-1], "message": w.message}
+                            for w in report.warnings]
             job.summary = report.summary()
             job.status = "done"
         except Exception as exc:  # a bad argument or a store error: said, never raised
             job.error = f"{type(exc).__name__}: {exc}"
             job.status = "failed"
         finally:
+            # The store has what it needs; the file would only pile up (its name stays
+            # in the job and in any reject).
+            shutil.rmtree(path.parent, ignore_errors=True)
             job.finished = _now()
 
     def close(self) -> None:
