@@ -35,7 +35,7 @@ JA_PARAGRAPHS = [
 
 
 def test_word_count_for_unspaced_scripts() -> None:
-    from storyline.text_units import first_words, word_count
+    from storyline.text.length import first_words, word_count
 
     english = "The scheme, worth 120 million euros, will build two plants – officials said."
     assert word_count(english) == len(english.split())

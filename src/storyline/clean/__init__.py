@@ -14,7 +14,7 @@ from storyline.clean.dates import infer_published, is_plausible
 from storyline.clean.lang import detect
 from storyline.clean.text import lines_of, repair
 from storyline.models import CleanDocument, DateOrigin, Overrides, RawDocument, RemovedLine
-from storyline.text_units import first_words, word_count
+from storyline.text.length import first_words, word_count
 
 __all__ = ["clean_document"]
 

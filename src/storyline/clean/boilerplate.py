@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from storyline.text_units import word_count
+from storyline.text.length import word_count
 
 #: Short lines this close to either end of an article are checked for label/byline shape.
 EDGE_LINES = 2

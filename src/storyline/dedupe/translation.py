@@ -12,7 +12,7 @@ import re
 
 from rapidfuzz.distance import LCSseq
 
-from storyline.stories.features import fold
+from storyline.text.words import fold
 
 #: Share of the shorter evidence sequence found, in order, in the other.
 TRANSLATION_THRESHOLD = 0.45

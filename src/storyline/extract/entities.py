@@ -45,7 +45,7 @@ from spacy.vocab import Vocab
 from storyline.extract.gazetteer import Entry, Gazetteer, key, load
 from storyline.extract.lexicon import common_words
 from storyline.extract.types import EntityKind, Mention
-from storyline.stories.features import stopwords
+from storyline.text.words import stopwords
 
 #: Lower-case words allowed inside a name ("Bank of England", "Osama bin Laden").
 CONNECTORS = frozenset({"of", "de", "del", "della", "di", "da", "do", "dos", "das", "la", "le",

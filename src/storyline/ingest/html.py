@@ -14,7 +14,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from storyline.models import RawDocument, Reject
-from storyline.text_units import word_count
+from storyline.text.length import word_count
 
 #: Deepest nesting libxml2's huge-tree parser reads (its own limit, not ours).
 MAX_DEPTH = 2048

@@ -13,31 +13,16 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections import Counter
 from functools import lru_cache
-from importlib import resources
+
+from storyline.text.words import fold, stopwords
 
 TITLE_WEIGHT = 2
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*|\d[\d.,]*\d|\d", re.UNICODE)
 _CAPITALISED = re.compile(r"^[A-ZÀ-ÞĀ-Ž][\w'’.-]*$")
 _SENTENCE_BREAK = re.compile(r"[.!?:;“”\"«»„()\[\]]$")
-_COMBINING = re.compile("[\u0300-\u036f]")
 _POSSESSIVE = re.compile(r"['’]s$", re.I)
-
-
-@lru_cache(maxsize=1)
-def stopwords() -> frozenset[str]:
-    text = resources.files("storyline.stories").joinpath("stopwords.txt").read_text("utf-8")
-    return frozenset(
-        fold(w) for line in text.splitlines() if not line.startswith("#") for w in line.split()
-    )
-
-
-@lru_cache(maxsize=200_000)
-def fold(word: str) -> str:
-    """Lower-case and strip accents: "Erdoğan" and "Erdogan" are one feature."""
-    return _COMBINING.sub("", unicodedata.normalize("NFKD", word.casefold()))
 
 
 def _number(token: str) -> str | None:
