@@ -29,8 +29,10 @@ from storyline.evaluation.pairs import (
     similarities,
 )
 from storyline.interfaces.cli import app
-from storyline.stories import dense
-from storyline.stories.dense import EmbeddingsError, article_text, load_encoder, normalise
+from storyline.semantic import transformer as dense
+from storyline.semantic import vectors
+from storyline.semantic.load import load_encoder
+from storyline.semantic.vectors import EmbeddingsError, article_text, normalise
 
 WORDS = ["portugal", "desalination", "plan", "algarve", "water", "drought", "plants", "lisbon",
          "minister", "euros", "election", "vote", "parliament", "party", "seats", "poll",
@@ -59,7 +61,7 @@ def _hide(monkeypatch: pytest.MonkeyPatch, *modules: str) -> None:
 
 def test_available_is_a_bool_and_needs_no_torch() -> None:
     assert isinstance(dense.available(), bool)
-    code = ("import sys, storyline.stories.dense as d, storyline.evaluation.pairs, "
+    code = ("import sys, storyline.semantic.transformer as d, storyline.evaluation.pairs, "
             "storyline.interfaces.cli; d.available(); "
             "sys.exit(1 if 'torch' in sys.modules or 'sentence_transformers' in sys.modules "
             "else 0)")
@@ -87,7 +89,7 @@ def test_article_text_is_title_and_lead() -> None:
     text = article_text("  Portugal  approves plan ", body)
     title, lead = text.split("\n")
     assert title == "Portugal approves plan"
-    assert lead.split() == [f"w{i}" for i in range(dense.MAX_WORDS)]
+    assert lead.split() == [f"w{i}" for i in range(vectors.MAX_WORDS)]
     assert article_text("", "a  b\nc") == "a b c"
     assert article_text("Title", "") == "Title"
 
@@ -111,7 +113,7 @@ class TopicEncoder:
     def __init__(self) -> None:
         self.calls: list[list[str]] = []
 
-    def encode(self, texts: list[str]) -> dense.Vectors:
+    def encode(self, texts: list[str]) -> vectors.Vectors:
         self.calls.append(texts)
         rows = [[sum(w.strip(".,").lower() in topic for w in t.split()) + 0.1 * i
                  for i, topic in enumerate(self.topics)] for t in texts]
@@ -171,7 +173,7 @@ def test_pairs_weight_and_encoder_errors(tmp_path: Path) -> None:
         pair_scores(rows, encoder=TopicEncoder(), dense_weight=1.5)
 
     class Short:
-        def encode(self, texts: list[str]) -> dense.Vectors:
+        def encode(self, texts: list[str]) -> vectors.Vectors:
             return np.ones((1, 2), dtype=np.float32)
 
     with pytest.raises(ValueError, match="returned 1 rows for 4 texts"):

@@ -27,10 +27,10 @@ from storyline.extract.gazetteer import key
 from storyline.extract.types import PLOVER_TYPES, Actor, Event, Mention, Timex
 from storyline.ingest.metadata import check_lang, check_published
 from storyline.models import INPUT_FORMATS, Article, IngestReport, InputFormat, Overrides
+from storyline.semantic.vectors import Encoder
 from storyline.store import ArticleFilter, RejectRow, Store, resolve_db
 from storyline.store.query import fts_phrase, fts_query
 from storyline.stories import corrections
-from storyline.stories.dense import Encoder
 from storyline.stories.explain import explain
 
 _Resolved = tuple[list[Entity], list[Occurrence], list[str]]
@@ -162,7 +162,7 @@ class Storyline:
         ``embeddings`` (the ``storyline[embeddings]`` extra) adds a dense same-story signal:
         a model ("default" for the bundled all-MiniLM-L6-v2, a local sentence-transformers
         folder, or a model name in the local HF cache; nothing is downloaded) or a loaded
-        :class:`~storyline.stories.dense.Encoder`. ``dense_weight`` is its share of the
+        :class:`~storyline.semantic.vectors.Encoder`. ``dense_weight`` is its share of the
         score (default ``assign.DENSE_WEIGHT``). Raises ``EmbeddingsError`` (one line) when
         the extra or the model is missing, and its subclass ``ModelMismatchError`` when the
         store's embeddings come from another model (a store never mixes models).
@@ -717,7 +717,7 @@ class QuoteRow:
 def _encoder(embeddings: str | Encoder | None) -> Encoder | None:
     if embeddings is None or not isinstance(embeddings, str):
         return embeddings
-    from storyline.stories.dense import load_encoder  # imports torch only when called
+    from storyline.semantic.load import load_encoder  # torch only for a transformer
 
     return load_encoder(embeddings)
 

@@ -31,9 +31,9 @@ from storyline.ingest.read import iter_units, parse_unit
 from storyline.ingest.sources import expand
 from storyline.ingest.units import Unit
 from storyline.models import Article, IngestReport, InputFormat, Notice, Overrides, Reject
+from storyline.semantic.vectors import Encoder
 from storyline.store import Store
 from storyline.stories.assign import StoryAssigner
-from storyline.stories.dense import Encoder
 from storyline.stories.features import features, sublinear
 
 #: Units sent to a worker at once; big enough to amortise pickling, small enough to balance.

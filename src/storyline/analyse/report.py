@@ -30,7 +30,7 @@ from storyline.analyse.types import (
     SpeakerQuotes,
     StoryReport,
 )
-from storyline.stories.dense import Encoder, is_multilingual, model_name, normalise
+from storyline.semantic.vectors import Encoder, is_multilingual, model_name, normalise
 
 #: Single-source facts listed (most informative first); the rest are counted in a note.
 MAX_SINGLE_SOURCE = 200

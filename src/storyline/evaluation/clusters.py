@@ -23,8 +23,8 @@ from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 from storyline.evaluation.records import json_lines
 from storyline.ingest.units import Unit
 from storyline.pipeline import ingest_units
+from storyline.semantic.vectors import Encoder
 from storyline.store import Store
-from storyline.stories.dense import Encoder
 
 
 @dataclass

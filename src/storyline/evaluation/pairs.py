@@ -25,7 +25,7 @@ from scipy.stats import pearsonr, spearmanr
 from storyline.clean import clean_document
 from storyline.clean.text import repair
 from storyline.models import RawDocument
-from storyline.stories.dense import (
+from storyline.semantic.vectors import (
     Encoder,
     article_text,
     covers,

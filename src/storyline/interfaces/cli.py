@@ -24,8 +24,8 @@ from storyline.extract.types import Actor
 from storyline.interfaces.event_table import COLUMNS, table_row
 from storyline.interfaces.output import FORMATS, default_format, emit, printable
 from storyline.models import Article, IngestReport
+from storyline.semantic.vectors import EmbeddingsError, model_name
 from storyline.store import StoreError, default_db_path
-from storyline.stories.dense import EmbeddingsError
 
 app = typer.Typer(
     help="Storyline: turn piles and streams of news articles into stories, offline.",
@@ -85,10 +85,12 @@ def ingest(
     workers: Annotated[int | None, typer.Option(help="Worker processes (default: cores).")] = None,
     embeddings: Annotated[str | None, typer.Option(
         "--embeddings", metavar="MODEL", envvar="STORYLINE_EMBEDDINGS", show_envvar=True,
-        help="Also match stories by sentence embeddings (needs the embeddings extra): "
-             "'default' for the bundled all-MiniLM-L6-v2 (English articles only), a local "
-             "model folder or a cached model name; 'none' turns it off. Offline. A store "
-             "keeps the model it was first given.", show_default=False)] = None,
+        help="Also match stories by sentence embeddings: 'static' for the default "
+             "install's fast static model, 'minilm' for all-MiniLM-L6-v2 (the embeddings "
+             "extra; 'default' is its older name), a local model folder or a cached model "
+             "name; 'none' turns it off. English articles only, unless the model is "
+             "multilingual. Offline. A store keeps the model it was first given.",
+        show_default=False)] = None,
     dense_weight: Annotated[float | None, typer.Option(
         "--dense-weight", min=0.0, max=1.0,
         help="With --embeddings: the dense share of the story score, "
@@ -865,7 +867,7 @@ def eval_pairs(
     from rich.markup import escape
 
     from storyline.evaluation.pairs import evaluate_pairs
-    from storyline.stories.dense import EmbeddingsError, load_encoder
+    from storyline.semantic.load import load_encoder
 
     if dense_weight is not None and embeddings is None:
         _fail("--dense-weight needs --embeddings MODEL")
@@ -882,7 +884,7 @@ def eval_pairs(
         weight = 1.0 if dense_weight is None else dense_weight
         score = "dense" if weight == 1.0 else f"{1 - weight:g}*sparse+{weight:g}*evidence(dense)"
         rows = [{"score": score, **row} for row in rows]
-        title += f" ({score}, {encoder.name})"
+        title += f" ({score}, {model_name(encoder)})"
     if fmt == "json":
         typer.echo(json.dumps(rows))
     else:
@@ -896,9 +898,9 @@ def eval_clusters(
     mistakes: Annotated[bool, typer.Option("--mistakes", help="List mixed stories.")] = False,
     embeddings: Annotated[str | None, typer.Option(
         "--embeddings", metavar="MODEL",
-        help="Also match stories by sentence embeddings, as ingest --embeddings (needs the "
-             "embeddings extra): 'default' for the bundled all-MiniLM-L6-v2, a local "
-             "model folder or a cached model name. Offline.", show_default=False)] = None,
+        help="Also match stories by sentence embeddings, as ingest --embeddings: 'static' "
+             "(default install), 'minilm' (the embeddings extra), a local model folder or a "
+             "cached model name. Offline.", show_default=False)] = None,
     dense_weight: Annotated[float | None, typer.Option(
         "--dense-weight", min=0.0, max=1.0,
         help="With --embeddings: score = (1 - w) * sparse + w * dense evidence (default 0.5).",
@@ -908,8 +910,8 @@ def eval_clusters(
     from rich.markup import escape
 
     from storyline.evaluation.clusters import clusters_report
+    from storyline.semantic.load import load_encoder
     from storyline.stories.assign import DENSE_WEIGHT
-    from storyline.stories.dense import load_encoder
 
     if dense_weight is not None and embeddings is None:
         _fail("--dense-weight needs --embeddings MODEL")
@@ -922,8 +924,8 @@ def eval_clusters(
     title = f"Clusters: {file.name}"
     if encoder is not None:
         weight = DENSE_WEIGHT if dense_weight is None else dense_weight
-        row |= {"dense weight": weight, "model": encoder.name}
-        title += f" (dense weight {weight:g}, {encoder.name})"
+        row |= {"dense weight": weight, "model": model_name(encoder)}
+        title += f" (dense weight {weight:g}, {model_name(encoder)})"
     if fmt == "json":
         typer.echo(json.dumps(row))
     else:

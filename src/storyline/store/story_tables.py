@@ -43,6 +43,24 @@ def _row(blob: bytes) -> Dense:
     return np.frombuffer(blob, dtype="<f4").astype(np.float32)  # a writable copy
 
 
+def _half_blob(vector: Dense) -> bytes:
+    """An article's unit vector in half the space: float16 keeps a cosine to about 1e-3,
+    which no decision here is that close to. (Centroids are sums: they stay float32.)"""
+    return np.ascontiguousarray(vector, dtype="<f2").tobytes()
+
+
+def as_stored(rows: Dense) -> Dense:
+    """Article vectors as the store gives them back (float16 precision, as float32)."""
+    return np.asarray(rows, dtype="<f2").astype(np.float32)
+
+
+def _article_row(blob: bytes, dim: int | None) -> Dense:
+    """An article's stored vector: float16 now, float32 in stores written before
+    (told apart by size against the store's recorded dimension)."""
+    half = dim is not None and len(blob) == 2 * dim
+    return np.frombuffer(blob, dtype="<f2" if half else "<f4").astype(np.float32)
+
+
 @dataclass
 class StoryRow:
     id: str
@@ -247,17 +265,19 @@ class StoryTables:
     def save_embedding(self, article_id: str, vector: Dense) -> None:
         self._db.execute(
             "INSERT OR REPLACE INTO article_embeddings(article_id, vector) VALUES (?,?)",
-            (article_id, _blob(vector)),
+            (article_id, _half_blob(vector)),
         )
 
     def embeddings(self, article_ids: Iterable[str]) -> dict[str, Dense]:
         out: dict[str, Dense] = {}
+        recorded = self.meta("embedding_dim")
+        dim = int(recorded) if recorded else None
         for part, marks in in_chunks(article_ids):
             for aid, blob in self._db.execute(
                 f"SELECT article_id, vector FROM article_embeddings WHERE article_id IN "
                 f"({marks})", part,
             ):
-                out[aid] = _row(blob)
+                out[aid] = _article_row(blob, dim)
         return out
 
     def has_embeddings(self) -> bool:

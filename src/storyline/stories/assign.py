@@ -26,11 +26,8 @@ import numpy as np
 
 from storyline.dedupe.translation import evidence, is_translation
 from storyline.models import Article
-from storyline.store import Store
-from storyline.store.story_tables import Assignment, Dense, DenseCentroid, StoryRow
-from storyline.stories.dense import (
-    BUNDLED_NAME,
-    DEFAULT_MODEL,
+from storyline.semantic.load import spec_of
+from storyline.semantic.vectors import (
     Encoder,
     ModelMismatchError,
     article_text,
@@ -39,6 +36,8 @@ from storyline.stories.dense import (
     model_name,
     normalise,
 )
+from storyline.store import Store
+from storyline.store.story_tables import Assignment, Dense, DenseCentroid, StoryRow, as_stored
 from storyline.stories.dense_stories import DenseStories, ordinal
 from storyline.stories.score import (
     DENSE_ZERO,
@@ -140,7 +139,7 @@ def main_language(langs: Mapping[str, int]) -> str | None:
 
 def cli_model(name: str) -> str:
     """How to ask for a recorded model again (``--embeddings``)."""
-    return DEFAULT_MODEL if name == BUNDLED_NAME else name
+    return spec_of(name)
 
 
 class StoryAssigner:
@@ -289,6 +288,9 @@ class StoryAssigner:
         if rows.ndim != 2 or rows.shape[0] != len(texts):
             raise ValueError(f"encoder returned {rows.shape[0]} rows for {len(texts)} texts")
         rows = normalise(rows)  # the Encoder contract, enforced: dot product = cosine
+        # Used as the store keeps them (float16), so a centroid is exactly the sum of its
+        # members' stored rows, whoever recomputes it.
+        rows = as_stored(rows)
         for a, row in zip(articles, rows, strict=True):
             self._embedded[a.id] = row
 

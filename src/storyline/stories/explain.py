@@ -13,9 +13,9 @@ from typing import Any
 import numpy as np
 
 from storyline.models import Article
+from storyline.semantic.vectors import is_multilingual
 from storyline.store import Store
 from storyline.stories.assign import DENSE_WEIGHT, days_between, dense_applies, main_language
-from storyline.stories.dense import is_multilingual
 from storyline.stories.score import Match, match, normalise
 
 SHOWN = 10
