@@ -172,3 +172,65 @@ def test_article_vectors_are_stored_as_float16_and_old_float32_rows_still_read(
     assert again[old].tolist() == vectors[old].tolist()
     assert again[new].tolist() == vectors[new].tolist()
     assert abs(float(np.linalg.norm(again[new])) - 1.0) < 1e-3
+
+
+class Hashed:
+    """A stand-in model: 8 dimensions from the text's words (deterministic, no weights)."""
+
+    name = "hashed-8"
+
+    def __init__(self, fail: bool = False) -> None:
+        self.fail = fail
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if self.fail:
+            raise RuntimeError("the model broke half-way")
+        rows = np.zeros((len(texts), 8), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for word in text.lower().split():
+                rows[i, sum(map(ord, word)) % 8] += 1.0
+        return rows
+
+
+def test_reembed_replaces_every_vector_and_centroid_and_nothing_else(tmp_path: Path) -> None:
+    from conftest import article_text
+    from storyline.store.story_tables import as_stored
+
+    files = []
+    for i in range(4):
+        files.append(tmp_path / f"a{i}.txt")
+        files[-1].write_text(article_text(i))
+    db = tmp_path / "s.db"
+    with Storyline(db) as sl:
+        sl.ingest(files, embeddings="static", lang="en")
+        stories = {s["id"]: s["article_ids"] for s in sl.stories(limit=None)}
+        with pytest.raises(RuntimeError):  # a failure half-way changes nothing
+            sl.reembed(Hashed(fail=True))
+        assert sl.store.stories.meta("embedding_model") == STATIC_NAME
+        done = sl.reembed(Hashed())
+        assert (done.model, done.previous, done.articles, done.skipped) == (
+            "hashed-8", STATIC_NAME, 4, 0)
+        tables = sl.store.stories
+        assert tables.meta("embedding_model") == "hashed-8" and tables.meta(
+            "embedding_dim") == "8"
+        assert {s["id"]: s["article_ids"] for s in sl.stories(limit=None)} == stories
+        for story_id, members in stories.items():
+            rows = tables.embeddings(members)
+            assert len(rows) == len(members)
+            centroid = tables.dense_centroid(story_id)
+            assert centroid is not None and centroid.members == len(members)
+            assert np.allclose(centroid.total, np.sum([rows[m] for m in members], axis=0),
+                               atol=1e-6)
+        expected = as_stored(Hashed().encode([article_text(0)]))  # title + lead as stored
+        assert expected.shape == (1, 8)
+        more = tmp_path / "more.txt"
+        more.write_text(article_text(9))
+        assert len(sl.ingest([more], embeddings=Hashed(), lang="en").ingested) == 1
+        with pytest.raises(ModelMismatchError):
+            sl.ingest([tmp_path / "a0.txt"], embeddings="static")
+    result = CliRunner().invoke(app, ["reembed", "--embeddings", "static", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "wordllama-l2-supercat-256 (was hashed-8): 5 articles embedded" in result.output
+    bad = CliRunner().invoke(app, ["reembed", "--embeddings", str(tmp_path / "nowhere"),
+                                   "--db", str(db)])
+    assert bad.exit_code == 2 and len(bad.output.strip().splitlines()) == 1

@@ -32,6 +32,7 @@ from storyline.store import ArticleFilter, RejectRow, Store, resolve_db
 from storyline.store.query import fts_phrase, fts_query
 from storyline.stories import corrections
 from storyline.stories.explain import explain
+from storyline.stories.reembed import Reembedded
 
 _Resolved = tuple[list[Entity], list[Occurrence], list[str]]
 
@@ -479,6 +480,18 @@ class Storyline:
             if progress is not None:
                 progress(done, len(ids))
         return done
+
+    def reembed(self, embeddings: str | Encoder,
+                progress: Callable[[int], None] | None = None) -> Reembedded:
+        """Give every stored article the vectors of another sentence model (``static``,
+        ``minilm``, a model folder, or a loaded encoder), and every story the dense centroid
+        they sum to, in one transaction. Stories do not change. Raises ``EmbeddingsError``
+        (one line) when the model cannot be loaded; nothing is written then."""
+        from storyline.stories.reembed import reembed
+
+        encoder = _encoder(embeddings)
+        assert encoder is not None
+        return reembed(self.store, encoder, progress)
 
     def dates(self, article_ref: str) -> tuple[Article, list[Timex]]:
         """An article and every time expression in it, in text order, with its value."""

@@ -441,6 +441,36 @@ def reextract(db: DbOption = None) -> None:
 
 
 @app.command()
+def reembed(
+    embeddings: Annotated[str, typer.Option(
+        "--embeddings", metavar="MODEL",
+        help="The model to use from now on: 'static' (default install), 'minilm' (the "
+             "embeddings extra), a local model folder or a cached model name.")],
+    db: DbOption = None,
+) -> None:
+    """Give every stored article the sentence vectors of another model.
+
+    A store keeps one model; this replaces it (articles and stories stay as they are).
+    """
+    from rich.markup import escape
+
+    with _open(db) as sl:
+        total = sl.counts().get("articles", 0)
+        try:
+            with Progress(SpinnerColumn(), TextColumn("re-embedding"), BarColumn(),
+                          MofNCompleteColumn(), console=Console(stderr=True),
+                          transient=True, disable=not sys.stderr.isatty()) as bar:
+                task = bar.add_task("reembed", total=total)
+                done = sl.reembed(embeddings, lambda n: bar.update(task, completed=n))
+        except (EmbeddingsError, ValueError) as exc:
+            _fail(escape(str(exc)))
+    was = f" (was {done.previous})" if done.previous and done.previous != done.model else ""
+    Console(stderr=True).print(
+        f"{done.model}{was}: {done.articles} articles embedded, {done.skipped} not covered "
+        f"by the model (their language), {done.stories} story centroids", markup=False)
+
+
+@app.command()
 def dates(
     article: Annotated[str, typer.Argument(help="Article id (or a unique prefix).")],
     fmt: FormatOption = None,

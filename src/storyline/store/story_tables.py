@@ -280,6 +280,13 @@ class StoryTables:
                 out[aid] = _article_row(blob, dim)
         return out
 
+    def clear_embeddings(self) -> None:
+        """Forget every article vector, dense centroid and the model that made them (call
+        inside a transaction: ``reembed`` writes new ones in the same one)."""
+        self._db.execute("DELETE FROM article_embeddings")
+        self._db.execute("DELETE FROM story_dense")
+        self._db.execute("DELETE FROM meta WHERE key IN ('embedding_model', 'embedding_dim')")
+
     def has_embeddings(self) -> bool:
         return self._db.execute("SELECT 1 FROM article_embeddings LIMIT 1").fetchone() is not None
 
