@@ -234,3 +234,19 @@ def test_reembed_replaces_every_vector_and_centroid_and_nothing_else(tmp_path: P
     bad = CliRunner().invoke(app, ["reembed", "--embeddings", str(tmp_path / "nowhere"),
                                    "--db", str(db)])
     assert bad.exit_code == 2 and len(bad.output.strip().splitlines()) == 1
+
+
+def test_the_same_input_with_the_static_model_gives_the_same_stories(tmp_path: Path) -> None:
+    from conftest import article_text
+
+    files = []
+    for i in range(6):
+        files.append(tmp_path / f"a{i}.txt")
+        files[-1].write_text(article_text(i % 3) + ("\n\nA later update." if i >= 3 else ""))
+    runs = []
+    for name in ("one.db", "two.db"):
+        with Storyline(tmp_path / name) as sl:
+            sl.ingest(files, embeddings="static", lang="en")
+            runs.append(sorted((s["id"], tuple(s["article_ids"]))
+                               for s in sl.stories(limit=None)))
+    assert runs[0] == runs[1]
