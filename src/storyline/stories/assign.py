@@ -262,8 +262,8 @@ class StoryAssigner:
         if stored and stored != self.model:
             raise ModelMismatchError(
                 f"this store's embeddings come from model {stored!r}, not {self.model!r}; a "
-                f"store never mixes models: use --embeddings {cli_model(stored)} (or ingest "
-                "without embeddings)")
+                f"store never mixes models: use --embeddings {cli_model(stored)}, or switch "
+                f"the store with storyline reembed --embeddings {cli_model(self.model or 'MODEL')}")
 
     def prepare(self, articles: Sequence[Article]) -> None:
         """Before assigning a chunk: encode its articles in one call (those the model covers
