@@ -43,7 +43,7 @@ def build_report(story: StoryInputs, *, descriptors: DescriptorLexicon | None = 
     """``encoder`` (sentence embeddings, the optional extra) also aligns claims that say
     the same thing in other words (``align``)."""
     claims = claims_of(story)
-    vectors, multilingual = _embeddings(claims, encoder)
+    vectors, multilingual = claim_vectors(claims, encoder)
     alignment = align(claims, vectors=vectors, multilingual=multilingual)
     fact_of = [0] * len(claims)
     for f, members in enumerate(alignment.groups):
@@ -93,8 +93,10 @@ def build_report(story: StoryInputs, *, descriptors: DescriptorLexicon | None = 
     )
 
 
-def _embeddings(claims: Sequence[Claim], encoder: Encoder | None
-                ) -> tuple[np.ndarray | None, bool]:
+def claim_vectors(claims: Sequence[Claim], encoder: Encoder | None
+                  ) -> tuple[np.ndarray | None, bool]:
+    """The claims' sentence vectors (None without an encoder) and whether the model compares
+    across languages: what ``align`` takes, for the report and ``eval facts`` alike."""
     if encoder is None or not claims:
         return None, False
     vectors = normalise(encoder.encode([c.text for c in claims]))

@@ -879,6 +879,60 @@ def eval_clean(
             typer.echo(f"lost    {key}: {line}  [{reason}]")
 
 
+@eval_app.command("facts")
+def eval_facts(
+    labels: Annotated[Path | None, typer.Option(
+        help="Fact labels (default: the sample corpus's facts.json; labels.json and "
+             "articles/ beside it).", show_default=False)] = None,
+    embeddings: Annotated[str | None, typer.Option(
+        "--embeddings", metavar="MODEL",
+        help="Also align by sentence embeddings, as show --embeddings: 'static' (default "
+             "install), 'minilm' (the embeddings extra), a local model folder or a cached "
+             "model name. Offline.", show_default=False)] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+    mistakes: Annotated[bool, typer.Option(
+        "--mistakes", help="List missed positive pairs and violated negatives.")] = False,
+) -> None:
+    """Fact alignment of the story report against labelled same-fact and different-fact
+    statement pairs: pair recall and negative violations."""
+    from rich.markup import escape
+
+    from storyline.evaluation.facts import default_labels, evaluate_facts
+    from storyline.semantic.load import load_encoder
+
+    if fmt not in ("table", "json"):
+        _fail(f"--format must be table or json, not {fmt!r}")
+    path = labels or default_labels()
+    try:
+        encoder = load_encoder(embeddings) if embeddings is not None else None
+        report = evaluate_facts(path, encoder=encoder)
+    except (OSError, ValueError, KeyError, EmbeddingsError) as exc:
+        _fail(escape(str(exc)))
+    command = ("storyline eval facts" + (f" --labels {labels}" if labels else "")
+               + (f" --embeddings {embeddings}" if embeddings else ""))
+    if fmt == "json":
+        typer.echo(json.dumps({**report.as_dict(mistakes=mistakes), "command": command},
+                              ensure_ascii=False))
+        return
+    rows = [s.row() for s in report.splits()]
+    emit(rows, list(rows[0]), "table", title=f"Facts: {report.stories} stories, "
+         f"{report.claims} claims in {report.facts} facts"
+         + (f" ({report.model})" if report.model else " (no embeddings)"))
+    total = report.total
+    typer.echo(f"pair recall {total.recall:.3f} ({total.found}/{total.positives}); negative "
+               f"violations {total.violated}/{total.negatives}; statements matching no claim: "
+               f"{len(report.unmapped)}; {report.seconds:.1f} s")
+    for story, article, text, why in report.unmapped:
+        typer.echo(f"unmapped {story} {article}: {text!r} ({why})")
+    if mistakes:
+        for kind, outcomes in (("missed", report.missed()), ("violated", report.violations())):
+            for o in outcomes:
+                typer.echo(f"{kind} {o.pair.story} [{o.pair.note}]")
+                for claims in (o.claims_a, o.claims_b):
+                    typer.echo("    " + (" | ".join(claims) or "(no claim)"))
+    typer.echo(f"rerun: {command}")
+
+
 @eval_app.command("pairs")
 def eval_pairs(
     file: Annotated[Path, typer.Argument(help="SemEval-2022 Task 8 CSV (text1, text2, Overall).")],
