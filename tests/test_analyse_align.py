@@ -373,3 +373,19 @@ def test_report_aligns_by_meaning_with_an_encoder() -> None:
     report = build_report(story, encoder=_MeaningEncoder({"bridge": 1, "span": 1}))
     assert [f.sources for f in report.shared_facts] == [("Harbour Post", "Coastal Times")]
     assert any("by meaning" in n and "fake-en" in n for n in report.notes)
+
+
+def test_an_attribution_frame_is_not_what_a_claim_states() -> None:
+    """Two different statements of one speaker must not look alike by their frames."""
+    from storyline.analyse.claims import _without_frame, stop_words
+
+    stops = stop_words("en")
+    lead = _without_frame("Harbor Works, based in Lisbon, Portugal, said in a statement that "
+                          "its divers had found no leak in the hull.", stops)
+    trail = _without_frame("“The channel will reopen within two days,” Maria Duarte, the "
+                           "harbour master, told reporters.", stops)
+    plain = _without_frame("The ship ran aground near the harbour entrance.", stops)
+    assert "lisbon" not in lead and "statement" not in lead and "diver" in " ".join(lead)
+    assert "harbour" not in trail and "reporter" not in " ".join(trail)
+    assert "channel" in trail and "reopen" in " ".join(trail)
+    assert "ship" in plain and "harbour" in plain

@@ -109,6 +109,9 @@ def article_claims(story: StoryInputs, article: ArticleInput) -> list[Claim]:
                           and len(w) > 1)
             if len(terms) < MIN_CONTENT_WORDS:
                 continue
+            said = _without_frame(text, stops)
+            if len(said) >= MIN_CONTENT_WORDS:
+                terms = said
             entities = frozenset(
                 story.entity_of.get((article.id, m.canonical), f"name:{m.canonical}")
                 for m in article.mentions if start <= m.start < end)
@@ -184,6 +187,45 @@ _FRAMING = re.compile(r"\b(?:spoke|speaks|speak|sprach|spricht|habló|described|
 _CLOSING = ("”", '"', "»", "“")
 #: Verbs of the speech lexicon that say nothing when followed by these ("called off").
 _NOT_SPEECH = re.compile(r"\s+(?:off|for|on|up|in)\b")
+
+
+#: What an attribution frame adds after its speech verb ("… said in a statement that",
+#: "… told reporters on Thursday").
+_FRAME_TAIL = re.compile(
+    r"(?:\s+(?:in|on)\s+(?:a|an|its|his|her|their)\s+(?:written\s+)?(?:statement|interview|"
+    r"post|briefing|news conference|press conference))?(?:\s+(?:to\s+)?reporters)?"
+    r"(?:\s+on\s+\w+day)?(?:\s+that\b)?", re.I)
+#: A frame is short: at most this many words before its verb.
+_FRAME_WORDS = 14
+
+
+def _without_frame(text: str, stops: frozenset[str]) -> tuple[str, ...]:
+    """The claim's terms without its attribution frame ("OceanGate, based in Everett,
+    Washington, said in a statement that …", "… ,” Lagarde, the ECB president, told
+    reporters."): who reports a statement is not what it states, and two different
+    statements of one speaker must not look alike by their frames. Who said it stays in
+    ``attributed_to`` and in the entities."""
+    lexicon = default_lexicon()
+    for verb in lexicon.verbs.finditer(text):
+        tail = _FRAME_TAIL.match(text, verb.end())
+        end = tail.end() if tail else verb.end()
+        if end == verb.end() and _NOT_SPEECH.match(text, verb.end()):
+            continue  # "called off": not speech ("said in a statement" is)
+        head = text[:verb.start()]
+        if not any(q in head for q in _CLOSING) and len(head.split()) <= _FRAME_WORDS:
+            return _terms(text[end:], stops)  # leading frame: "X, Y, said (that) …"
+        quote = max(head.rfind(q) for q in _CLOSING)
+        cut = quote if quote >= 0 else head.rfind(",")
+        if (cut >= 0 and len(head[cut + 1:].split()) <= _FRAME_WORDS
+                and not text[end:].strip(" .;")):
+            return _terms(text[:cut], stops)  # trailing frame: "“…,” X said."
+        break
+    return _terms(text, stops)
+
+
+def _terms(text: str, stops: frozenset[str]) -> tuple[str, ...]:
+    return tuple(stem(w) for w in _WORD.findall(text) if w.lower() not in stops
+                 and w.isalpha() and len(w) > 1)
 
 
 def attribution(article: ArticleInput, start: int, end: int) -> str | None:
