@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import io
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from storyline import Storyline
+from storyline.ingest.units import Unit
+from storyline.models import Reject
+from storyline.pipeline import ingest_units
+from storyline.store import Store
 
 PARAGRAPHS = [
     "LISBON – The Portuguese government approved a plan on Tuesday to expand the country's "
@@ -84,6 +89,19 @@ def stored_articles(db: Path) -> int:
             con.close()
     except sqlite3.Error:
         return 0
+
+
+def placed_stories(store: Store, units: Sequence[Unit | Reject], **kwargs: Any
+                   ) -> dict[str, str]:
+    """Ingest units as one batch; their keys (origins without "t#") → resolved story ids."""
+    report = ingest_units(store, units, workers=1, **kwargs)
+    assert not report.rejected, report.rejected
+    out = {}
+    for origin, aid in report.origins.items():
+        article = store.article(aid)
+        assert article is not None and article.story_id
+        out[origin.removeprefix("t#")] = store.stories.resolve(article.story_id)
+    return out
 
 
 @pytest.fixture()

@@ -19,13 +19,12 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from conftest import build_tiny_model
+from conftest import build_tiny_model, placed_stories
 from storyline import Storyline
 from storyline.evaluation.clusters import cluster_records, evaluate_clusters
 from storyline.evaluation.convert import sample as sample_records
 from storyline.ingest.units import Unit
 from storyline.interfaces.cli import app, sample_labels
-from storyline.pipeline import ingest_units
 from storyline.semantic.vectors import ModelMismatchError, Vectors, is_multilingual
 from storyline.store import Store
 from storyline.stories import assign
@@ -90,14 +89,7 @@ def _unit(key: str, article: tuple[str, str], day: str = "2023-06-01", lang: str
 
 def _ingest(store: Store, units: list[Unit], **kwargs: Any) -> dict[str, str]:
     """Ingest units one batch, return key → (resolved) story id."""
-    report = ingest_units(store, units, workers=1, **kwargs)
-    assert not report.rejected, report.rejected
-    out = {}
-    for origin, aid in report.origins.items():
-        article = store.article(aid)
-        assert article is not None and article.story_id
-        out[origin.removeprefix("t#")] = store.stories.resolve(article.story_id)
-    return out
+    return placed_stories(store, units, **kwargs)
 
 
 def _place(db: Path, units: list[Unit], **kwargs: Any) -> dict[str, str]:

@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 import pytest
 
+from conftest import placed_stories
 from storyline.ingest.units import Unit
-from storyline.pipeline import ingest_units
 from storyline.semantic.static import STATIC_NAME
 from storyline.semantic.vectors import Vectors
 from storyline.store import Store
@@ -70,14 +70,7 @@ def _unit(key: str, article: tuple[str, str], day: str) -> Unit:
 
 def _place(db: Path, units: list[Unit], **kwargs: Any) -> dict[str, str]:
     with Store(db) as store:
-        report = ingest_units(store, units, workers=1, **kwargs)
-        assert not report.rejected, report.rejected
-        out = {}
-        for origin, aid in report.origins.items():
-            article = store.article(aid)
-            assert article is not None and article.story_id
-            out[origin.removeprefix("t#")] = store.stories.resolve(article.story_id)
-        return out
+        return placed_stories(store, units, **kwargs)
 
 
 def test_shared_names_alone_do_not_join_with_static_model(tmp_path: Path) -> None:
