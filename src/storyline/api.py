@@ -27,6 +27,7 @@ from storyline.extract.gazetteer import key
 from storyline.extract.types import PLOVER_TYPES, Actor, Event, Mention, Timex
 from storyline.ingest.metadata import check_lang, check_published
 from storyline.models import INPUT_FORMATS, Article, IngestReport, InputFormat, Overrides
+from storyline.semantic.static import STATIC
 from storyline.semantic.vectors import Encoder
 from storyline.store import ArticleFilter, RejectRow, Store, resolve_db
 from storyline.store.query import fts_phrase, fts_query
@@ -124,6 +125,7 @@ class Storyline:
         self.db_path = resolve_db(db)
         self.store = Store(self.db_path)
         self._cache = cache
+        self._encoders: dict[str, Encoder] = {}
 
     def close(self) -> None:
         self.store.close()
@@ -624,16 +626,24 @@ class Storyline:
         entities.sort(key=lambda e: (-e.mentions, -len(e.articles), e.name))
         return StoryInputs(sid, headline, tuple(inputs), tuple(entities), entity_of)
 
-    def report(self, story: str, *, embeddings: str | Encoder | None = None) -> StoryReport:
+    def report(self, story: str, *, embeddings: str | Encoder | None = STATIC) -> StoryReport:
         """The story report: summary, timeline, facts by source, single-source facts,
         conflicts, quotes, entities and copies (``storyline show``). Raises ValueError for
         an unknown story.
 
-        ``embeddings`` (a model, as for ``ingest``, or a loaded encoder) also aligns
-        statements by meaning; ``EmbeddingsError`` when the extra or model is missing."""
+        ``embeddings`` (a model, as for ``ingest``, or a loaded encoder; the default
+        install's static model unless None) also aligns statements by meaning;
+        ``EmbeddingsError`` when the extra or model is missing. A model named here is
+        loaded once per ``Storyline``."""
         from storyline.analyse.report import build_report
 
-        return build_report(self.story_inputs(story), encoder=_encoder(embeddings))
+        if isinstance(embeddings, str):
+            if embeddings not in self._encoders:
+                loaded = _encoder(embeddings)
+                assert loaded is not None
+                self._encoders[embeddings] = loaded
+            embeddings = self._encoders[embeddings]
+        return build_report(self.story_inputs(story), encoder=embeddings)
 
     def _event_counts(self, story_ids: set[str]
                       ) -> dict[tuple[str | None, str, int], tuple[int, int]]:

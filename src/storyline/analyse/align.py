@@ -8,10 +8,15 @@ languages meet only through the latter, which is why a translated report aligns 
 story order join the fact they match best on average, and a fact takes at most one claim
 per article (an article repeating itself does not confirm itself).
 
-With sentence embeddings (the ``storyline[embeddings]`` extra; ``vectors`` below) two
-claims also meet by meaning: a cosine of ``DENSE_SAME`` between their embeddings scores
-``SAME_FACT`` whatever their words, so "motorists began crossing the span" can join "the
-bridge opened to traffic". Across languages only when the model is multilingual.
+With sentence embeddings (``vectors`` below: each claim's text without its names, so that
+the vector says what is said about them) two claims also meet by meaning. For a model with
+fitted pair weights (``PairWeights``: the default install's static model) a pair of one
+language the model covers is scored by a logistic model of its words, anchors and embedding
+cosine, fitted on real reports of one event (ECB+ development topics; see
+``scripts/train_fact_pairs.py``): the evidence is weighed together instead of the strongest
+one winning. For other models a cosine of ``DENSE_SAME`` scores ``SAME_FACT`` whatever the
+words, so "motorists began crossing the span" can join "the bridge opened to traffic".
+Across languages only when the model is multilingual.
 
 A translated copy (dedupe's ``translation``: one article is another's text in another
 language) says what its original says, sentence by sentence: its claims are paired with the
@@ -21,14 +26,18 @@ parallel text do), and each pair is one fact.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from storyline.analyse.claims import Claim
+from storyline.semantic.vectors import covers
 
 #: Combined similarity at which two claims state the same fact.
 SAME_FACT = 0.38
@@ -49,6 +58,47 @@ TRANSLATION_SAME = 0.9
 TRANSLATION_MATCH = 0.55
 
 
+#: Combined-score units per logit unit of a learned pair score (``PairWeights``): a pair at
+#: the weights' threshold scores ``SAME_FACT``, 1.8 logits below it the floor (0.2), so a
+#: weak pair is not "alike" for the conflict finder (``ALIKE`` 0.25 is 1.3 logits below).
+_LOGIT_SCALE = 0.1
+
+
+@dataclass(frozen=True, slots=True)
+class PairWeights:
+    """A logistic model of "these two claims state one fact", for one embedding model:
+    logit = lexical·words + anchors·overlap + meaning·cosine + bias; a pair is one fact
+    from ``threshold`` (a logit) on."""
+
+    model: str
+    lexical: float
+    anchors: float
+    meaning: float
+    bias: float
+    threshold: float
+
+    def score(self, words: np.ndarray, overlap: np.ndarray, cosine: np.ndarray
+              ) -> np.ndarray:
+        """On the combined scale: ``SAME_FACT`` at the threshold."""
+        logit = (self.lexical * words + self.anchors * overlap + self.meaning * cosine
+                 + self.bias)
+        return np.clip(SAME_FACT + _LOGIT_SCALE * (logit - self.threshold), 0.0, 1.0)
+
+
+def pair_weights(model: str) -> PairWeights | None:
+    """The shipped pair weights fitted with ``model`` (None if there are none)."""
+    return _shipped_weights().get(model)
+
+
+@lru_cache(maxsize=1)
+def _shipped_weights() -> dict[str, PairWeights]:
+    path = resources.files("storyline").joinpath("data", "models", "fact_pairs.json")
+    table = json.loads(path.read_text("utf-8"))
+    return {name: PairWeights(model=name, **{k: float(w[k]) for k in (
+        "lexical", "anchors", "meaning", "bias", "threshold")})
+        for name, w in table["models"].items()}
+
+
 @dataclass(frozen=True, slots=True)
 class Alignment:
     """Facts as lists of claim indices (first claim first) and the pairwise similarity
@@ -61,7 +111,8 @@ class Alignment:
 
 
 def similarity(claims: Sequence[Claim], vectors: np.ndarray | None = None, *,
-               multilingual: bool = False) -> sparse.csr_matrix:
+               multilingual: bool = False, weights: PairWeights | None = None
+               ) -> sparse.csr_matrix:
     """Pairwise similarity of claims (0 for claims of one article, and below a floor).
 
     Vectorised over blocks of rows of the upper triangle; each kept pair's score is the
@@ -73,18 +124,13 @@ def similarity(claims: Sequence[Claim], vectors: np.ndarray | None = None, *,
         raise ValueError(f"{vectors.shape[0]} embeddings for {n} claims")
     if n == 0:
         return sparse.csr_matrix((0, 0))
-    vectorizer = TfidfVectorizer(analyzer=lambda terms: terms, sublinear_tf=True, norm="l2")
-    docs = [c.terms for c in claims]
-    try:
-        x = vectorizer.fit_transform(docs)
-    except ValueError:  # no terms at all
-        x = sparse.csr_matrix((n, 1))
-    x = sparse.csr_matrix(x)
+    x = term_vectors(claims)
     incidence = _incidence([c.anchors for c in claims])
     sizes = np.diff(incidence.indptr)  # anchors per claim
     lang = _codes([c.lang for c in claims])
     article = _codes([c.article for c in claims])
     one_lang = len(set(lang.tolist())) < 2
+    covered = np.array([covers(c.lang, multilingual) for c in claims], dtype=bool)
     # Claims come article by article: the pairs to compare with claim i are then those
     # from the end of its article on (else any later claim of another article).
     after = _article_ends(article)
@@ -119,7 +165,10 @@ def similarity(claims: Sequence[Claim], vectors: np.ndarray | None = None, *,
             order = np.argsort(np.concatenate([i, ci]), kind="stable")  # row by row
             i, j, v = (np.concatenate([i, ci])[order], np.concatenate([j, cj])[order],
                        np.concatenate([v, cv])[order])
-        if vectors is not None:
+        if vectors is not None and weights is not None:
+            i, j, v = _learned(weights, vectors, a, e, (i, j, v), x, shared, sizes, lang,
+                               article, after, covered)
+        elif vectors is not None:
             i, j, v = _with_meaning(vectors, a, e, (i, j, v), lang, article, after,
                                     multilingual)
         rows.append(i)
@@ -146,6 +195,41 @@ def _with_meaning(vectors: np.ndarray, a: int, e: int,
     if not multilingual:
         valid &= lang[rows] == lang[cols]
     np.maximum(block, np.where(valid, SAME_FACT * meaning / DENSE_SAME, 0.0), out=block)
+    r, c = np.nonzero(block >= _FLOOR)
+    return r + a, c + a, block[r, c]
+
+
+def term_vectors(claims: Sequence[Claim]) -> sparse.csr_matrix:
+    """The claims' L2-normalised TF-IDF vectors over their terms, fitted on them (the
+    story): the words side of the similarity."""
+    vectorizer = TfidfVectorizer(analyzer=lambda terms: terms, sublinear_tf=True, norm="l2")
+    try:
+        return sparse.csr_matrix(vectorizer.fit_transform([c.terms for c in claims]))
+    except ValueError:  # no terms at all
+        return sparse.csr_matrix((len(claims), 1))
+
+
+def _learned(weights: PairWeights, vectors: np.ndarray, a: int, e: int,
+             pairs: tuple[np.ndarray, np.ndarray, np.ndarray], x: sparse.csr_matrix,
+             shared: np.ndarray, sizes: np.ndarray, lang: np.ndarray, article: np.ndarray,
+             after: np.ndarray | None, covered: np.ndarray
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The block's pairs with the learned score in place of the words-and-anchors score
+    for every pair of one language the model covers; other pairs keep theirs."""
+    i, j, v = pairs
+    n = len(article)
+    block = np.zeros((e - a, n - a))
+    block[i - a, j - a] = v
+    rows = np.arange(a, e)[:, None]
+    cols = np.arange(a, n)[None, :]
+    valid = (cols >= after[rows]) if after is not None else (
+        (cols > rows) & (article[rows] != article[cols]))
+    valid &= (lang[rows] == lang[cols]) & covered[rows] & covered[cols]
+    words = (x[a:e] @ x[a:].T).toarray()
+    union = sizes[rows] + sizes[cols] - shared
+    overlap = np.divide(shared, union, out=np.zeros(union.shape), where=union > 0)
+    cosine = np.asarray(vectors[a:e] @ vectors[a:].T, dtype=np.float64)
+    block = np.where(valid, np.maximum(block, weights.score(words, overlap, cosine)), block)
     r, c = np.nonzero(block >= _FLOOR)
     return r + a, c + a, block[r, c]
 
@@ -274,9 +358,10 @@ def _with_translations(sim: sparse.csr_matrix, pairs: Sequence[tuple[int, int]]
 
 
 def align(claims: Sequence[Claim], threshold: float = SAME_FACT,
-          vectors: np.ndarray | None = None, *, multilingual: bool = False) -> Alignment:
+          vectors: np.ndarray | None = None, *, multilingual: bool = False,
+          weights: PairWeights | None = None) -> Alignment:
     """Group claims into facts (see the module docstring)."""
-    sim = similarity(claims, vectors, multilingual=multilingual)
+    sim = similarity(claims, vectors, multilingual=multilingual, weights=weights)
     sim.sort_indices()
     indptr, indices, data = sim.indptr, sim.indices, sim.data
     fact_of = np.zeros(len(claims), dtype=np.int64)

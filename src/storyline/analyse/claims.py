@@ -80,6 +80,15 @@ class Claim:
     attributed_to: str | None
     #: Inside a direct quote.
     quoted: bool
+    #: The text without its names: what it says about them, for sentence embeddings
+    #: (names are compared as anchors; a vector of "Reid checked into rehab" would be
+    #: mostly "Reid").
+    plain: str = ""
+
+    @property
+    def gist(self) -> str:
+        """What an encoder reads: the text without names, or the text if that is all."""
+        return self.plain or self.text
 
     @property
     def anchors(self) -> frozenset[str]:
@@ -119,14 +128,26 @@ def article_claims(story: StoryInputs, article: ArticleInput) -> list[Claim]:
                               if start <= t.start < end and t.value and t.type == "DATE"
                               and t.value[:1].isdigit())
             quoted = any(q.start <= start and end <= q.end + 2 for q in article.quotes)
+            names = sorted((m.start, m.end) for m in article.mentions
+                           if start <= m.start < end)
             out.append(Claim(
                 article=article.id, original=story.original(article.id),
                 outlet=article.outlet, lang=article.lang, sentence=index, start=start,
                 end=end, text=text, terms=terms, entities=entities,
                 quantities=tuple(find_quantities(article.text, start, end, article.lang,
                                                  date_spans, stops)),
-                dates=dates, attributed_to=attribution(article, start, end), quoted=quoted))
+                dates=dates, attributed_to=attribution(article, start, end), quoted=quoted,
+                plain=_without_names(article.text, start, end, names)))
     return out
+
+
+def _without_names(text: str, start: int, end: int, names: Sequence[tuple[int, int]]) -> str:
+    parts, at = [], start
+    for a, b in names:
+        parts.append(text[at:max(at, a)])
+        at = max(at, min(b, end))
+    parts.append(text[at:end])
+    return " ".join("".join(parts).split())
 
 
 _OF_WHAT = re.compile(r"\s+of\s+([^\W\d_]+)(?:\s+([^\W\d_]+))?")

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from storyline.analyse.align import align
+from storyline.analyse.align import PairWeights, align, pair_weights
 from storyline.analyse.claims import Claim, claims_of, main_language
 from storyline.analyse.conflicts import DescriptorLexicon, find_conflicts
 from storyline.analyse.events import Report, aggregate
@@ -43,8 +43,8 @@ def build_report(story: StoryInputs, *, descriptors: DescriptorLexicon | None = 
     """``encoder`` (sentence embeddings, the optional extra) also aligns claims that say
     the same thing in other words (``align``)."""
     claims = claims_of(story)
-    vectors, multilingual = claim_vectors(claims, encoder)
-    alignment = align(claims, vectors=vectors, multilingual=multilingual)
+    vectors, multilingual, weights = claim_vectors(claims, encoder)
+    alignment = align(claims, vectors=vectors, multilingual=multilingual, weights=weights)
     fact_of = [0] * len(claims)
     for f, members in enumerate(alignment.groups):
         for i in members:
@@ -94,16 +94,18 @@ def build_report(story: StoryInputs, *, descriptors: DescriptorLexicon | None = 
 
 
 def claim_vectors(claims: Sequence[Claim], encoder: Encoder | None
-                  ) -> tuple[np.ndarray | None, bool]:
-    """The claims' sentence vectors (None without an encoder) and whether the model compares
-    across languages: what ``align`` takes, for the report and ``eval facts`` alike."""
+                  ) -> tuple[np.ndarray | None, bool, PairWeights | None]:
+    """The claims' sentence vectors (None without an encoder; of their text without names),
+    whether the model compares across languages, and the pair weights fitted with it: what
+    ``align`` takes, for the report and ``eval facts`` alike."""
     if encoder is None or not claims:
-        return None, False
-    vectors = normalise(encoder.encode([c.text for c in claims]))
+        return None, False, None
+    name = model_name(encoder)
+    vectors = normalise(encoder.encode([c.gist for c in claims]))
     if vectors.shape[0] != len(claims):
         raise ValueError(f"the encoder gave {vectors.shape[0]} embeddings for "
                          f"{len(claims)} statements")
-    return vectors, is_multilingual(model_name(encoder))
+    return vectors, is_multilingual(name), pair_weights(name)
 
 
 def _order(f: Fact) -> tuple[str, str, int]:

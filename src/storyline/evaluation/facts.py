@@ -17,7 +17,7 @@ import json
 import re
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -174,41 +174,69 @@ def load_pairs(labels: dict[str, Any]) -> list[LabelledPair]:
     return pairs
 
 
-def evaluate_facts(labels_path: Path, encoder: Encoder | None = None) -> FactsReport:
-    """Align each labelled story as the report does and score the labelled pairs."""
-    started = time.perf_counter()
+@dataclass
+class LabelledStory:
+    """One labelled story made a store story: its inputs, claims, labelled pairs and the
+    claims each labelled statement stands for."""
+
+    story: str
+    inputs: StoryInputs
+    claims: list[Claim]
+    pairs: list[LabelledPair]
+    mapped: dict[Statement, list[int]]
+    ids: dict[str, str]
+    #: (article, text, why) of statements that stand for no claim.
+    unmapped: list[tuple[str, str, str]]
+
+
+def labelled_stories(labels_path: Path) -> Iterator[LabelledStory]:
+    """Ingest the labelled corpus into a throw-away store and yield each labelled story
+    (exactly its labelled articles) with its claims; for ``evaluate_facts`` and for fitting
+    pair weights (``scripts/train_fact_pairs.py``)."""
     labels: dict[str, Any] = json.loads(labels_path.read_text("utf-8"))
     folder = labels_path.parent
     corpus = (folder / "articles").resolve()
     story_of = {a["key"]: a["story"]
                 for a in json.loads((folder / "labels.json").read_text("utf-8"))["articles"]}
     pairs = load_pairs(labels)
-    wanted = sorted({p.story for p in pairs})
-    outcomes: list[PairOutcome] = []
-    unmapped: list[tuple[str, str, str, str]] = []
-    n_claims = n_facts = 0
     with tempfile.TemporaryDirectory() as tmp, Storyline(Path(tmp) / "facts.db") as sl:
         report = sl.ingest([corpus], workers=1)
         ids = {_key(origin, corpus): aid for origin, aid in report.origins.items()}
-        for story in wanted:
+        for story in sorted({p.story for p in pairs}):
             members = {ids[k] for k, s in story_of.items() if s == story and k in ids}
-            inputs = sl.story_inputs(_make_story(sl, members))
+            # none ingested: every statement is unmapped and every pair missed
+            inputs = (sl.story_inputs(_make_story(sl, members)) if members
+                      else StoryInputs(story, "", ()))
             claims = claims_of(inputs)
-            vectors, multilingual = claim_vectors(claims, encoder)
-            groups = align(claims, vectors=vectors, multilingual=multilingual).groups
-            n_claims += len(claims)
-            n_facts += len(groups)
-            fact_of = {i: f for f, g in enumerate(groups) for i in g}
-            mapped: dict[Statement, list[int]] = {}
             mine = [p for p in pairs if p.story == story]
+            mapped: dict[Statement, list[int]] = {}
+            unmapped = []
             for st in dict.fromkeys(s for p in mine for s in (p.a, p.b)):
                 found, why = _claims_of_statement(inputs, ids, claims, st)
                 mapped[st] = found
                 if not found:
-                    unmapped.append((story, st.article, st.text, why))
-            for p in mine:
-                outcomes.append(_outcome(p, inputs, ids, claims, mapped, fact_of))
-    return FactsReport(outcomes, unmapped, len(wanted), n_claims, n_facts,
+                    unmapped.append((st.article, st.text, why))
+            yield LabelledStory(story, inputs, claims, mine, mapped, ids, unmapped)
+
+
+def evaluate_facts(labels_path: Path, encoder: Encoder | None = None) -> FactsReport:
+    """Align each labelled story as the report does and score the labelled pairs."""
+    started = time.perf_counter()
+    outcomes: list[PairOutcome] = []
+    unmapped: list[tuple[str, str, str, str]] = []
+    n_claims = n_facts = n_stories = 0
+    for ls in labelled_stories(labels_path):
+        vectors, multilingual, weights = claim_vectors(ls.claims, encoder)
+        groups = align(ls.claims, vectors=vectors, multilingual=multilingual,
+                       weights=weights).groups
+        n_stories += 1
+        n_claims += len(ls.claims)
+        n_facts += len(groups)
+        fact_of = {i: f for f, g in enumerate(groups) for i in g}
+        unmapped.extend((ls.story, *u) for u in ls.unmapped)
+        for p in ls.pairs:
+            outcomes.append(_outcome(p, ls.inputs, ls.ids, ls.claims, ls.mapped, fact_of))
+    return FactsReport(outcomes, unmapped, n_stories, n_claims, n_facts,
                        model_name(encoder) if encoder is not None else None,
                        time.perf_counter() - started)
 

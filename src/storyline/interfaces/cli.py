@@ -24,6 +24,7 @@ from storyline.extract.types import Actor
 from storyline.interfaces.event_table import COLUMNS, table_row
 from storyline.interfaces.output import FORMATS, default_format, emit, printable
 from storyline.models import Article, IngestReport
+from storyline.semantic.static import STATIC
 from storyline.semantic.vectors import EmbeddingsError, model_name
 from storyline.store import StoreError, default_db_path
 
@@ -514,9 +515,10 @@ def show(
         "--output", "-o", help="Write to this file instead of standard output.")] = None,
     embeddings: Annotated[str | None, typer.Option(
         "--embeddings", metavar="MODEL", envvar="STORYLINE_EMBEDDINGS", show_envvar=True,
-        help="Also align statements by meaning with sentence embeddings (needs the "
-             "embeddings extra): 'default', a local model folder or a cached model name; "
-             "'none' turns it off. Offline.", show_default=False)] = None,
+        help="Sentence embeddings that also align statements by meaning: 'static' (the "
+             "default install's model, used when this is not given), 'minilm' (the "
+             "embeddings extra), a local model folder or a cached model name; 'none' aligns "
+             "by words, names, figures and dates only. Offline.", show_default=False)] = None,
     db: DbOption = None,
 ) -> None:
     """A story report: what happened, when, who says what, and where sources differ.
@@ -536,7 +538,8 @@ def show(
         from storyline.interfaces.report import to_html, to_json, to_markdown
 
         try:
-            report = sl.report(story["id"], embeddings=_embeddings_model(embeddings))
+            report = sl.report(story["id"], embeddings=(
+                STATIC if embeddings is None else _embeddings_model(embeddings)))
         except EmbeddingsError as exc:
             from rich.markup import escape
 
@@ -884,32 +887,49 @@ def eval_facts(
     labels: Annotated[Path | None, typer.Option(
         help="Fact labels (default: the sample corpus's facts.json; labels.json and "
              "articles/ beside it).", show_default=False)] = None,
+    ecbplus: Annotated[Path | None, typer.Option(
+        help="Instead of labels: ECB+ (ecbplus-event-clusters folder), sentences of one "
+             "event cluster that mention the same event occurrence (positive) or only the "
+             "same participants (negative).", show_default=False)] = None,
+    split: Annotated[str, typer.Option(
+        help="With --ecbplus: tune (topics 1, 5, 9, ...), check (3, 7, 11, ...), dev (both) "
+             "or test (even topics, held out).")] = "check",
     embeddings: Annotated[str | None, typer.Option(
         "--embeddings", metavar="MODEL",
-        help="Also align by sentence embeddings, as show --embeddings: 'static' (default "
-             "install), 'minilm' (the embeddings extra), a local model folder or a cached "
-             "model name. Offline.", show_default=False)] = None,
+        help="Sentence embeddings, as show --embeddings: 'static' (the default install's "
+             "model, as the report uses), 'minilm' (the embeddings extra), a local model "
+             "folder or a cached model name; 'none' for words, names, figures and dates "
+             "only. Offline.")] = STATIC,
     fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
     mistakes: Annotated[bool, typer.Option(
         "--mistakes", help="List missed positive pairs and violated negatives.")] = False,
 ) -> None:
     """Fact alignment of the story report against labelled same-fact and different-fact
     statement pairs: pair recall and negative violations."""
+    import tempfile
+
     from rich.markup import escape
 
+    from storyline.evaluation import ecb_facts
     from storyline.evaluation.facts import default_labels, evaluate_facts
     from storyline.semantic.load import load_encoder
 
     if fmt not in ("table", "json"):
         _fail(f"--format must be table or json, not {fmt!r}")
-    path = labels or default_labels()
+    if ecbplus is not None and labels is not None:
+        _fail("give --labels or --ecbplus, not both")
     try:
-        encoder = load_encoder(embeddings) if embeddings is not None else None
-        report = evaluate_facts(path, encoder=encoder)
+        model = _embeddings_model(embeddings)
+        encoder = load_encoder(model) if model is not None else None
+        with tempfile.TemporaryDirectory() as tmp:
+            path = (ecb_facts.write(ecbplus, split, Path(tmp)) if ecbplus is not None
+                    else labels or default_labels())
+            report = evaluate_facts(path, encoder=encoder)
     except (OSError, ValueError, KeyError, EmbeddingsError) as exc:
         _fail(escape(str(exc)))
     command = ("storyline eval facts" + (f" --labels {labels}" if labels else "")
-               + (f" --embeddings {embeddings}" if embeddings else ""))
+               + (f" --ecbplus {ecbplus} --split {split}" if ecbplus else "")
+               + (f" --embeddings {embeddings}" if embeddings != STATIC else ""))
     if fmt == "json":
         typer.echo(json.dumps({**report.as_dict(mistakes=mistakes), "command": command},
                               ensure_ascii=False))

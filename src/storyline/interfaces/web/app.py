@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
@@ -44,6 +45,9 @@ from storyline.interfaces.web.timeline import LANE_HEIGHT
 from storyline.interfaces.web.timeline import WIDTH as TIMELINE_WIDTH
 from storyline.interfaces.web.uploads import MAX_UPLOAD_BYTES, Uploads
 from storyline.models import Article
+from storyline.semantic.load import load_encoder
+from storyline.semantic.static import STATIC
+from storyline.semantic.vectors import EmbeddingsError, Encoder
 
 HERE = Path(__file__).parent
 logger = logging.getLogger("storyline.web")
@@ -396,6 +400,13 @@ def create_app(db_path: str | Path, *, allow_ingest: bool = False,
 
     entity_cache = EntityCache()  # one per server: store-wide entities between ingests
 
+    @lru_cache(maxsize=1)  # one per server: the reports' sentence model, loaded once
+    def report_encoder() -> Encoder | None:
+        try:
+            return load_encoder(STATIC)
+        except EmbeddingsError:  # a broken install: reports align by words alone
+            return None
+
     def warm() -> None:
         """Resolve the store's entities before the first entity page asks (seconds on a
         big store); a failure here is the first request's to report."""
@@ -406,7 +417,7 @@ def create_app(db_path: str | Path, *, allow_ingest: bool = False,
                 # (seconds, once): one report now spares the first reader the wait.
                 newest = sl.stories(limit=1)
                 if newest:
-                    sl.report(newest[0]["id"])
+                    sl.report(newest[0]["id"], embeddings=report_encoder())
             for name in ("index.html", "story.html", "entity.html", "article.html"):
                 env.get_template(name)
         except Exception:  # reported by the first request that meets it
@@ -519,7 +530,7 @@ def create_app(db_path: str | Path, *, allow_ingest: bool = False,
     def load_report(sl: Storyline, story_id: str) -> tuple[dict[str, Any], StoryReport]:
         """The story (404 when there is none such) and its report, built once."""
         story = load_story(sl, story_id)
-        return story, sl.report(story["id"])
+        return story, sl.report(story["id"], embeddings=report_encoder())
 
     @app.get("/api/stories/{story_id}", response_model=StoryReport, tags=["api"])
     def api_story(story_id: str) -> Response:
