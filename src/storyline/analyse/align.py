@@ -214,24 +214,48 @@ def _learned(weights: PairWeights, vectors: np.ndarray, a: int, e: int,
              shared: np.ndarray, sizes: np.ndarray, lang: np.ndarray, article: np.ndarray,
              after: np.ndarray | None, covered: np.ndarray
              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The block's pairs with the learned score in place of the words-and-anchors score
-    for every pair of one language the model covers; other pairs keep theirs."""
+    """The block's pairs with the learned score where it is higher, for pairs of one
+    language the model covers; other pairs keep theirs. Row by row, as ``_symmetric``
+    wants them.
+
+    ``PairWeights.score`` computed in place on the block's cosine (float32): the words
+    and the anchors only add where a pair shares some, and only pairs that reach the floor
+    leave the block (on a 1,000-article story this halves the time of a plain
+    ``np.where`` over float64 blocks)."""
     i, j, v = pairs
     n = len(article)
-    block = np.zeros((e - a, n - a))
-    block[i - a, j - a] = v
+    width = n - a
+    # logit − threshold, in place
+    logit = np.asarray(vectors[a:e] @ vectors[a:].T, dtype=np.float32)
+    logit *= np.float32(weights.meaning)
+    logit += np.float32(weights.bias - weights.threshold)
+    words = (x[a:e] @ x[a:].T).tocoo()
+    logit[words.row, words.col] += (weights.lexical * words.data).astype(np.float32)
+    sr, sc = np.nonzero(shared)
+    common = shared[sr, sc]
+    union = sizes[sr + a] + sizes[sc + a] - common
+    logit[sr, sc] += (weights.anchors * common / union).astype(np.float32)
+    # the pairs that may be compared and reach the floor
     rows = np.arange(a, e)[:, None]
     cols = np.arange(a, n)[None, :]
-    valid = (cols >= after[rows]) if after is not None else (
+    mask = logit >= np.float32((_FLOOR - SAME_FACT) / _LOGIT_SCALE)
+    mask &= (cols >= after[rows]) if after is not None else (
         (cols > rows) & (article[rows] != article[cols]))
-    valid &= (lang[rows] == lang[cols]) & covered[rows] & covered[cols]
-    words = (x[a:e] @ x[a:].T).toarray()
-    union = sizes[rows] + sizes[cols] - shared
-    overlap = np.divide(shared, union, out=np.zeros(union.shape), where=union > 0)
-    cosine = np.asarray(vectors[a:e] @ vectors[a:].T, dtype=np.float64)
-    block = np.where(valid, np.maximum(block, weights.score(words, overlap, cosine)), block)
-    r, c = np.nonzero(block >= _FLOOR)
-    return r + a, c + a, block[r, c]
+    if not (covered.all() and (lang == lang[0]).all()):
+        mask &= (lang[rows] == lang[cols]) & covered[rows] & covered[cols]
+    r, c = np.nonzero(mask)
+    score = np.minimum(SAME_FACT + _LOGIT_SCALE * logit[r, c].astype(np.float64), 1.0)
+    # the union of both lists, the higher score where a pair is in both
+    key = np.concatenate([(i - a).astype(np.int64) * width + (j - a),
+                          r.astype(np.int64) * width + c])
+    value = np.concatenate([v, score])
+    order = np.lexsort((-value, key))
+    key, value = key[order], value[order]
+    first = np.ones(len(key), dtype=bool)
+    first[1:] = key[1:] != key[:-1]
+    key, value = key[first], value[first]
+    r, c = np.divmod(key, width)
+    return r + a, c + a, value
 
 
 def _incidence(anchors: Sequence[frozenset[str]]) -> sparse.csr_matrix:
