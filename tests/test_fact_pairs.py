@@ -217,3 +217,45 @@ def test_cli_eval_facts_on_ecb_labels(tmp_path: Path) -> None:
     assert out["positive_pairs"] == 1 and out["negative_pairs"] == 3
     assert out["model"] == STATIC_NAME  # what the report uses
     assert out["command"].endswith(f"--ecbplus {folder} --split tune")
+
+
+# --- attribution frames across languages --------------------------------------------------
+
+
+def test_a_trailing_frame_may_say_where_it_was_said() -> None:
+    from storyline.analyse.claims import _stated
+
+    text = ("„Die Preise steigen langsamer, aber nicht schnell genug“, sagte Lagarde auf der "
+            "Pressekonferenz in Frankfurt.")
+    start, end = _stated(text)
+    assert (start, text[:end]) == (0, "„Die Preise steigen langsamer, aber nicht schnell genug")
+    # a long tail is not a frame: the sentence goes on to state something
+    long = ("“Prices are easing,” she said, before the bank raised its main rate by a quarter "
+            "point to a record high in the afternoon session.")
+    assert _stated(long) == (0, len(long))
+
+
+def _frame_story() -> list[Claim]:
+    from storyline.analyse.claims import claims_of
+    from storyline.analyse.inputs import ArticleInput, StoryInputs
+    from storyline.extract.run import extract
+
+    def article(aid: str, lang: str, text: str) -> ArticleInput:
+        x = extract(text, lang, "2024-05-08")
+        return ArticleInput(aid, "", text, f"outlet {aid}", "2024-05-08", lang, x.sentences,
+                            x.mentions, x.timexes, x.quotes, x.events)
+
+    english = article("en1", "en", "At her press conference in Frankfurt, Christine Lagarde "
+                      "refused to say whether interest rates had reached their peak.")
+    german = article("de1", "de", "„Die Preise für Lebensmittel und Energie sinken, aber die "
+                     "Löhne steigen weiter kräftig“, sagte Christine Lagarde auf der "
+                     "Pressekonferenz in Frankfurt.")
+    return claims_of(StoryInputs("s", "ECB", (english, german)))
+
+
+def test_names_of_a_frame_do_not_align_two_languages() -> None:
+    claims = _frame_story()
+    en, de = claims
+    assert en.stated_anchors == en.anchors  # no frame: all it names is stated
+    assert de.framing and de.stated_anchors < de.anchors  # Lagarde and Frankfurt: the frame
+    assert align(claims).groups == ((0,), (1,))

@@ -239,6 +239,9 @@ def test_keyboard_navigation(server: tuple[str, str], browser: object) -> None:
     assert skip["cls"] == "skip" and float(skip["left"]) >= 0
     assert skip["outline"] != "none" and skip["width"] != "0px"
     page.keyboard.press("Enter")
+    # the jump is asynchronous: on a busy machine it lands after press() returns
+    page.wait_for_function("location.hash === '#main' && document.activeElement.id === 'main'",
+                           timeout=10_000)
     assert page.url.endswith("#main") and focused()["id"] == "main"
     # from the content, Tab reaches the search box, then on to the first story
     page.keyboard.press("Tab")

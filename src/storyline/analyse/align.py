@@ -134,10 +134,14 @@ def similarity(claims: Sequence[Claim], vectors: np.ndarray | None = None, *,
     # Claims come article by article: the pairs to compare with claim i are then those
     # from the end of its article on (else any later claim of another article).
     after = _article_ends(article)
-    # Across languages only anchors shared by at most 200 claims count (one every claim
-    # shares tells nothing).
-    cross = (None if one_lang else
-             incidence[:, np.flatnonzero(incidence.getnnz(axis=0) <= 200)].tocsr())
+    # Across languages the anchors of what is stated count, not those of an attribution
+    # frame ("…,” sagte Lagarde in Frankfurt / "At her press conference in Frankfurt,
+    # Lagarde …"), and only those shared by at most 200 claims (one every claim shares
+    # tells nothing).
+    stated = None if one_lang else _incidence([c.stated_anchors for c in claims])
+    stated_sizes = None if stated is None else np.diff(stated.indptr)
+    cross = (None if stated is None else
+             stated[:, np.flatnonzero(stated.getnnz(axis=0) <= 200)].tocsr())
     rows: list[np.ndarray] = []
     cols: list[np.ndarray] = []
     vals: list[np.ndarray] = []
@@ -159,9 +163,10 @@ def similarity(claims: Sequence[Claim], vectors: np.ndarray | None = None, *,
         score = LEXICAL_WEIGHT * v + (1 - LEXICAL_WEIGHT) * overlap
         keep = score >= _FLOOR
         i, j, v = i[keep], j[keep], score[keep]
-        if cross is not None:
-            ci, cj, cv = _cross_language(cross[a:e] @ cross[a:].T, a, shared, sizes, lang,
-                                         article)
+        if cross is not None and stated is not None and stated_sizes is not None:
+            ci, cj, cv = _cross_language(cross[a:e] @ cross[a:].T, a,
+                                         (stated[a:e] @ stated[a:].T).toarray(), stated_sizes,
+                                         lang, article)
             order = np.argsort(np.concatenate([i, ci]), kind="stable")  # row by row
             i, j, v = (np.concatenate([i, ci])[order], np.concatenate([j, cj])[order],
                        np.concatenate([v, cv])[order])

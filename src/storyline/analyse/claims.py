@@ -84,6 +84,14 @@ class Claim:
     #: (names are compared as anchors; a vector of "Reid checked into rehab" would be
     #: mostly "Reid").
     plain: str = ""
+    #: Entities named only in its attribution frame ("…,” sagte Lagarde in Frankfurt).
+    framing: frozenset[str] = frozenset()
+
+    @property
+    def stated_anchors(self) -> frozenset[str]:
+        """The anchors of what it states: without the names of its attribution frame, which
+        say who reported it and where, not what."""
+        return self.anchors - self.framing if self.framing else self.anchors
 
     @property
     def gist(self) -> str:
@@ -118,12 +126,23 @@ def article_claims(story: StoryInputs, article: ArticleInput) -> list[Claim]:
                           and len(w) > 1)
             if len(terms) < MIN_CONTENT_WORDS:
                 continue
-            said = _without_frame(text, stops)
-            if len(said) >= MIN_CONTENT_WORDS:
+            s_from, s_to = _stated(text)
+            said = _terms(text[s_from:s_to], stops)
+            framed = len(said) >= MIN_CONTENT_WORDS and (s_from, s_to) != (0, len(text))
+            # only a frame after a quote is surely attribution and nothing else ("…,” sagte
+            # Lagarde in Frankfurt); "Wiegman responded by …" is a statement about Wiegman
+            if framed:
                 terms = said
-            entities = frozenset(
-                story.entity_of.get((article.id, m.canonical), f"name:{m.canonical}")
-                for m in article.mentions if start <= m.start < end)
+            entity_at = [(story.entity_of.get((article.id, m.canonical), f"name:{m.canonical}"),
+                          m.start) for m in article.mentions if start <= m.start < end]
+            entities = frozenset(e for e, _ in entity_at)
+            # ``text`` is the span with its whitespace runs squeezed: locate names in it by
+            # their own text's position in the raw span, mapped through the squeeze
+            frame_only: frozenset[str] = frozenset()
+            if framed and s_from == 0:
+                inside = {e for e, at in entity_at
+                          if s_from <= _squeezed_offset(article.text, start, at) < s_to}
+                frame_only = entities - inside
             dates = frozenset(t.value for t in article.timexes
                               if start <= t.start < end and t.value and t.type == "DATE"
                               and t.value[:1].isdigit())
@@ -137,8 +156,14 @@ def article_claims(story: StoryInputs, article: ArticleInput) -> list[Claim]:
                 quantities=tuple(find_quantities(article.text, start, end, article.lang,
                                                  date_spans, stops)),
                 dates=dates, attributed_to=attribution(article, start, end), quoted=quoted,
-                plain=_without_names(article.text, start, end, names)))
+                plain=_without_names(article.text, start, end, names), framing=frame_only))
     return out
+
+
+def _squeezed_offset(raw: str, start: int, at: int) -> int:
+    """Where ``raw[at]`` lands in ``" ".join(raw[start:end].split())``."""
+    return len(" ".join(raw[start:at].split())) + (1 if raw[start:at].strip() and
+                                                    raw[at - 1:at].isspace() else 0)
 
 
 def _without_names(text: str, start: int, end: int, names: Sequence[tuple[int, int]]) -> str:
@@ -220,12 +245,24 @@ _FRAME_TAIL = re.compile(
 _FRAME_WORDS = 14
 
 
+#: A trailing frame after a closing quote may go on this many words after its verb ("…,”
+#: sagte Lagarde auf der Pressekonferenz in Frankfurt.").
+_TAIL_WORDS = 8
+
+
 def _without_frame(text: str, stops: frozenset[str]) -> tuple[str, ...]:
-    """The claim's terms without its attribution frame ("OceanGate, based in Everett,
-    Washington, said in a statement that …", "… ,” Lagarde, the ECB president, told
-    reporters."): who reports a statement is not what it states, and two different
-    statements of one speaker must not look alike by their frames. Who said it stays in
-    ``attributed_to`` and in the entities."""
+    """The claim's terms without its attribution frame (``_stated``)."""
+    start, end = _stated(text)
+    return _terms(text[start:end], stops)
+
+
+def _stated(text: str) -> tuple[int, int]:
+    """Where in ``text`` the statement is, without its attribution frame ("OceanGate,
+    based in Everett, Washington, said in a statement that …", "… ,” Lagarde, the ECB
+    president, told reporters."): who reports a statement, and where, is not what it
+    states, and two different statements of one speaker must not look alike by their
+    frames. Who said it stays in ``attributed_to`` and in the entities. The whole text when
+    there is no frame."""
     lexicon = default_lexicon()
     for verb in lexicon.verbs.finditer(text):
         tail = _FRAME_TAIL.match(text, verb.end())
@@ -234,14 +271,15 @@ def _without_frame(text: str, stops: frozenset[str]) -> tuple[str, ...]:
             continue  # "called off": not speech ("said in a statement" is)
         head = text[:verb.start()]
         if not any(q in head for q in _CLOSING) and len(head.split()) <= _FRAME_WORDS:
-            return _terms(text[end:], stops)  # leading frame: "X, Y, said (that) …"
+            return end, len(text)  # leading frame: "X, Y, said (that) …"
         quote = max(head.rfind(q) for q in _CLOSING)
         cut = quote if quote >= 0 else head.rfind(",")
+        rest = text[end:].strip(" .;")
         if (cut >= 0 and len(head[cut + 1:].split()) <= _FRAME_WORDS
-                and not text[end:].strip(" .;")):
-            return _terms(text[:cut], stops)  # trailing frame: "“…,” X said."
+                and (not rest or (quote >= 0 and len(rest.split()) <= _TAIL_WORDS))):
+            return 0, cut  # trailing frame: "“…,” X said (at the press conference)."
         break
-    return _terms(text, stops)
+    return 0, len(text)
 
 
 def _terms(text: str, stops: frozenset[str]) -> tuple[str, ...]:
