@@ -343,8 +343,14 @@ def _commit_chunk(
     notices: list[Notice] = []
     origins: dict[str, str] = {}
     # Embeddings (when on) for the whole chunk in one call, before its transaction.
-    assigner.prepare([item.article for item in chunk if isinstance(item, Processed)])
+    articles = [item.article for item in chunk if isinstance(item, Processed)]
+    assigner.prepare(articles)
     with store.transaction():
+        # Other writers (ingests, uploads) take turns with us chunk by chunk: what we keep
+        # between chunks is read again when one of them has committed since our last.
+        if store.others_wrote():
+            linker.reload()
+            assigner.reload(articles)
         pending = linker.checkpoint()
         try:
             for item in chunk:

@@ -30,6 +30,12 @@ class CopyLinker:
                 self._index.add(article_id, Signature(minhash, shingles))
         return self._index
 
+    def reload(self) -> None:
+        """Forget the index: another process has added articles since it was read, and it
+        is read again from the store when next needed."""
+        self._index = None
+        self._added.clear()
+
     def checkpoint(self) -> int:
         return len(self._added)
 

@@ -108,6 +108,8 @@ class Store:
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.execute("PRAGMA synchronous=NORMAL")
+        #: ``PRAGMA data_version`` as this connection last left the store (``others_wrote``).
+        self._seen_version: int | None = None
         self._migrate()
         self.stories = StoryTables(self._db)
         self.extraction = ExtractionTables(self._db)
@@ -146,14 +148,34 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """All or nothing: commit on success, roll back on any exception (Ctrl-C included)."""
+        """All or nothing: commit on success, roll back on any exception (Ctrl-C included).
+
+        ``BEGIN IMMEDIATE`` takes the store's write lock at once: while it is held no other
+        process (another ingest, a web upload) writes, so what the transaction reads stays
+        true until it commits."""
         self._db.execute("BEGIN IMMEDIATE")
         try:
             yield
         except BaseException:
             self._db.execute("ROLLBACK")
+            self._seen_version = None
             raise
+        self._seen_version = self._data_version()  # still ours: nobody wrote since BEGIN
         self._db.execute("COMMIT")
+
+    def others_wrote(self) -> bool:
+        """Whether another connection committed since this one's last transaction (True
+        the first time). Call inside ``transaction``: a writer that keeps state between
+        transactions (the story assigner's statistics, the copy index) must reload it
+        then, or it would write back values another process has since changed."""
+        version = self._data_version()
+        changed = version != self._seen_version
+        self._seen_version = version
+        return changed
+
+    def _data_version(self) -> int:
+        # changes when another connection commits; never for this connection's own commits
+        return int(self._db.execute("PRAGMA data_version").fetchone()[0])
 
     # -- batches -------------------------------------------------------------------------
     def begin_batch(self, inputs: Sequence[str]) -> int:

@@ -205,6 +205,21 @@ class StoryAssigner:
         self._no_dense.clear()
         self._meta_written = False
 
+    def reload(self, articles: Sequence[Article]) -> None:
+        """Drop what was read from the store (another process has written since): story
+        rows, document frequencies, the indexed terms and the dense centroids, which are
+        read again inside this transaction; keep the chunk's prepared embeddings. Writing
+        back a count read before another writer's commit would lose its increments."""
+        self._cache.clear()
+        self._df.clear()
+        self._df_dirty.clear()
+        self._documents = None
+        self._indexed.clear()
+        self._meta_written = False  # the other writer may have recorded a model
+        if self.encoder is not None:
+            self._check_model()
+            self._load_window(articles)
+
     def flush(self) -> None:
         """Write the batch's statistics back; call inside the transaction, before commit."""
         if self._df_dirty:
