@@ -425,6 +425,15 @@ class Storyline:
         return [(o.mention, by_id[i]) for o, i in zip(occ, ids, strict=True)
                 if o.article == article_id]
 
+    def mentions(self, *, story: str | None = None) -> list[tuple[Occurrence, Entity]]:
+        """Every name found in the articles (all, or one story's), in article and text
+        order, each with the entity it names (the ids ``entities()`` gives): the rows
+        ``entities()`` counts, for exports that need them one by one. ValueError for an
+        unknown story."""
+        entities, occ, ids = self._entities(self._scope(story))
+        by_id = {e.id: e for e in entities}
+        return [(o, by_id[i]) for o, i in zip(occ, ids, strict=True) if i in by_id]
+
     def quotes(self, *, story: str | None = None, speaker: str | None = None,
                speaker_id: str | None = None, limit: int | None = 100) -> list[QuoteRow]:
         """Direct quotes with their speakers (as entities), in publication order.

@@ -425,6 +425,63 @@ def _event_row(r: EventRow, output: str) -> dict[str, Any]:
             "pattern": e.pattern}
 
 
+@app.command("export")
+def export_table(
+    table: Annotated[str, typer.Argument(
+        help="articles | stories | entities | mentions | quotes | events | events-gdelt "
+             "| facts", show_default=False)],
+    fmt: Annotated[str, typer.Option(
+        "--format", "-f", help="jsonl | csv | parquet (parquet needs -o).")] = "jsonl",
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write to this file (and its schema to FILE.schema.json) "
+        "instead of standard output.", show_default=False)] = None,
+    story: Annotated[str | None, typer.Option(help="Only this story.")] = None,
+    since: Annotated[str | None, typer.Option(
+        help="From this date (articles: published; stories, facts: seen; events: event "
+             "day).")] = None,
+    until: Annotated[str | None, typer.Option(help="Up to this date.")] = None,
+    source: Annotated[str | None, typer.Option(
+        help="Only this outlet (articles; stories and facts: with an article from it).")
+    ] = None,
+    lang: Annotated[str | None, typer.Option(help="Only this language (articles).")] = None,
+    schema: Annotated[bool, typer.Option(
+        "--schema", help="Print the table's schema (JSON) instead of its rows.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Write a table of the store as JSON Lines, CSV or Parquet for pandas, DuckDB, Spark.
+
+    Each table has a versioned schema, documented in docs/export.md.
+    """
+    from rich.markup import escape
+
+    from storyline.interfaces import export as ex
+
+    filters = ex.Filters(story=story, since=since, until=until, source=source, lang=lang)
+    try:
+        chosen = ex.check(table, fmt, output, filters)
+    except ex.ExportError as exc:
+        _fail(escape(str(exc)))
+    if schema:
+        typer.echo(json.dumps(ex.schema_document(chosen), ensure_ascii=False, indent=2))
+        return
+    with _open(db) as sl:
+        try:
+            rows = ex.export(sl, table, fmt, output, filters)
+        except ValueError as exc:  # ExportError, DateError, an unknown story
+            _fail(escape(str(exc)))
+        except BrokenPipeError:  # a reader such as head stopped early: not an error
+            from contextlib import suppress
+
+            with suppress(OSError, ValueError):  # no flush error at exit either
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return
+        except OSError as exc:
+            _fail(escape(f"cannot write {output}: {exc.strerror or exc}"))
+    if output is not None:
+        err.print(f"wrote {rows} {table} rows to {output} (schema: {ex.sidecar(output)})",
+                  markup=False, soft_wrap=True)
+
+
 @app.command()
 def reextract(db: DbOption = None) -> None:
     """Extract entities, quotes, dates and events again from every stored article.
