@@ -180,11 +180,12 @@ def _write_warc(path: Path, n: int) -> None:
 # -- one measured run, in a child process so peak memory is its own ----------------------------
 def _child(kind: str, source: str, db: str, workers: int) -> None:
     start = time.perf_counter()
-    if kind == "storyline":
+    if kind.startswith("storyline"):
         from storyline import Storyline
 
+        model = kind.partition("+")[2] or None  # "storyline+static": with that model
         with Storyline(db) as sl:
-            report = sl.ingest([source], workers=workers)
+            report = sl.ingest([source], workers=workers, embeddings=model)
         count = len(report.ingested)
     elif kind == "baseline-text":
         count = _baseline_text(Path(source), db)
@@ -281,6 +282,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--corpus", type=Path, default=Path(__file__).parent / "out" / "corpus")
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--embeddings", metavar="MODEL",
+                        help="also ingest with this sentence model (e.g. static), in the "
+                             "same run, and give its rate and its ratio to the default")
     args = parser.parse_args()
 
     print(f"generating {args.n} articles per format in {args.corpus} …", file=sys.stderr)
@@ -289,6 +293,8 @@ def main() -> None:
     for fmt in args.formats:
         source = sources[fmt]
         plan = [("storyline", args.workers)]
+        if args.embeddings:
+            plan.append((f"storyline+{args.embeddings}", args.workers))
         if not args.no_baseline:
             plan.append(("baseline-text" if fmt == "text" else "baseline-trafilatura", 1))
         measured: dict[str, list[dict[str, float]]] = {}
@@ -310,7 +316,12 @@ def main() -> None:
             "peak MB main": f"{max(r['rss_main_mb'] for r in ours):.0f}",
             "peak MB all procs": f"{max(r['rss_tree_mb'] for r in ours):.0f}",
         }
-        base_kind = next((k for k in measured if k != "storyline"), None)
+        if args.embeddings:
+            dense = measured[f"storyline+{args.embeddings}"]
+            dense_rate = statistics.median(r["count"] / r["seconds"] for r in dense)
+            row[f"with {args.embeddings} art/s"] = f"{dense_rate:.0f}"
+            row[f"{args.embeddings}/default"] = f"{dense_rate / rate:.2f}x"
+        base_kind = next((k for k in measured if not k.startswith("storyline")), None)
         if base_kind:
             base = statistics.median(r["count"] / r["seconds"] for r in measured[base_kind])
             row["baseline"] = f"{base_kind.split('-')[1]} 1 proc: {base:.0f} art/s"
