@@ -25,7 +25,12 @@ from storyline.evaluation.clusters import cluster_records, evaluate_clusters
 from storyline.evaluation.convert import sample as sample_records
 from storyline.ingest.units import Unit
 from storyline.interfaces.cli import app, sample_labels
-from storyline.semantic.vectors import ModelMismatchError, Vectors, is_multilingual
+from storyline.semantic.vectors import (
+    EmbeddingsError,
+    ModelMismatchError,
+    Vectors,
+    is_multilingual,
+)
 from storyline.store import Store
 from storyline.stories import assign
 from storyline.stories.features import features
@@ -246,8 +251,36 @@ def test_a_store_keeps_its_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
                                  "--workers", "1"])
     assert result.exit_code == 2 and "fake-A" in result.output and "\n" not in (
         result.output.strip())
-    result = runner.invoke(app, ["ingest", str(path), "--db", str(db), "--workers", "1"])
+    # --embeddings none: placed on the sparse score, and the CLI notes the store's model
+    result = runner.invoke(app, ["ingest", str(path), "--db", str(db), "--workers", "1",
+                                 "--embeddings", "none"])
     assert result.exit_code == 0 and "has embeddings (fake-A)" in result.output
+    # By default an ingest takes the store's own model ...
+    monkeypatch.setattr("storyline.semantic.load.load_transformer",
+                        lambda model=None, **_: ConceptEncoder(str(model)))
+    def one(name: str, title: str) -> Path:
+        path = tmp_path / f"{name}.jsonl"
+        path.write_text(json.dumps({"title": title, "lang": "en", "text": (
+            f"{title}. The harbour council met on Thursday to discuss the plan, which would "
+            "add a second quay, new cranes and a rail siding by the end of next year.")})
+            + "\n")
+        return path
+
+    result = runner.invoke(app, ["ingest", str(one("other", "Port expansion approved")),
+                                 "--db", str(db), "--workers", "1", "--format", "jsonl"])
+    assert result.exit_code == 0 and "placed without" not in result.output
+    with Store(db) as store:
+        vectors = store._db.execute("SELECT count(*) FROM article_embeddings").fetchone()[0]
+    assert vectors == 2  # the first article's and this one's: the store's model placed it
+
+    # ... and when this machine cannot load it, the batch is placed without, and says so.
+    def missing(model: object = None, **_: object) -> None:
+        raise EmbeddingsError("the embeddings extra is not installed")
+
+    monkeypatch.setattr("storyline.semantic.load.load_transformer", missing)
+    result = runner.invoke(app, ["ingest", str(one("third", "Harbour tolls to rise")),
+                                 "--db", str(db), "--workers", "1"])
+    assert result.exit_code == 0 and "cannot be loaded here" in result.output
 
 
 def test_without_encoder_nothing_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -281,10 +314,9 @@ def test_cli_embeddings_options(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
                             for t, x in (VOLCANO_A, VOLCANO_B)))
     runner = CliRunner()
     db = str(tmp_path / "cli.db")
-    result = runner.invoke(app, ["ingest", str(path), "--db", db, "--dense-weight", "0.5"])
-    assert result.exit_code == 2 and "--dense-weight needs --embeddings" in result.output
-    result = runner.invoke(app, ["eval", "clusters", str(path), "--dense-weight", "0.5"])
-    assert result.exit_code == 2 and "--dense-weight needs --embeddings" in result.output
+    for command in (["ingest", str(path), "--db", db], ["eval", "clusters", str(path)]):
+        result = runner.invoke(app, [*command, "--dense-weight", "0.5", "--embeddings", "none"])
+        assert result.exit_code == 2 and "--dense-weight needs embeddings" in result.output
 
     loaded: list[str | None] = []
 
@@ -340,7 +372,7 @@ def test_missing_extra_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     with Storyline(tmp_path / "x.db") as sl:
         assert sl.articles(limit=None) == []  # refused before reading anything
         with pytest.raises(ValueError, match="needs embeddings"):
-            sl.ingest([path], dense_weight=0.5)
+            sl.ingest([path], dense_weight=0.5, embeddings=None)
 
 
 # --- with the extra: a tiny real model ---------------------------------------------------

@@ -437,8 +437,10 @@ def test_a_citation_marks_its_words_in_the_article(server: tuple[str, str], brow
     page.wait_for_url("**/articles/**")
     marked = page.locator("article.text mark.cited")
     assert marked.count() >= 1
-    words = " ".join(marked.all_text_contents())
-    assert " ".join(words.split())[:40] in " ".join(said.split())
+    # the marks may break where the article's markup does ("<b>Update, Monday</b>: …"):
+    # compared without spaces
+    words = "".join(marked.all_text_contents())
+    assert "".join(words.split())[:35] in "".join(said.split())
     m = re.search(r"#c-(\d+)-(\d+)$", href)
     assert m is not None
     with urllib.request.urlopen(base + href.split("#")[0].replace("/articles/",
@@ -525,7 +527,7 @@ def test_story_page_compares_two_outlets(server: tuple[str, str], browser: objec
     # two outlets that each state something the other does not (not a translation and
     # its original, which state the same)
     values = [boxes.nth(i).get_attribute("value") or "" for i in range(everyone)]
-    picked = sorted(values.index(v) for v in ("Global Wire Service", "Eastern Horizon News"))
+    picked = sorted(values.index(v) for v in ("Global Wire Service", "Rheinische Rundschau"))
     chosen = [values[i] for i in picked]
     for i in picked:  # from the keyboard
         boxes.nth(i).focus()

@@ -27,8 +27,9 @@ from storyline.extract.gazetteer import key
 from storyline.extract.types import PLOVER_TYPES, Actor, Event, Mention, Timex
 from storyline.ingest.metadata import check_lang, check_published
 from storyline.models import INPUT_FORMATS, Article, IngestReport, InputFormat, Overrides
-from storyline.semantic.static import STATIC
-from storyline.semantic.vectors import Encoder
+from storyline.semantic.load import AUTO, chosen
+from storyline.semantic.static import STATIC, STATIC_NAME
+from storyline.semantic.vectors import EmbeddingsError, Encoder, model_name
 from storyline.store import ArticleFilter, RejectRow, Store, resolve_db
 from storyline.store.query import fts_phrase, fts_query
 from storyline.stories import corrections
@@ -147,7 +148,7 @@ class Storyline:
         stdin: bytes | BinaryIO | None = None,
         workers: int = 1,
         progress: pipeline.Progress | None = None,
-        embeddings: str | Encoder | None = None,
+        embeddings: str | Encoder | None = AUTO,
         dense_weight: float | None = None,
     ) -> IngestReport:
         """Read files, folders, globs (and ``-`` for ``stdin``) into the store.
@@ -162,13 +163,15 @@ class Storyline:
         input is dropped with a notice in ``report.warnings``. ``stdin`` may be bytes or a
         binary stream, read in pieces under the same limits as a file.
 
-        ``embeddings`` (the ``storyline[embeddings]`` extra) adds a dense same-story signal:
-        a model ("default" for the bundled all-MiniLM-L6-v2, a local sentence-transformers
-        folder, or a model name in the local HF cache; nothing is downloaded) or a loaded
-        :class:`~storyline.semantic.vectors.Encoder`. ``dense_weight`` is its share of the
-        score (default ``assign.DENSE_WEIGHT``). Raises ``EmbeddingsError`` (one line) when
-        the extra or the model is missing, and its subclass ``ModelMismatchError`` when the
-        store's embeddings come from another model (a store never mixes models).
+        ``embeddings`` adds a dense same-story signal. By default (``"auto"``) it is the
+        model the store records, else the default install's static model (``"static"``);
+        ``"minilm"`` is the bundled all-MiniLM-L6-v2 of the ``storyline[embeddings]`` extra,
+        and a local sentence-transformers folder or a model name in the local HF cache also
+        work (nothing is downloaded); a loaded :class:`~storyline.semantic.vectors.Encoder`
+        too; None turns it off. ``dense_weight`` is its share of the score (default
+        ``assign.DENSE_WEIGHT``). Raises ``EmbeddingsError`` (one line) when the extra or
+        the model is missing, and its subclass ``ModelMismatchError`` when the store's
+        embeddings come from another model (a store never mixes models).
         """
         fmt = _check_format(format)
         if dense_weight is not None:
@@ -181,8 +184,8 @@ class Storyline:
             published=check_published(published) if published else None,
             lang=_check_lang(lang),
         )
-        encoder = _encoder(embeddings)
-        return pipeline.ingest(
+        encoder = self._ingest_encoder(embeddings)
+        report = pipeline.ingest(
             self.store,
             [str(p) for p in paths],
             fmt=fmt,
@@ -193,6 +196,23 @@ class Storyline:
             encoder=encoder,
             dense_weight=dense_weight,
         )
+        report.embeddings = model_name(encoder) if encoder is not None else None
+        return report
+
+    def _ingest_encoder(self, embeddings: str | Encoder | None) -> Encoder | None:
+        """The encoder an ingest asked for. ``auto``: the store's recorded model, else the
+        static one; a recorded model this machine cannot load (the extra's MiniLM without
+        the extra) leaves the batch on the sparse score, which the report shows
+        (``IngestReport.embeddings``), rather than stopping it."""
+        if not (isinstance(embeddings, str) and embeddings.strip().lower() == AUTO):
+            return _encoder(embeddings)
+        recorded = self.store.stories.meta("embedding_model") or None
+        try:
+            return _encoder(chosen(embeddings, recorded))
+        except EmbeddingsError:
+            if recorded is None or recorded == STATIC_NAME:
+                raise  # the default install's own model must load
+            return None
 
     def articles(
         self,

@@ -142,6 +142,9 @@ class IngestReport:
     interrupted: bool = False
     #: origin → article id, for everything ingested or found already stored.
     origins: dict[str, str] = field(default_factory=dict)
+    #: The sentence model the articles were placed with (its recorded name); None when
+    #: they were placed on the sparse score alone.
+    embeddings: str | None = None
 
     def summary(self) -> str:
         text = (

@@ -24,6 +24,7 @@ from storyline.extract.types import Actor
 from storyline.interfaces.event_table import COLUMNS, table_row
 from storyline.interfaces.output import FORMATS, default_format, emit, printable
 from storyline.models import Article, IngestReport
+from storyline.semantic.load import AUTO
 from storyline.semantic.static import STATIC
 from storyline.semantic.vectors import EmbeddingsError, model_name
 from storyline.store import StoreError, default_db_path
@@ -86,12 +87,12 @@ def ingest(
     workers: Annotated[int | None, typer.Option(help="Worker processes (default: cores).")] = None,
     embeddings: Annotated[str | None, typer.Option(
         "--embeddings", metavar="MODEL", envvar="STORYLINE_EMBEDDINGS", show_envvar=True,
-        help="Also match stories by sentence embeddings: 'static' for the default "
-             "install's fast static model, 'minilm' for all-MiniLM-L6-v2 (the embeddings "
-             "extra; 'default' is its older name), a local model folder or a cached model "
-             "name; 'none' turns it off. English articles only, unless the model is "
-             "multilingual. Offline. A store keeps the model it was first given.",
-        show_default=False)] = None,
+        help="Sentence embeddings that also match stories: by default the model the store "
+             "records, else 'static' (the default install's fast static model); 'minilm' "
+             "for all-MiniLM-L6-v2 (the embeddings extra; 'default' is its older name), a "
+             "local model folder or a cached model name; 'none' turns it off. English "
+             "articles only, unless the model is multilingual. Offline. A store keeps the "
+             "model it was first given.", show_default=False)] = None,
     dense_weight: Annotated[float | None, typer.Option(
         "--dense-weight", min=0.0, max=1.0,
         help="With --embeddings: the dense share of the story score, "
@@ -102,9 +103,9 @@ def ingest(
     """Read articles into the store. Bad inputs are reported and kept in the rejects list."""
     from storyline.pipeline import default_workers
 
-    model = _embeddings_model(embeddings)
+    model = AUTO if embeddings is None else _embeddings_model(embeddings)
     if dense_weight is not None and model is None:
-        _fail("--dense-weight needs --embeddings MODEL")
+        _fail("--dense-weight needs embeddings (not --embeddings none)")
     workers = workers or default_workers()
     stdin = sys.stdin.buffer if "-" in paths else None  # read as it comes, never whole
     with _open(db) as sl:
@@ -114,11 +115,15 @@ def ingest(
         )
         stored_model = sl.store.stories.meta("embedding_model")
     _print_report(report)
-    if model is None and stored_model and report.ingested:
+    if stored_model and report.embeddings is None and report.ingested:
         from storyline.stories.assign import cli_model
 
+        why = ("" if model is None else
+               f"; its model cannot be loaded here: use --embeddings {cli_model(stored_model)} "
+               "to see why")
         err.print(f"note: this store has embeddings ({stored_model}); these articles were "
-                  f"placed without them (use --embeddings {cli_model(stored_model)})",
+                  f"placed without them" + (why or
+                                            f" (use --embeddings {cli_model(stored_model)})"),
                   soft_wrap=True, markup=False)
     if report.interrupted:
         raise typer.Exit(130)
@@ -1059,12 +1064,13 @@ def eval_clusters(
     mistakes: Annotated[bool, typer.Option("--mistakes", help="List mixed stories.")] = False,
     embeddings: Annotated[str | None, typer.Option(
         "--embeddings", metavar="MODEL",
-        help="Also match stories by sentence embeddings, as ingest --embeddings: 'static' "
-             "(default install), 'minilm' (the embeddings extra), a local model folder or a "
-             "cached model name. Offline.", show_default=False)] = None,
+        help="Sentence embeddings that also match stories, as ingest --embeddings: "
+             "'static' (the default install's model, what ingest uses by default), 'minilm' "
+             "(the embeddings extra), a local model folder or a cached model name; 'none' "
+             "for the sparse score alone. Offline.")] = STATIC,
     dense_weight: Annotated[float | None, typer.Option(
         "--dense-weight", min=0.0, max=1.0,
-        help="With --embeddings: score = (1 - w) * sparse + w * dense evidence (default 0.5).",
+        help="With embeddings: score = (1 - w) * sparse + w * dense evidence (default 0.5).",
         show_default=False)] = None,
 ) -> None:
     """Story clustering through the incremental ingest path: B-cubed, pairwise F1, ARI, NMI."""
@@ -1074,10 +1080,11 @@ def eval_clusters(
     from storyline.semantic.load import load_encoder
     from storyline.stories.assign import DENSE_WEIGHT
 
-    if dense_weight is not None and embeddings is None:
-        _fail("--dense-weight needs --embeddings MODEL")
+    model = _embeddings_model(embeddings)
+    if dense_weight is not None and model is None:
+        _fail("--dense-weight needs embeddings (not --embeddings none)")
     try:
-        encoder = load_encoder(embeddings) if embeddings is not None else None
+        encoder = load_encoder(model) if model is not None else None
         score, mixed = clusters_report(file, encoder=encoder, dense_weight=dense_weight)
     except (OSError, ValueError, EmbeddingsError) as exc:
         _fail(escape(str(exc)))

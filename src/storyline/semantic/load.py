@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from storyline.semantic.static import STATIC, STATIC_NAME, load_static
 from storyline.semantic.transformer import BUNDLED_NAME, MINILM, load_transformer
 from storyline.semantic.vectors import Encoder
@@ -11,6 +13,8 @@ from storyline.semantic.vectors import Encoder
 LEGACY_DEFAULT = "default"
 #: Names that turn sentence vectors off.
 OFF = ("", "none", "off")
+#: The default of ``ingest``: the model the store records, else the static model.
+AUTO = "auto"
 
 
 def load_encoder(model: str | None = None, **options: object) -> Encoder:
@@ -20,7 +24,7 @@ def load_encoder(model: str | None = None, **options: object) -> Encoder:
     when the model cannot be loaded offline."""
     name = (model or MINILM).strip()
     if name.lower() in (STATIC, STATIC_NAME):
-        return load_static()
+        return _static()
     if name.lower() == LEGACY_DEFAULT:
         name = MINILM
     return load_transformer(name, **options)  # type: ignore[arg-type]
@@ -33,3 +37,18 @@ def spec_of(recorded: str) -> str:
     if recorded == BUNDLED_NAME:
         return MINILM
     return recorded
+
+
+def chosen(model: str, recorded: str | None) -> str:
+    """The model ``model`` asks for given the one a store records: ``auto`` is the store's
+    own, or the static model for a store that has none yet."""
+    if model.strip().lower() != AUTO:
+        return model
+    return spec_of(recorded) if recorded else STATIC
+
+
+@lru_cache(maxsize=1)
+def _static() -> Encoder:
+    """The static model, loaded once per process: its weights are read-only, and every
+    ingest and report would otherwise read them again (0.2 s)."""
+    return load_static()
