@@ -124,3 +124,65 @@ def test_parallel_ingests_equal_one_after_another(tmp_path: Path) -> None:
     # Which story an article joins depends on what the store held when it came (online
     # clustering, no re-clustering): interleaved batches may place a borderline article
     # differently from batches one after another, so story sizes are not compared.
+
+
+def test_killing_one_writer_leaves_the_other_exact(tmp_path: Path) -> None:
+    """``kill -9`` on one of two ingests: its open chunk is rolled back by SQLite, its
+    committed chunks stay, and the other ingest's counts and statistics stay exact."""
+    import os
+    import signal
+    import time
+
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    _corpus(a, [0, 1, 2, 3], per_topic=150, seed=3)  # long enough to be killed midway
+    _corpus(b, [4, 5, 6, 7], per_topic=30, seed=4)
+    db = tmp_path / "shared.db"
+    with Storyline(db):
+        pass
+    victim = subprocess.Popen([sys.executable, "-c", _RUN, str(db), str(a)],
+                              stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    while _count(db) < 20:  # its first chunk is in
+        assert victim.poll() is None and time.monotonic() < deadline, "no chunk committed"
+        time.sleep(0.05)
+    survivor = subprocess.Popen([sys.executable, "-c", _RUN, str(db), str(b)],
+                                stderr=subprocess.PIPE, text=True)
+    while _count(db, "b.jsonl") < 60 and survivor.poll() is None:
+        time.sleep(0.05)  # both are writing now
+    os.kill(victim.pid, signal.SIGKILL)
+    victim.wait(timeout=60)
+    _, err = survivor.communicate(timeout=600)
+    assert survivor.returncode == 0, err
+    assert victim.returncode == -signal.SIGKILL  # killed, not finished
+
+    # what the victim committed, ingested again with all of b into a fresh store
+    con = sqlite3.connect(db)
+    kept = {int(o.rsplit("#L", 1)[1]) for (o,) in con.execute(
+        "SELECT origin FROM articles WHERE origin LIKE ?", (f"%{a.name}#L%",))}
+    con.close()
+    assert 20 <= len(kept) < 600 and len(kept) % 20 == 0  # whole chunks, the open one gone
+    lines = a.read_text("utf-8").splitlines()
+    subset = tmp_path / "a_kept.jsonl"
+    subset.write_text("".join(lines[n - 1] + "\n" for n in sorted(kept)), "utf-8")
+    again = tmp_path / "again.db"
+    for path in (subset, b):
+        subprocess.run([sys.executable, "-c", _RUN, str(again), str(path)], check=True,
+                       timeout=600)
+    got, want = _state(db), _state(again)
+    assert got["articles"] == want["articles"] == len(kept) + 120
+    assert got["documents"] == want["documents"] == got["articles"]
+    assert got["term_df"] == want["term_df"]
+    assert got["miscounted"] == []
+    assert got["in_live_stories"] == got["counted"] == got["articles"]
+
+
+def _count(db: Path, origin: str = "") -> int:
+    try:
+        con = sqlite3.connect(db, timeout=30)
+        try:
+            return int(con.execute("SELECT count(*) FROM articles WHERE origin LIKE ?",
+                                   (f"%{origin}%",)).fetchone()[0])
+        finally:
+            con.close()
+    except sqlite3.OperationalError:  # the schema is being written
+        return 0
