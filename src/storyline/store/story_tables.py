@@ -9,18 +9,16 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from storyline.store.chunks import in_chunks
 from storyline.store.query import prefix_range
+from storyline.stories.records import Assignment, Dense, DenseCentroid, StoryRow
 
-#: Dense rows (article embeddings, story dense centroids) as stored: float32 BLOBs.
-Dense = npt.NDArray[np.float32]
+__all__ = ["Assignment", "Dense", "DenseCentroid", "StoryRow", "StoryTables", "as_stored"]
 
 
 #: Postings read per query term at most (most recently seen stories first).
@@ -59,46 +57,6 @@ def _article_row(blob: bytes, dim: int | None) -> Dense:
     (told apart by size against the store's recorded dimension)."""
     half = dim is not None and len(blob) == 2 * dim
     return np.frombuffer(blob, dtype="<f2" if half else "<f4").astype(np.float32)
-
-
-@dataclass
-class StoryRow:
-    id: str
-    headline: str
-    headline_article: str | None
-    headline_score: float
-    first_seen: str | None
-    last_seen: str | None
-    article_count: int
-    centroid: dict[str, float]
-    langs: dict[str, int]
-    merged_into: str | None = None
-    created_at: str = field(default_factory=_now)
-
-
-@dataclass(frozen=True, slots=True)
-class Assignment:
-    article_id: str
-    story_id: str
-    method: str
-    score: float | None
-    runner_up: str | None
-    runner_up_score: float | None
-    pinned: bool
-    at: str
-    #: Dense cosine with the chosen story when embeddings took part, else None.
-    dense: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class DenseCentroid:
-    """A story's dense centroid: the sum of its embedded members' rows, and how many."""
-
-    story_id: str
-    total: Dense
-    members: int
-    first_seen: str | None = None
-    last_seen: str | None = None
 
 
 class StoryTables:

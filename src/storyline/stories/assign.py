@@ -37,8 +37,9 @@ from storyline.semantic.vectors import (
     normalise,
 )
 from storyline.store import Store
-from storyline.store.story_tables import Assignment, Dense, DenseCentroid, StoryRow, as_stored
+from storyline.store.story_tables import as_stored
 from storyline.stories.dense_stories import DenseStories, ordinal
+from storyline.stories.records import Assignment, Dense, DenseCentroid, StoryRow
 from storyline.stories.score import (
     DENSE_ZERO,
     Match,

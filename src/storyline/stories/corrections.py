@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from storyline.store import Store
-from storyline.store.story_tables import Assignment, StoryRow
 from storyline.stories.assign import StoryAssigner
+from storyline.stories.records import Assignment, StoryRow
 
 
 class CorrectionError(ValueError):

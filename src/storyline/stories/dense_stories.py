@@ -13,7 +13,7 @@ from datetime import date
 
 import numpy as np
 
-from storyline.store.story_tables import Dense, DenseCentroid
+from storyline.stories.records import Dense, DenseCentroid
 
 
 def ordinal(value: str | None, default: float) -> float:
