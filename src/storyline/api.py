@@ -31,7 +31,6 @@ from storyline.semantic.load import AUTO, chosen
 from storyline.semantic.static import STATIC, STATIC_NAME
 from storyline.semantic.vectors import EmbeddingsError, Encoder, model_name
 from storyline.store import ArticleFilter, RejectRow, Store, resolve_db
-from storyline.store.query import fts_phrase, fts_query
 from storyline.stories import corrections
 from storyline.stories.explain import explain
 from storyline.stories.reembed import Reembedded
@@ -261,15 +260,10 @@ class Storyline:
         ``entity`` keeps stories whose articles mention that name (as a phrase);
         ``query`` is full-text search over their articles.
         """
-        terms = []
-        if entity:
-            terms.append(fts_phrase(entity))
-        if query:
-            terms.append(fts_query(query))
         return self.store.stories.summaries(
             since=parse_user_date(since)[:10] if since else None,
             until=parse_user_date(until)[:10] if until else None,
-            source=source, match=" ".join(terms) or None, limit=limit,
+            source=source, phrase=entity, query=query, limit=limit,
         )
 
     def story(self, ref: str) -> dict[str, Any] | None:

@@ -27,7 +27,7 @@ from storyline.models import Article, IngestReport
 from storyline.semantic.load import AUTO
 from storyline.semantic.static import STATIC
 from storyline.semantic.vectors import EmbeddingsError, model_name
-from storyline.store import StoreError, default_db_path
+from storyline.store import StoreError, default_db_path, store_files
 
 app = typer.Typer(
     help="Storyline: turn piles and streams of news articles into stories, offline.",
@@ -821,8 +821,8 @@ def demo(
     from storyline.pipeline import default_workers
 
     path = db or default_db_path().with_name("demo.db")
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    for file in store_files(path):
+        file.unlink(missing_ok=True)
     output = _format(fmt)
     with _open(path) as sl:
         report = _run_ingest(sl, [str(sample_corpus())], input_format="auto", source=None,

@@ -9,9 +9,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from storyline.store.sqlite import ArticleFilter, RejectRow, Store, StoreError
+from storyline.store.sqlite import ArticleFilter, RejectRow, Store, StoreError, store_files
 
-__all__ = ["ArticleFilter", "RejectRow", "Store", "StoreError", "default_db_path", "resolve_db"]
+__all__ = ["ArticleFilter", "RejectRow", "Store", "StoreError", "default_db_path", "resolve_db",
+           "store_files"]
 
 
 def default_db_path() -> Path:

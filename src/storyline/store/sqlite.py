@@ -93,6 +93,14 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def store_files(path: str | Path) -> list[Path]:
+    """Every file a store at ``path`` keeps: the database and SQLite's write-ahead log,
+    shared-memory index and rollback journal beside it (an ingest of a folder holding the
+    store must not read them; removing a store removes them all)."""
+    path = Path(path)
+    return [path.with_name(path.name + suffix) for suffix in ("", "-wal", "-shm", "-journal")]
+
+
 class Store:
     """A Storyline store in one SQLite file. Use as a context manager, or call ``close``."""
 

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from storyline.store.chunks import in_chunks
-from storyline.store.query import prefix_range
+from storyline.store.query import fts_phrase, fts_query, prefix_range
 from storyline.stories.records import Assignment, Dense, DenseCentroid, StoryRow
 
 __all__ = ["Assignment", "Dense", "DenseCentroid", "StoryRow", "StoryTables", "as_stored"]
@@ -324,15 +324,20 @@ class StoryTables:
         since: str | None = None,
         until: str | None = None,
         source: str | None = None,
-        match: str | None = None,
+        phrase: str | None = None,
+        query: str | None = None,
         ids: Sequence[str] | None = None,
         limit: int | None = 100,
     ) -> list[dict[str, Any]]:
         """Live stories with their articles, sources and languages, newest first.
 
-        ``match`` is an FTS5 query (already quoted by the caller): stories with a matching
-        article. ``source`` keeps stories with an article from that outlet.
+        ``phrase`` (a name, as words in that order) and ``query`` (plain words, all of
+        them) keep stories with an article that matches; both are plain text, which the
+        store turns into its own search syntax. ``source`` keeps stories with an article
+        from that outlet.
         """
+        terms = ([fts_phrase(phrase)] if phrase else []) + ([fts_query(query)] if query else [])
+        match = " ".join(terms) or None
         where = ["s.merged_into IS NULL", "s.article_count > 0"]
         params: list[Any] = []
         if since:
