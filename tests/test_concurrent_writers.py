@@ -186,3 +186,22 @@ def _count(db: Path, origin: str = "") -> int:
             con.close()
     except sqlite3.OperationalError:  # the schema is being written
         return 0
+
+
+def test_a_snapshot_reads_one_moment_while_another_process_writes(tmp_path: Path) -> None:
+    first, more = tmp_path / "first.jsonl", tmp_path / "more.jsonl"
+    _corpus(first, [0], per_topic=5, seed=5)
+    _corpus(more, [1], per_topic=5, seed=6)
+    db = tmp_path / "s.db"
+    subprocess.run([sys.executable, "-c", _RUN, str(db), str(first)], check=True, timeout=300)
+    with Storyline(db) as sl:
+        with sl.snapshot():
+            before = [a.id for a in sl.articles(limit=None)]
+            subprocess.run([sys.executable, "-c", _RUN, str(db), str(more)], check=True,
+                           timeout=300)  # another process commits meanwhile
+            assert [a.id for a in sl.articles(limit=None)] == before  # not seen inside
+            from storyline.interfaces.export import export
+
+            out = tmp_path / "articles.jsonl"
+            assert export(sl, "articles", "jsonl", out) == len(before) == 5
+        assert len(sl.articles(limit=None)) == 10  # seen after

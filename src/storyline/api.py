@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -129,6 +130,12 @@ class Storyline:
 
     def close(self) -> None:
         self.store.close()
+
+    def snapshot(self) -> AbstractContextManager[None]:
+        """``with sl.snapshot(): …``: every read inside sees the store as one moment, while
+        other processes go on ingesting (an export that pages through articles neither
+        misses nor repeats one)."""
+        return self.store.snapshot()
 
     def __enter__(self) -> Storyline:
         return self

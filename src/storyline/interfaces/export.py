@@ -527,6 +527,12 @@ def export(sl: Storyline, name: str, fmt: str = "jsonl", output: Path | None = N
     for a bad date) before anything is written."""
     filters = filters or Filters()
     t = check(name, fmt, output, filters)
+    with sl.snapshot():  # one moment of the store, while ingests go on
+        return _export(sl, t, fmt, output, filters, stream)
+
+
+def _export(sl: Storyline, t: Table, fmt: str, output: Path | None, filters: Filters,
+            stream: TextIO | None) -> int:
     rows = t.rows(sl, filters)
     first = list(itertools.islice(rows, 1))  # the API's errors come before any output
     rows = itertools.chain(first, rows)

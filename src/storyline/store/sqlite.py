@@ -171,6 +171,20 @@ class Store:
         self._seen_version = self._data_version()  # still ours: nobody wrote since BEGIN
         self._db.execute("COMMIT")
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads inside see the store as it was at their first read, whatever other
+        processes commit meanwhile (a read transaction: in WAL mode writers go on). For
+        readers that page through a table, such as exports."""
+        if self._db.in_transaction:
+            yield
+            return
+        self._db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self._db.execute("COMMIT")  # nothing was written: this only ends the read
+
     def others_wrote(self) -> bool:
         """Whether another connection committed since this one's last transaction (True
         the first time). Call inside ``transaction``: a writer that keeps state between
