@@ -8,6 +8,7 @@ import random
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from storyline.api import Storyline
@@ -126,29 +127,76 @@ def test_parallel_ingests_equal_one_after_another(tmp_path: Path) -> None:
     # differently from batches one after another, so story sizes are not compared.
 
 
+#: The victim of the kill test: three chunks of 20 go in, then it waits (holding no lock)
+#: for the test's ``go`` file; the next chunk opens its transaction, writes five articles,
+#: says so in a ``holding`` file and hangs there until it is killed. Timing plays no part.
+_VICTIM = """
+import sys, time
+from pathlib import Path
+import storyline.pipeline as p
+p.COMMIT_EVERY = 20
+from storyline.api import Storyline
+flags = Path(sys.argv[3])
+real, calls = p._commit_chunk, [0]
+
+def commit(store, chunk, *rest):
+    calls[0] += 1
+    if calls[0] == 4:
+        (flags / "waiting").touch()
+        while not (flags / "go").exists():
+            time.sleep(0.02)
+        add, added = store.add_article, [0]
+
+        def add_then_hang(*args, **kwargs):
+            outcome = add(*args, **kwargs)
+            added[0] += 1
+            if added[0] == 5:
+                (flags / "holding").touch()
+                time.sleep(3600)
+            return outcome
+        store.add_article = add_then_hang
+    real(store, chunk, *rest)
+
+p._commit_chunk = commit
+with Storyline(sys.argv[1]) as sl:
+    sl.ingest([sys.argv[2]], workers=1)
+"""
+
+
 def test_killing_one_writer_leaves_the_other_exact(tmp_path: Path) -> None:
-    """``kill -9`` on one of two ingests: its open chunk is rolled back by SQLite, its
-    committed chunks stay, and the other ingest's counts and statistics stay exact."""
+    """``kill -9`` on one of two ingests inside an open transaction: SQLite rolls that chunk
+    back, its committed chunks stay, and the other ingest's counts and statistics stay
+    exact."""
     import os
     import signal
     import time
 
     a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
-    _corpus(a, [0, 1, 2, 3], per_topic=150, seed=3)  # long enough to be killed midway
+    _corpus(a, [0, 1, 2, 3], per_topic=30, seed=3)
     _corpus(b, [4, 5, 6, 7], per_topic=30, seed=4)
-    db = tmp_path / "shared.db"
+    db, flags = tmp_path / "shared.db", tmp_path / "flags"
+    flags.mkdir()
     with Storyline(db):
         pass
-    victim = subprocess.Popen([sys.executable, "-c", _RUN, str(db), str(a)],
-                              stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 300
-    while _count(db) < 20:  # its first chunk is in
-        assert victim.poll() is None and time.monotonic() < deadline, "no chunk committed"
-        time.sleep(0.05)
+    victim = subprocess.Popen([sys.executable, "-c", _VICTIM, str(db), str(a), str(flags)],
+                              stderr=subprocess.PIPE, text=True)
+
+    def wait_for(done: Callable[[], bool], what: str) -> None:
+        deadline = time.monotonic() + 300
+        while not done():
+            if victim.poll() is not None:
+                _, err = victim.communicate()
+                raise AssertionError(f"the victim ended before {what}: {err}")
+            assert time.monotonic() < deadline, f"timed out waiting for {what}"
+            time.sleep(0.05)
+
+    wait_for(lambda: (flags / "waiting").exists(), "its first three chunks")
     survivor = subprocess.Popen([sys.executable, "-c", _RUN, str(db), str(b)],
                                 stderr=subprocess.PIPE, text=True)
-    while _count(db, "b.jsonl") < 60 and survivor.poll() is None:
-        time.sleep(0.05)  # both are writing now
+    wait_for(lambda: _count(db, "b.jsonl") >= 40 or survivor.poll() is not None,
+             "the survivor's first chunks")
+    (flags / "go").touch()  # both are writing now
+    wait_for(lambda: (flags / "holding").exists(), "a transaction held open")
     os.kill(victim.pid, signal.SIGKILL)
     victim.wait(timeout=60)
     _, err = survivor.communicate(timeout=600)
@@ -160,7 +208,7 @@ def test_killing_one_writer_leaves_the_other_exact(tmp_path: Path) -> None:
     kept = {int(o.rsplit("#L", 1)[1]) for (o,) in con.execute(
         "SELECT origin FROM articles WHERE origin LIKE ?", (f"%{a.name}#L%",))}
     con.close()
-    assert 20 <= len(kept) < 600 and len(kept) % 20 == 0  # whole chunks, the open one gone
+    assert kept == set(range(1, 61))  # three whole chunks; the open fourth rolled back
     lines = a.read_text("utf-8").splitlines()
     subset = tmp_path / "a_kept.jsonl"
     subset.write_text("".join(lines[n - 1] + "\n" for n in sorted(kept)), "utf-8")
