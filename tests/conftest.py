@@ -104,9 +104,31 @@ def placed_stories(store: Store, units: Sequence[Unit | Reject], **kwargs: Any
     return out
 
 
-@pytest.fixture()
-def sl(tmp_path: Path) -> Iterator[Storyline]:
-    with Storyline(tmp_path / "store.db") as handle:
+#: The store backends the backend-parametrised tests run on.
+BACKENDS = ("sqlite", "postgresql")
+
+
+def store_location(request: pytest.FixtureRequest, backend: str, folder: Path,
+                   name: str = "store") -> str | Path:
+    """A new, empty store on ``backend``: a file in ``folder``, or a fresh database on the
+    test PostgreSQL server (dropped when the requesting fixture or test ends)."""
+    if backend == "sqlite":
+        return folder / f"{name}.db"
+    import uuid
+
+    import pg_cluster
+
+    server = request.getfixturevalue("pg_server")
+    dbname = f"t_{uuid.uuid4().hex[:12]}"
+    url = pg_cluster.create_database(server, dbname)
+    request.addfinalizer(lambda: pg_cluster.drop_database(server, dbname))
+    return url
+
+
+@pytest.fixture(params=BACKENDS)
+def sl(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Storyline]:
+    """An empty store, on each backend in turn."""
+    with Storyline(store_location(request, request.param, tmp_path)) as handle:
         yield handle
 
 
@@ -141,3 +163,56 @@ def build_tiny_model(root: Path, words: list[str] = TINY_WORDS) -> Path:
                                          Pooling(32, "mean")], device="cpu")
     model.save(str(root / "st"))
     return root / "st"
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """URL of a PostgreSQL server for the session: $STORYLINE_TEST_PG, else a throwaway
+    cluster started here (tests/pg_cluster.py) and stopped at the end of the session.
+    Without one the PostgreSQL tests skip, or fail when CI is true/1."""
+    import os
+
+    import pg_cluster
+
+    try:
+        import psycopg
+    except ImportError as exc:
+        reason = f"psycopg is not importable ({exc}; pip install -e '.[dev]')"
+    else:
+        try:
+            url, stop = pg_cluster.ensure_server()
+            reason = ""
+        except RuntimeError as exc:
+            reason = str(exc)
+    if reason:
+        if os.environ.get("CI", "").strip().lower() in ("true", "1"):
+            pytest.fail(f"PostgreSQL needed in CI: {reason}", pytrace=False)
+        pytest.skip(f"no PostgreSQL server: {reason} "
+                    "(apt-get install postgresql, or set STORYLINE_TEST_PG)")
+    try:
+        try:
+            with psycopg.connect(url, connect_timeout=10) as con:
+                con.execute("SELECT 1")
+        except psycopg.Error as exc:
+            where = f"${pg_cluster.ENV_URL}" if stop is None else "the server started for tests"
+            pytest.fail(f"PostgreSQL at {where} does not answer: {exc}", pytrace=False)
+        yield url
+    finally:
+        if stop is not None:
+            stop()
+
+
+@pytest.fixture()
+def pg_url(pg_server: str) -> Iterator[str]:
+    """A fresh, empty database on ``pg_server`` for one test, as a postgresql:// URL;
+    dropped afterwards (even with connections still open)."""
+    import uuid
+
+    import pg_cluster
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    url = pg_cluster.create_database(pg_server, name)
+    try:
+        yield url
+    finally:
+        pg_cluster.drop_database(pg_server, name)

@@ -5,16 +5,18 @@ from pathlib import Path
 
 import pytest
 
-from conftest import article_text
+from conftest import BACKENDS, article_text, store_location
 from storyline import Storyline, pipeline
 from storyline.store import Store, StoreError
 from storyline.store.migrations import SCHEMA_VERSION
 
 
-def test_schema_versioned(tmp_path: Path) -> None:
-    with Store(tmp_path / "s.db") as store:
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_schema_versioned(request: pytest.FixtureRequest, tmp_path: Path, backend: str) -> None:
+    where = store_location(request, backend, tmp_path)
+    with Store(where) as store:
         assert store.schema_version == SCHEMA_VERSION
-    with Store(tmp_path / "s.db") as store:  # reopening applies nothing twice
+    with Store(where) as store:  # reopening applies nothing twice
         assert store.schema_version == SCHEMA_VERSION
 
 
@@ -83,14 +85,13 @@ def test_rejects_are_counted_not_duplicated(sl: Storyline, tmp_path: Path) -> No
     assert len(rows) == 1 and rows[0].times == 2 and rows[0].reason == "empty file"
 
 
-def test_connections_opening_a_new_store_at_once_migrate_it_once(tmp_path: Path) -> None:
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_connections_opening_a_new_store_at_once_migrate_it_once(
+        request: pytest.FixtureRequest, tmp_path: Path, backend: str) -> None:
     """A server's request and its ingest thread may both open a fresh store."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from storyline.store import Store
-    from storyline.store.migrations import SCHEMA_VERSION
-
-    path = tmp_path / "race.db"
+    path = store_location(request, backend, tmp_path, "race")
 
     def open_one(_: int) -> int:
         store = Store(path)

@@ -24,7 +24,7 @@ with warnings.catch_warnings():  # starlette's note about httpx versions is not 
 
 from markupsafe import escape
 
-from conftest import PARAGRAPHS
+from conftest import BACKENDS, PARAGRAPHS, store_location
 from storyline import Storyline
 from storyline.analyse.types import (
     ArticleRow,
@@ -54,18 +54,18 @@ EVIL_BODY = (
 
 @dataclass
 class Site:
-    db: Path
+    db: str | Path
     evil_id: str
     client: TestClient
 
 
-def build_store(tmp: Path) -> tuple[Path, str]:
+def build_store(tmp: Path, db: str | Path | None = None) -> tuple[str | Path, str]:
     """The sample corpus plus one hostile article; returns the store and that article's id."""
     evil = tmp / "evil" / "evil.txt"
     evil.parent.mkdir(parents=True)
     body = "\n\n".join([EVIL_BODY, *PARAGRAPHS])
     evil.write_text(f"{EVIL_TITLE}\n\n{body}\n", encoding="utf-8")
-    db = tmp / "web.db"
+    db = db or tmp / "web.db"
     with Storyline(db) as sl:
         sl.ingest([str(sample_corpus())])
         report = sl.ingest([str(evil)], format="text", source="Evil <Gazette>",
@@ -74,9 +74,12 @@ def build_store(tmp: Path) -> tuple[Path, str]:
     return db, report.ingested[0]
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    db, evil_id = build_store(tmp_path_factory.mktemp("web"))
+@pytest.fixture(scope="module", params=BACKENDS)
+def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+         ) -> Iterator[Site]:
+    """The site on each store backend in turn (PostgreSQL: a database of its own)."""
+    tmp = tmp_path_factory.mktemp("web")
+    db, evil_id = build_store(tmp, store_location(request, request.param, tmp, "web"))
     with TestClient(base_url="http://127.0.0.1", app=create_app(db)) as client:
         yield Site(db, evil_id, client)
 
@@ -290,7 +293,7 @@ def test_article_and_entities(site: Site) -> None:
     # The server's folders stay private: the file name is enough to find the input.
     assert art["origin"] == "evil.txt"
     page = site.client.get(f"/articles/{site.evil_id}").text
-    assert ">evil.txt<" in page and str(site.db.parent) not in page
+    assert ">evil.txt<" in page and "/evil/evil.txt" not in page
     people = site.client.get("/api/entities", params={"kind": "PERSON", "limit": 5}).json()
     assert len(people) == 5 and all(e["kind"] == "PERSON" for e in people)
     named = site.client.get("/api/entities", params={"name": "Blinken"}).json()

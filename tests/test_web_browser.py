@@ -1,6 +1,7 @@
 """The web UI in a real browser: Playwright driving Debian's Chromium.
 
-Skipped when Playwright or /usr/bin/chromium is missing (``apt-get install chromium``).
+Skipped when Playwright or /usr/bin/chromium is missing (``apt-get install chromium``), except
+in CI (``CI=true``), where a missing browser is an error.
 Screenshots of the main pages go to a temporary folder, or to ``docs/screenshots/`` when
 ``STORYLINE_SCREENSHOTS=1`` (to refresh the ones kept in the repository).
 """
@@ -22,6 +23,9 @@ import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
+    # a real browser is part of CI (.ci/run installs it): there a missing one is a failure
+    if os.environ.get("CI", "").strip().lower() in ("true", "1"):
+        raise RuntimeError("the browser tests need /usr/bin/chromium in CI")
     pytest.skip("no /usr/bin/chromium (apt-get install chromium)", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api")
 uvicorn = pytest.importorskip("uvicorn")

@@ -32,7 +32,7 @@ from storyline.ingest.sources import expand
 from storyline.ingest.units import Unit
 from storyline.models import Article, IngestReport, InputFormat, Notice, Overrides, Reject
 from storyline.semantic.vectors import Encoder
-from storyline.store import Store, store_files
+from storyline.store import Store
 from storyline.stories.assign import StoryAssigner
 from storyline.stories.features import features, sublinear
 
@@ -219,7 +219,7 @@ def ingest(
     SIGTERM, see ``ingest_units``) the open chunk is rolled back, the batch is marked
     interrupted, and the report says so.
     """
-    own = store_files(store.path)
+    own = store.files()
     units = iter_units(expand(paths, stdin=stdin, exclude=own), fmt)
     return ingest_units(store, units, label=list(paths), overrides=overrides, workers=workers,
                         progress=progress, encoder=encoder, dense_weight=dense_weight)

@@ -38,8 +38,10 @@ app = typer.Typer(
 err = Console(stderr=True, highlight=False)
 
 DbOption = Annotated[
-    Path | None,
-    typer.Option("--db", help="Store file (default: $STORYLINE_DB or the per-user store).",
+    str | None,
+    typer.Option("--db", metavar="FILE|URL",
+                 help="Store: a SQLite file, or a postgresql://user@host/database URL "
+                      "(default: $STORYLINE_DB or the per-user store).",
                  show_default=False),
 ]
 FormatOption = Annotated[
@@ -50,7 +52,7 @@ FormatOption = Annotated[
 ARTICLE_COLUMNS = ("id", "published", "source", "lang", "title")
 
 
-def _open(db: Path | None) -> Storyline:
+def _open(db: str | Path | None) -> Storyline:
     try:
         return Storyline(db)
     except StoreError as exc:
@@ -383,7 +385,7 @@ def events(
                 "sources", "evidence"), output, title=f"{len(rows)} events")
 
 
-def _distinct_events(story: str, output: str, limit: int, db: Path | None) -> None:
+def _distinct_events(story: str, output: str, limit: int, db: str | None) -> None:
     with _open(db) as sl:
         try:
             found = sl.story_events(story)
@@ -712,7 +714,7 @@ def why(
         out.print(f"copy link: {c['article_id']} (similarity {c['similarity']}, {c['method']})")
 
 
-def _correct(action: Any, *args: Any, db: Path | None) -> str:
+def _correct(action: Any, *args: Any, db: str | None) -> str:
     from storyline.stories.corrections import CorrectionError
 
     with _open(db) as sl:
@@ -804,7 +806,7 @@ def sample_labels() -> Path:
 @app.command()
 def demo(
     db: Annotated[
-        Path | None, typer.Option("--db", help="Store for the demo (recreated).")
+        Path | None, typer.Option("--db", help="Store file for the demo (recreated).")
     ] = None,
     fmt: FormatOption = None,
     serve_ui: Annotated[bool | None, typer.Option(
@@ -854,7 +856,7 @@ def demo(
         err.print("[bold]web UI:[/bold] the stories above, their sources, events and quotes: "
                   f"open http://127.0.0.1:{free}/  (Ctrl-C stops)")
         serve(host="127.0.0.1", port=free, allow_ingest=False, max_upload_mb=20.0,
-              allowed_host=None, db=path)
+              allowed_host=None, db=str(path))
 
 
 def _free_port(host: str, first: int, tries: int = 20) -> int:
@@ -891,15 +893,16 @@ def serve(
 
     from storyline.interfaces.web.app import create_app
     from storyline.interfaces.web.guard import default_hosts
+    from storyline.interfaces.web.uploads import uploads_folder
 
     with _open(db) as sl:  # fail early, with one line, on a store that cannot be opened
-        path = sl.db_path
+        path, shown = sl.db_path, sl.store.location  # shown: without a password
     if host not in ("127.0.0.1", "localhost", "::1"):
         err.print(f"[yellow]warning:[/yellow] serving on {host}: anyone who can reach this "
                   "address can read the store")
-    err.print(f"store: {path}\nopen http://{'[' + host + ']' if ':' in host else host}:{port}/")
+    err.print(f"store: {shown}\nopen http://{'[' + host + ']' if ':' in host else host}:{port}/")
     if allow_ingest:
-        area = path.with_name(f"{path.stem}-uploads")
+        area = uploads_folder(path)
         err.print(f"ingest over HTTP is on: POST /api/ingest?filename=NAME, at most "
                   f"{max_upload_mb:g} MB; uploads are kept in {area}")
     hosts = [*default_hosts(host), *(allowed_host or [])]

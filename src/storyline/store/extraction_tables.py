@@ -7,10 +7,10 @@ article they belong to.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Iterator
 
 from storyline.extract.types import Actor, Event, Mention, Quote, Timex
+from storyline.store.backend import Backend, Row
 from storyline.store.chunks import in_chunks
 
 _MENTION_COLUMNS = ("start", "end", "text", "kind", "sentence", "canonical", "rule",
@@ -27,7 +27,7 @@ _EVENT_COLUMNS = ("type", "mode", "sentence", "start", "end", "trigger", "trigge
 
 
 class ExtractionTables:
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: Backend) -> None:
         self._db = db
 
     def save(self, article_id: str, mentions: Iterable[Mention], quotes: Iterable[Quote],
@@ -100,7 +100,7 @@ class ExtractionTables:
         return {a: tuple(s) for a, s in out.items()}
 
     def _select(self, table: str, columns: tuple[str, ...], article_ids: Iterable[str] | None,
-                order: str = "start") -> Iterator[sqlite3.Row]:
+                order: str = "start") -> Iterator[Row]:
         sql = f"SELECT article_id, {_names(columns)} FROM {table}"
         if article_ids is None:
             yield from self._db.execute(f"{sql} ORDER BY article_id, {order}")
@@ -126,9 +126,9 @@ def _actor(r: tuple[object, ...]) -> Actor | None:
     return Actor(*r)  # type: ignore[arg-type]
 
 
-def _mention(r: sqlite3.Row) -> Mention:
+def _mention(r: Row) -> Mention:
     return Mention(r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10])
 
 
-def _quote(r: sqlite3.Row) -> Quote:
+def _quote(r: Row) -> Quote:
     return Quote(r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], bool(r[9]))

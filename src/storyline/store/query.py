@@ -1,4 +1,4 @@
-"""User text as SQLite query values: search terms that can never be FTS5 syntax, and id
+"""User text as query values: search terms that can never be FTS5 syntax, and id
 prefixes that can never be LIKE patterns. Search input is plain text above the store."""
 
 from __future__ import annotations
@@ -7,6 +7,13 @@ import re
 
 #: Characters no search can mean: FTS5 stops reading a query at a NUL (an error).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def plain_text(text: str | None) -> str | None:
+    """User search text as plain words (control characters out), None when none is left:
+    such a search filters nothing, on every backend."""
+    words = _CONTROL.sub(" ", text or "").split()
+    return " ".join(words) if words else None
 
 
 def fts_query(query: str) -> str:

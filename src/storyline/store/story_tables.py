@@ -1,21 +1,21 @@
 """SQL for the stories stage: stories, their term index, article vectors, corrections.
 
-Kept apart from ``sqlite.py`` so each stage's tables have one home; it shares the store's
-connection, so everything happens inside the store's transactions.
+Kept apart from ``store.py`` so each stage's tables have one home; it shares the store's
+backend connection, so everything happens inside the store's transactions.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
 
+from storyline.store.backend import Backend
 from storyline.store.chunks import in_chunks
-from storyline.store.query import fts_phrase, fts_query, prefix_range
+from storyline.store.query import plain_text, prefix_range
 from storyline.stories.records import Assignment, Dense, DenseCentroid, StoryRow
 
 __all__ = ["Assignment", "Dense", "DenseCentroid", "StoryRow", "StoryTables", "as_stored"]
@@ -60,7 +60,7 @@ def _article_row(blob: bytes, dim: int | None) -> Dense:
 
 
 class StoryTables:
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: Backend) -> None:
         self._db = db
 
     # -- statistics ----------------------------------------------------------------------
@@ -133,7 +133,8 @@ class StoryTables:
             return
         self._db.execute("DELETE FROM story_terms WHERE story_id=?", (story.id,))
         self._db.executemany(
-            "INSERT OR IGNORE INTO story_terms(term, story_id, seen_until) VALUES (?,?,?)",
+            "INSERT INTO story_terms(term, story_id, seen_until) VALUES (?,?,?) "
+            "ON CONFLICT DO NOTHING",
             ((t, story.id, story.last_seen or "~") for t in index_terms),
         )
 
@@ -161,7 +162,7 @@ class StoryTables:
         if not terms:
             return []
         one = ("SELECT story_id FROM (SELECT story_id FROM story_terms WHERE term = ? "
-               "AND seen_until >= ? ORDER BY seen_until DESC, story_id DESC LIMIT ?)")
+               "AND seen_until >= ? ORDER BY seen_until DESC, story_id DESC LIMIT ?) AS p")
         sql = (f"WITH hits(story_id) AS ({' UNION ALL '.join([one] * len(terms))}) "
                "SELECT h.story_id, count(*) AS shared FROM hits h "
                "JOIN stories s ON s.id = h.story_id WHERE s.merged_into IS NULL")
@@ -187,7 +188,8 @@ class StoryTables:
 
     def save_vector(self, article_id: str, vector: dict[str, float]) -> None:
         self._db.execute(
-            "INSERT OR REPLACE INTO article_vectors(article_id, features) VALUES (?,?)",
+            "INSERT INTO article_vectors(article_id, features) VALUES (?,?) "
+            "ON CONFLICT(article_id) DO UPDATE SET features=excluded.features",
             (article_id, _dumps({t: round(w, 5) for t, w in vector.items()})),
         )
 
@@ -203,8 +205,12 @@ class StoryTables:
 
     def record_assignment(self, a: Assignment) -> None:
         self._db.execute(
-            "INSERT OR REPLACE INTO assignments(article_id, story_id, method, score, runner_up, "
-            "runner_up_score, pinned, at, dense) VALUES (?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO assignments(article_id, story_id, method, score, runner_up, "
+            "runner_up_score, pinned, at, dense) VALUES (?,?,?,?,?,?,?,?,?) "
+            "ON CONFLICT(article_id) DO UPDATE SET story_id=excluded.story_id, "
+            "method=excluded.method, score=excluded.score, runner_up=excluded.runner_up, "
+            "runner_up_score=excluded.runner_up_score, pinned=excluded.pinned, at=excluded.at, "
+            "dense=excluded.dense",
             (a.article_id, a.story_id, a.method, a.score, a.runner_up, a.runner_up_score,
              int(a.pinned), a.at, a.dense),
         )
@@ -222,7 +228,8 @@ class StoryTables:
     # -- dense embeddings (optional) -----------------------------------------------------
     def save_embedding(self, article_id: str, vector: Dense) -> None:
         self._db.execute(
-            "INSERT OR REPLACE INTO article_embeddings(article_id, vector) VALUES (?,?)",
+            "INSERT INTO article_embeddings(article_id, vector) VALUES (?,?) "
+            "ON CONFLICT(article_id) DO UPDATE SET vector=excluded.vector",
             (article_id, _half_blob(vector)),
         )
 
@@ -281,7 +288,9 @@ class StoryTables:
             self._db.execute("DELETE FROM story_dense WHERE story_id=?", (story_id,))
             return
         self._db.execute(
-            "INSERT OR REPLACE INTO story_dense(story_id, centroid, members) VALUES (?,?,?)",
+            "INSERT INTO story_dense(story_id, centroid, members) VALUES (?,?,?) "
+            "ON CONFLICT(story_id) DO UPDATE SET centroid=excluded.centroid, "
+            "members=excluded.members",
             (story_id, _blob(total), members),
         )
 
@@ -297,7 +306,8 @@ class StoryTables:
 
     def forbid_merge(self, a: str, b: str) -> None:
         x, y = sorted((a, b))
-        self._db.execute("INSERT OR IGNORE INTO cannot_link(a, b) VALUES (?,?)", (x, y))
+        self._db.execute("INSERT INTO cannot_link(a, b) VALUES (?,?) ON CONFLICT DO NOTHING",
+                         (x, y))
 
     def allow_merge(self, a: str, b: str) -> None:
         x, y = sorted((a, b))
@@ -336,8 +346,6 @@ class StoryTables:
         store turns into its own search syntax. ``source`` keeps stories with an article
         from that outlet.
         """
-        terms = ([fts_phrase(phrase)] if phrase else []) + ([fts_query(query)] if query else [])
-        match = " ".join(terms) or None
         where = ["s.merged_into IS NULL", "s.article_count > 0"]
         params: list[Any] = []
         if since:
@@ -350,10 +358,12 @@ class StoryTables:
             where.append("EXISTS (SELECT 1 FROM articles a WHERE a.story_id = s.id "
                          "AND lower(a.source) = lower(?))")
             params.append(source)
-        if match:
-            where.append("s.id IN (SELECT a.story_id FROM articles a JOIN articles_fts f "
-                         "ON f.rowid = a.pk WHERE articles_fts MATCH ?)")
-            params.append(match)
+        phrase, query = plain_text(phrase), plain_text(query)
+        if phrase or query:
+            matches, found = self._db.search(phrase=phrase, query=query)
+            where.append("s.id IN (SELECT a.story_id FROM articles a WHERE a.pk IN "
+                         f"(SELECT m.pk FROM ({matches}) m))")
+            params += found
         if ids is not None:
             where.append(f"s.id IN ({','.join('?' * len(ids))})")
             params += list(ids)

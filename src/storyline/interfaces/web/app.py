@@ -48,6 +48,7 @@ from storyline.models import Article
 from storyline.semantic.load import load_encoder
 from storyline.semantic.static import STATIC
 from storyline.semantic.vectors import EmbeddingsError, Encoder
+from storyline.store import is_url
 
 HERE = Path(__file__).parent
 logger = logging.getLogger("storyline.web")
@@ -350,7 +351,7 @@ def create_app(db_path: str | Path, *, allow_ingest: bool = False,
     bytes, ingested in the background; see ``uploads.py``). ``allowed_hosts`` are the
     names the server answers to (default: this machine's loopback names; see ``guard.py``);
     a request naming another host, or a cross-origin upload, is refused with 403."""
-    db = Path(db_path)
+    db = db_path if is_url(db_path) else Path(db_path)
     guard = Guard.of(allowed_hosts if allowed_hosts is not None else default_hosts("127.0.0.1"))
     uploads = Uploads(db, max_upload) if allow_ingest else None
     # The stock /docs page loads Swagger UI from a CDN; ours is rendered here, offline.
@@ -423,7 +424,7 @@ def create_app(db_path: str | Path, *, allow_ingest: bool = False,
         except Exception:  # reported by the first request that meets it
             pass
 
-    if db.exists():
+    if is_url(db) or Path(db).exists():
         threading.Thread(target=warm, name="storyline-warm", daemon=True).start()
 
     @contextmanager

@@ -68,9 +68,9 @@ class Job:
 class Uploads:
     """The upload area of one store and its queue of ingest jobs (one at a time)."""
 
-    def __init__(self, db: Path, max_bytes: int = MAX_UPLOAD_BYTES) -> None:
+    def __init__(self, db: str | Path, max_bytes: int = MAX_UPLOAD_BYTES) -> None:
         self.db = db
-        self.root = db.with_name(f"{db.stem}-uploads")
+        self.root = uploads_folder(db)
         self.max_bytes = max_bytes
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._lock = threading.Lock()
@@ -138,3 +138,21 @@ class Uploads:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def uploads_folder(db: str | Path) -> Path:
+    """Where uploads to a store are kept: beside a SQLite file, or for a server database
+    in the user's data folder under a name derived from its (password-free) URL."""
+    from storyline.store import is_url
+
+    if is_url(db):
+        import hashlib
+
+        from platformdirs import user_data_dir
+
+        from storyline.store.postgres import redacted
+
+        name = hashlib.sha256(redacted(str(db)).encode()).hexdigest()[:12]
+        return Path(user_data_dir("storyline", appauthor=False)) / f"uploads-{name}"
+    path = Path(db)
+    return path.with_name(f"{path.stem}-uploads")
