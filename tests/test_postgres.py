@@ -188,3 +188,36 @@ def test_a_failed_chunk_leaves_the_database_as_it_was(
         assert len(again.ingested) == 3 and len(again.already_stored) == 5
         stories = sl.stories(limit=None)
         assert sum(s["article_count"] for s in stories) == 8
+
+
+def test_a_web_upload_lands_in_the_database(pg_url: str, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+    import warnings
+
+    from conftest import html_page
+    from storyline.interfaces.web.app import create_app
+    from storyline.interfaces.web.uploads import uploads_folder
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    area = uploads_folder(pg_url)
+    assert area.is_relative_to(tmp_path / "data") and "postgresql" not in str(area)
+    with TestClient(base_url="http://127.0.0.1",
+                    app=create_app(pg_url, allow_ingest=True)) as client:
+        r = client.post("/api/ingest", params={"filename": "report.html"},
+                        content=html_page().encode())
+        assert r.status_code == 202, r.text
+        deadline = time.monotonic() + 120
+        while (state := client.get(f"/api/ingest/{r.json()['id']}").json())["status"] not in (
+                "done", "failed"):
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        assert state["status"] == "done" and len(state["ingested"]) == 1
+        assert client.get(f"/api/articles/{state['ingested'][0]}").status_code == 200
+    assert area.is_dir()
+    with Storyline(pg_url) as sl:
+        assert [a.id for a in sl.articles()] == state["ingested"]

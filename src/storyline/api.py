@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -156,12 +157,16 @@ class Storyline:
         progress: pipeline.Progress | None = None,
         embeddings: str | Encoder | None = AUTO,
         dense_weight: float | None = None,
+        executor: Executor | None = None,
     ) -> IngestReport:
         """Read files, folders, globs (and ``-`` for ``stdin``) into the store.
 
         ``workers`` > 1 parses in that many processes (the CLI uses one per core); as with
         any multiprocessing code, a script doing so needs an ``if __name__ == "__main__":``
-        guard.
+        guard. ``executor`` (a ``concurrent.futures.Executor``, such as a Dask cluster's:
+        :func:`storyline.engines.dask_engine.dask_executor`) does the parsing, cleaning and
+        extraction instead, ``workers`` tasks at a time; this process still links copies,
+        places articles in stories and writes the store, in input order.
 
         ``source``, ``published`` and ``lang`` override what the documents say. Raises
         ValueError for a bad argument; bad *inputs* never raise, they end up in
@@ -201,6 +206,7 @@ class Storyline:
             progress=progress,
             encoder=encoder,
             dense_weight=dense_weight,
+            executor=executor,
         )
         report.embeddings = model_name(encoder) if encoder is not None else None
         return report

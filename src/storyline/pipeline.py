@@ -14,12 +14,13 @@ import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import closing, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from itertools import chain, islice
 from multiprocessing.connection import Connection
+from pathlib import Path
 from types import FrameType, TracebackType
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -113,19 +114,26 @@ def _pool_context() -> multiprocessing.context.BaseContext:
 
 
 def process_stream(
-    items: Iterable[Unit | Passed], *, overrides: Overrides | None = None, workers: int = 1
+    items: Iterable[Unit | Passed], *, overrides: Overrides | None = None, workers: int = 1,
+    executor: Executor | None = None,
 ) -> Generator[Result, None, None]:
     """Process units in order, in a pool when there are enough of them to pay for one.
 
-    Close the generator to shut the pool down early (``ingest_units`` does on any error).
+    ``executor`` runs the work elsewhere instead (a Dask cluster: ``engines/dask_engine.py``)
+    with ``workers`` tasks in flight per worker slot; units read from files are sent with
+    their bytes, so its workers need no access to the inputs. Close the generator to shut
+    the pool down early (``ingest_units`` does on any error).
     """
     it = iter(items)
+    job = partial(_process_many, overrides=overrides)
+    if executor is not None:
+        yield from _through(executor, job, (), (_with_bytes(u) for u in it), workers)
+        return
     head = list(islice(it, POOL_THRESHOLD))
     if workers <= 1 or len(head) < POOL_THRESHOLD:
         for item in chain(head, it):  # not (*head, *it): that reads all input first
             yield item if isinstance(item, Passed) else process_unit(item, overrides)
         return
-    job = partial(_process_many, overrides=overrides)
     # Only this process holds the write end: when it dies, even by SIGKILL, the workers
     # read EOF and exit, and with them the forkserver and the resource tracker (which stay
     # up while any worker holds their pipes).
@@ -135,21 +143,41 @@ def process_stream(
             max_workers=workers, mp_context=_pool_context(), initializer=_init_worker,
             initargs=(lifeline,),
         ) as pool:
-            pending: deque[Future[list[Result]] | Passed] = deque()
-            stream = _tasks((*head,), it)
-            try:
-                for task in stream:
-                    pending.append(task if isinstance(task, Passed) else pool.submit(job, task))
-                    while len(pending) > 2 * workers:
-                        yield from _drain(pending.popleft())
-                while pending:
-                    yield from _drain(pending.popleft())
-            except BaseException:
-                pool.shutdown(wait=False, cancel_futures=True)
-                raise
+            yield from _through(pool, job, (*head,), it, workers)
     finally:
         lifeline_w.close()
         lifeline.close()
+
+
+def _through(pool: Executor, job: Callable[[list[Unit]], list[Result]],
+             head: tuple[Unit | Passed, ...], rest: Iterator[Unit | Passed],
+             workers: int) -> Iterator[Result]:
+    """Tasks through ``pool``, at most 2 × ``workers`` in flight, results in input order."""
+    pending: deque[Future[list[Result]] | Passed] = deque()
+    try:
+        for task in _tasks(head, rest):
+            pending.append(task if isinstance(task, Passed) else pool.submit(job, task))
+            while len(pending) > 2 * workers:
+                yield from _drain(pending.popleft())
+        while pending:
+            yield from _drain(pending.popleft())
+    except BaseException:
+        for waiting in pending:
+            if not isinstance(waiting, Passed):
+                waiting.cancel()
+        if isinstance(pool, ProcessPoolExecutor):
+            pool.shutdown(wait=False, cancel_futures=True)
+        raise
+
+
+def _with_bytes(item: Unit | Passed) -> Unit | Passed | Reject:
+    """A file unit with its bytes in it, for workers that cannot read our files."""
+    if isinstance(item, Passed) or item.path is None or item.data is not None:
+        return item
+    try:
+        return replace(item, data=Path(item.path).read_bytes(), path=None)
+    except OSError as exc:
+        return Reject(item.origin, f"cannot read file ({exc.strerror or exc})")
 
 
 def _init_worker(lifeline: Connection) -> None:
@@ -212,6 +240,7 @@ def ingest(
     progress: Progress | None = None,
     encoder: Encoder | None = None,
     dense_weight: float | None = None,
+    executor: Executor | None = None,
 ) -> IngestReport:
     """Ingest paths into the store; see ``Storyline.ingest`` for the public entry point.
 
@@ -222,7 +251,8 @@ def ingest(
     own = store.files()
     units = iter_units(expand(paths, stdin=stdin, exclude=own), fmt)
     return ingest_units(store, units, label=list(paths), overrides=overrides, workers=workers,
-                        progress=progress, encoder=encoder, dense_weight=dense_weight)
+                        progress=progress, encoder=encoder, dense_weight=dense_weight,
+                        executor=executor)
 
 
 def ingest_units(
@@ -235,6 +265,7 @@ def ingest_units(
     progress: Progress | None = None,
     encoder: Encoder | None = None,
     dense_weight: float | None = None,
+    executor: Executor | None = None,
 ) -> IngestReport:
     """The stages after reading: process units (in a pool), store, link copies, assign stories.
 
@@ -257,7 +288,8 @@ def ingest_units(
     with _SigtermInterrupts() as sigterm:
         try:
             with closing(process_stream(units, overrides=overrides,
-                                        workers=workers or default_workers())) as results:
+                                        workers=workers or default_workers(),
+                                        executor=executor)) as results:
                 while True:
                     chunk = list(islice(results, COMMIT_EVERY))
                     if not chunk:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import os
 import sys
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -100,6 +101,11 @@ def ingest(
         help="With --embeddings: the dense share of the story score, "
              "(1 - w) * sparse + w * dense evidence (default 0.5).",
         show_default=False)] = None,
+    dask: Annotated[str | None, typer.Option(
+        "--dask", metavar="ADDRESS",
+        help="Parse, clean and extract on a Dask cluster: a scheduler (tcp://host:8786) or "
+             "'local' (--workers processes here). Needs storyline[dask] on every worker; "
+             "this process still writes the store.", show_default=False)] = None,
     db: DbOption = None,
 ) -> None:
     """Read articles into the store. Bad inputs are reported and kept in the rejects list."""
@@ -108,12 +114,12 @@ def ingest(
     model = AUTO if embeddings is None else _embeddings_model(embeddings)
     if dense_weight is not None and model is None:
         _fail("--dense-weight needs embeddings (not --embeddings none)")
-    workers = workers or default_workers()
     stdin = sys.stdin.buffer if "-" in paths else None  # read as it comes, never whole
-    with _open(db) as sl:
+    with _open(db) as sl, _engine(dask, workers) as (executor, slots):
         report = _run_ingest(
             sl, paths, input_format=input_format, source=source, published=published,
-            lang=lang, workers=workers, stdin=stdin, embeddings=model, dense_weight=dense_weight,
+            lang=lang, workers=slots or workers or default_workers(), stdin=stdin,
+            embeddings=model, dense_weight=dense_weight, executor=executor,
         )
         stored_model = sl.store.stories.meta("embedding_model")
     _print_report(report)
@@ -129,6 +135,21 @@ def ingest(
                   soft_wrap=True, markup=False)
     if report.interrupted:
         raise typer.Exit(130)
+
+
+@contextmanager
+def _engine(dask: str | None, workers: int | None) -> Iterator[tuple[Any, int | None]]:
+    """(executor, its task slots) for --dask; (None, None) for this machine's pool."""
+    if not dask:
+        yield None, None
+        return
+    from storyline.engines.dask_engine import EngineError, dask_executor
+
+    try:
+        with dask_executor(dask.strip(), workers=workers) as (executor, slots):
+            yield executor, slots
+    except EngineError as exc:  # raised on the way in only: the ingest's own errors pass
+        _fail(str(exc))
 
 
 def _embeddings_model(value: str | None) -> str | None:
