@@ -109,3 +109,28 @@ def test_the_cli_ingests_on_a_local_cluster(tmp_path: Path) -> None:
     assert done.stdout.startswith("3 ingested")
     with Storyline(db) as sl:
         assert len(sl.articles(limit=None)) == 3
+
+
+def test_a_worker_killed_mid_batch_loses_nothing(tmp_path: Path) -> None:
+    """SIGKILL one of two workers while tasks are in flight: the scheduler runs its tasks
+    again elsewhere, and the batch comes back whole, in order, each article once."""
+    import signal
+
+    units: list[Unit | Reject] = []
+    for n in range(200):
+        path = tmp_path / f"{n:03}.txt"
+        path.write_text(article_text(n), encoding="utf-8")
+        units.append(Unit(origin=path.name, format="text", path=str(path)))
+    with dask_executor("local", workers=2) as (executor, slots):
+        client = executor._client  # type: ignore[attr-defined]
+        pids = client.run(os.getpid)  # worker address -> pid
+        victim = next(iter(pids.values()))
+        results = []
+        for result in process_stream(units, workers=slots, executor=executor):
+            results.append(result)
+            if len(results) == 32:  # the first task is back; others are in flight
+                os.kill(victim, signal.SIGKILL)
+        assert victim not in client.run(os.getpid).values()  # it did die (and was replaced)
+    origins = [r.article.origin for r in results]  # type: ignore[union-attr]
+    assert origins == [u.origin for u in units]
+    assert len({r.article.id for r in results}) == 200  # type: ignore[union-attr]
