@@ -510,7 +510,7 @@ def _measure(args: argparse.Namespace, backends: list[str], sources: dict[str, P
                 row[f"{args.embeddings}/default"] = f"{dense_rate / rate:.2f}x"
             if base_kind and base:
                 row["baseline"] = f"{base_kind.split('-')[1]} 1 proc: {base:.0f} art/s"
-                row["ratio"] = f"{rate / base:.2f}x"
+                row["ratio"] = f"{rate / base:.2f}x" if rate >= base / 10 else f"{rate / base:.3f}x"
             rows.append(row)
         read_rows.extend(_read_rows(fmt, backends, reads))
     return rows, read_rows

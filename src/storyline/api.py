@@ -226,6 +226,28 @@ class Storyline:
                 raise  # the default install's own model must load
             return None
 
+    def load_batch(
+        self,
+        folder: str | Path,
+        *,
+        progress: pipeline.Progress | None = None,
+        embeddings: str | Encoder | None = AUTO,
+        dense_weight: float | None = None,
+    ) -> IngestReport:
+        """Store the results of a batch map (``storyline batch map``, written by
+        :func:`storyline.engines.batch.map_inputs`) in input order: the store then holds
+        what ``ingest`` of the same inputs gives. Raises ``BatchError`` (one line, nothing
+        written) for a folder that is not a finished map of this version's format."""
+        from storyline.engines.batch import check_folder, read_folder
+
+        check_folder(Path(folder))  # before the batch is recorded
+        encoder = self._ingest_encoder(embeddings)
+        report = pipeline.ingest_results(self.store, read_folder(folder), label=[str(folder)],
+                                         progress=progress, encoder=encoder,
+                                         dense_weight=dense_weight)
+        report.embeddings = model_name(encoder) if encoder is not None else None
+        return report
+
     def articles(
         self,
         *,
@@ -779,6 +801,39 @@ def _encoder(embeddings: str | Encoder | None) -> Encoder | None:
     from storyline.semantic.load import load_encoder  # torch only for a transformer
 
     return load_encoder(embeddings)
+
+
+def map_batch(
+    paths: Sequence[str | Path],
+    out: str | Path,
+    *,
+    executor: Executor | None = None,
+    workers: int | None = None,
+    format: str = "auto",
+    source: str | None = None,
+    published: str | None = None,
+    lang: str | None = None,
+) -> dict[str, int]:
+    """The parallel half of an ingest, to Parquet parts in ``out``: one task per input file,
+    on ``executor`` (a Dask cluster's) or ``workers`` processes here. Load the folder with
+    :meth:`Storyline.load_batch`. Returns counts: parts, reused, articles, rejects,
+    notices. Raises ValueError for a bad argument, ``BatchError`` when there is no input."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from storyline.engines.batch import map_inputs
+
+    fmt = _check_format(format)
+    overrides = Overrides(
+        source=source or None,
+        published=check_published(published) if published else None,
+        lang=_check_lang(lang),
+    )
+    names = [str(p) for p in paths]
+    if executor is not None:
+        return map_inputs(names, out, executor, fmt=fmt, overrides=overrides)
+    with ProcessPoolExecutor(max_workers=workers or pipeline.default_workers(),
+                             mp_context=pipeline.pool_context()) as pool:
+        return map_inputs(names, out, pool, fmt=fmt, overrides=overrides)
 
 
 def _check_format(value: str) -> InputFormat | None:

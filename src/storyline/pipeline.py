@@ -104,7 +104,7 @@ def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def _pool_context() -> multiprocessing.context.BaseContext:
+def pool_context() -> multiprocessing.context.BaseContext:
     # forkserver: no fork of a process that may run a progress-bar thread; spawn elsewhere.
     method = "forkserver" if sys.platform.startswith("linux") else "spawn"
     ctx = multiprocessing.get_context(method)
@@ -140,7 +140,7 @@ def process_stream(
     lifeline, lifeline_w = multiprocessing.Pipe(duplex=False)
     try:
         with ProcessPoolExecutor(
-            max_workers=workers, mp_context=_pool_context(), initializer=_init_worker,
+            max_workers=workers, mp_context=pool_context(), initializer=_init_worker,
             initargs=(lifeline,),
         ) as pool:
             yield from _through(pool, job, (*head,), it, workers)
@@ -279,22 +279,39 @@ def ingest_units(
     so (the CLI then exits 130 for both, since the batch ends the same way). Any other
     error marks the batch ``failed`` and is raised.
     """
+    with closing(process_stream(units, overrides=overrides,
+                                workers=workers or default_workers(),
+                                executor=executor)) as results:
+        return ingest_results(store, results, label=label, progress=progress,
+                              encoder=encoder, dense_weight=dense_weight)
+
+
+def ingest_results(
+    store: Store,
+    results: Iterable[Result],
+    *,
+    label: Sequence[str] = (),
+    progress: Progress | None = None,
+    encoder: Encoder | None = None,
+    dense_weight: float | None = None,
+) -> IngestReport:
+    """The order-dependent stages over processed results, in their order: copy links,
+    story placement, the store's writes, one transaction per chunk. ``ingest_units`` feeds
+    it from the pool; a batch load (``engines/batch.py``) from a map's Parquet parts."""
     report = IngestReport()
     linker = CopyLinker(store)
     assigner = StoryAssigner(store, encoder, dense_weight=dense_weight)
     batch_id = store.begin_batch(label)
     report.batch_id = batch_id
     status = "failed"
+    stream = iter(results)
     with _SigtermInterrupts() as sigterm:
         try:
-            with closing(process_stream(units, overrides=overrides,
-                                        workers=workers or default_workers(),
-                                        executor=executor)) as results:
-                while True:
-                    chunk = list(islice(results, COMMIT_EVERY))
-                    if not chunk:
-                        break
-                    _commit_chunk(store, chunk, batch_id, report, progress, linker, assigner)
+            while True:
+                chunk = list(islice(stream, COMMIT_EVERY))
+                if not chunk:
+                    break
+                _commit_chunk(store, chunk, batch_id, report, progress, linker, assigner)
             status = "done"
         except BaseException as exc:
             # After a SIGTERM whatever breaks next (workers killed with us) is the interruption.

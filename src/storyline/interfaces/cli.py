@@ -932,6 +932,75 @@ def serve(
                 host=host, port=port, log_level="warning")
 
 
+batch_app = typer.Typer(
+    help="Archives too big for one ingest: a parallel map to Parquet (here or on a Dask "
+         "cluster), then a load into the store.", no_args_is_help=True)
+app.add_typer(batch_app, name="batch")
+
+
+@batch_app.command("map")
+def batch_map(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders or globs.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the Parquet parts.")],
+    input_format: Annotated[
+        str, typer.Option("--format", help="auto | text | html | feed | warc | jsonl")
+    ] = "auto",
+    source: Annotated[str | None, typer.Option(help="Outlet name for every article.")] = None,
+    published: Annotated[
+        str | None, typer.Option(help="Publication date for every article (2023-06-14).")
+    ] = None,
+    lang: Annotated[str | None, typer.Option(help="Language code for every article.")] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes (default: cores).")] = None,
+    dask: Annotated[str | None, typer.Option(
+        "--dask", metavar="ADDRESS",
+        help="Run the tasks on a Dask cluster (tcp://host:8786, or 'local'); the workers "
+             "must read the inputs and write --out (shared storage).",
+        show_default=False)] = None,
+) -> None:
+    """Read, clean and extract every input, one task per file, into Parquet parts.
+
+    A rerun redoes only missing parts, or parts made from changed inputs or options.
+    """
+    from storyline.api import map_batch
+    from storyline.engines.batch import BatchError
+
+    try:
+        with _engine(dask, workers) as (executor, _):
+            counts = map_batch(paths, out, executor=executor, workers=workers,
+                               format=input_format, source=source, published=published,
+                               lang=lang)
+    except (BatchError, ValueError, DateError) as exc:
+        _fail(str(exc))
+    typer.echo(f"{counts['parts']} parts ({counts['reused']} reused): {counts['articles']} "
+               f"articles, {counts['rejects']} rejected, in {out}")
+
+
+@batch_app.command("load")
+def batch_load(
+    folder: Annotated[Path, typer.Argument(help="The folder a batch map wrote.")],
+    embeddings: Annotated[str | None, typer.Option(
+        "--embeddings", metavar="MODEL", envvar="STORYLINE_EMBEDDINGS",
+        help="As for ingest.", show_default=False)] = None,
+    db: DbOption = None,
+) -> None:
+    """Store a batch map's results in input order: the same store as ingest would give."""
+    from storyline.engines.batch import BatchError
+
+    model = AUTO if embeddings is None else _embeddings_model(embeddings)
+    with _open(db) as sl:
+        try:
+            report = sl.load_batch(folder, embeddings=model)
+        except BatchError as exc:
+            _fail(str(exc))
+        except EmbeddingsError as exc:
+            from rich.markup import escape
+
+            _fail(escape(str(exc)))
+    _print_report(report)
+    if report.interrupted:
+        raise typer.Exit(130)
+
+
 eval_app = typer.Typer(help="Measure Storyline against labelled data.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 
