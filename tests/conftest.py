@@ -216,3 +216,18 @@ def pg_url(pg_server: str) -> Iterator[str]:
         yield url
     finally:
         pg_cluster.drop_database(pg_server, name)
+
+
+def export_rows(sl: Storyline, table: str) -> list[dict[str, Any]]:
+    """A table as ``storyline export`` gives it, without the ingest time: what two stores
+    built from the same inputs (two backends, a cluster and one machine) must share."""
+    import json
+
+    from storyline.interfaces.export import TABLES, Filters
+
+    out = []
+    with sl.snapshot():
+        for row in TABLES[table].rows(sl, Filters()):
+            row.pop("ingested_at", None)
+            out.append(json.loads(json.dumps(row, sort_keys=True, default=str)))
+    return out

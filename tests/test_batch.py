@@ -9,15 +9,13 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from conftest import BACKENDS, article_text, html_page, store_location, write_warc
+from conftest import BACKENDS, article_text, export_rows, html_page, store_location, write_warc
 from storyline import Storyline
 from storyline.api import map_batch
 from storyline.engines.batch import FORMAT, MANIFEST, BatchError
-from storyline.interfaces.export import TABLES, Filters
 
 
 def _inputs(root: Path) -> Path:
@@ -42,14 +40,6 @@ def _inputs(root: Path) -> Path:
     return folder
 
 
-def _rows(sl: Storyline, table: str) -> list[dict[str, Any]]:
-    out = []
-    for row in TABLES[table].rows(sl, Filters()):
-        row.pop("ingested_at", None)
-        out.append(json.loads(json.dumps(row, sort_keys=True, default=str)))
-    return out
-
-
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_map_then_load_equals_ingest(request: pytest.FixtureRequest, tmp_path: Path,
                                      backend: str) -> None:
@@ -64,7 +54,7 @@ def test_map_then_load_equals_ingest(request: pytest.FixtureRequest, tmp_path: P
         assert len(a.ingested) + len(a.already_stored) == counts["articles"]
         assert [r.message() for r in a.rejected] == [r.message() for r in b.rejected]
         for table in ("articles", "stories", "mentions", "quotes", "events"):
-            assert _rows(loaded, table) == _rows(ingested, table), table
+            assert export_rows(loaded, table) == export_rows(ingested, table), table
         # a second load stores nothing twice
         again = loaded.load_batch(tmp_path / "parts")
         assert again.ingested == [] and len(again.already_stored) == counts["articles"]
@@ -143,4 +133,4 @@ def test_the_cli_maps_on_a_local_dask_cluster_and_loads(tmp_path: Path) -> None:
     assert loaded.returncode == 0, loaded.stderr
     with Storyline(db) as sl, Storyline(tmp_path / "direct.db") as direct:
         direct.ingest([folder], workers=1)
-        assert _rows(sl, "stories") == _rows(direct, "stories")
+        assert export_rows(sl, "stories") == export_rows(direct, "stories")

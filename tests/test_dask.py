@@ -4,22 +4,19 @@ line when no scheduler answers."""
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
 from collections.abc import Iterator
 from concurrent.futures import Executor
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from conftest import article_text
+from conftest import article_text, export_rows
 from storyline import Storyline
 from storyline.ingest.units import Unit
 from storyline.interfaces.cli import sample_corpus
-from storyline.interfaces.export import TABLES, Filters
 from storyline.models import Reject
 from storyline.pipeline import _with_bytes, process_stream
 
@@ -40,14 +37,6 @@ def cluster() -> Iterator[tuple[Executor, int]]:
         yield engine
 
 
-def _rows(sl: Storyline, table: str) -> list[dict[str, Any]]:
-    out = []
-    for row in TABLES[table].rows(sl, Filters()):
-        row.pop("ingested_at", None)
-        out.append(json.loads(json.dumps(row, sort_keys=True, default=str)))
-    return out
-
-
 def test_a_cluster_gives_the_same_store_as_this_machine(
         cluster: tuple[Executor, int], tmp_path: Path) -> None:
     executor, slots = cluster
@@ -58,7 +47,7 @@ def test_a_cluster_gives_the_same_store_as_this_machine(
         assert len(a.ingested) == len(b.ingested) > 40
         assert [r.message() for r in a.rejected] == [r.message() for r in b.rejected]
         for table in ("articles", "stories", "mentions", "quotes", "events"):
-            assert _rows(remote, table) == _rows(here, table), table
+            assert export_rows(remote, table) == export_rows(here, table), table
 
 
 def test_units_travel_with_their_bytes(tmp_path: Path) -> None:

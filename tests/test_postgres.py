@@ -7,17 +7,15 @@ The rest of the store, pipeline, API and web tests run on both backends through 
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from conftest import article_text
+from conftest import article_text, export_rows
 from storyline import Storyline
-from storyline.interfaces.export import TABLES, Filters
+from storyline.interfaces.export import TABLES
 from storyline.store import Store, StoreError, resolve_db
 from storyline.store.migrations import SCHEMA_VERSION
 from test_concurrent_writers import _RUN, _corpus
@@ -83,15 +81,6 @@ def test_search_stems_in_the_article_language_only(pg_url: str, tmp_path: Path) 
         assert sl.stories(query="valleys") and sl.stories(entity="Kassel")
 
 
-def _rows(sl: Storyline, table: str) -> list[dict[str, Any]]:
-    out = []
-    with sl.snapshot():
-        for row in TABLES[table].rows(sl, Filters()):
-            row.pop("ingested_at", None)
-            out.append(json.loads(json.dumps(row, sort_keys=True, default=str)))
-    return out
-
-
 def test_same_input_same_store_on_both_backends(pg_url: str, tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
@@ -105,7 +94,7 @@ def test_same_input_same_store_on_both_backends(pg_url: str, tmp_path: Path) -> 
         for sl in (lite, server):
             sl.ingest([folder], source="Harbor Daily", published="2023-06-13", workers=1)
         for table in TABLES:
-            assert _rows(lite, table) == _rows(server, table), table
+            assert export_rows(lite, table) == export_rows(server, table), table
         assert [r.reason for r in lite.rejects()] == [r.reason for r in server.rejects()]
 
 

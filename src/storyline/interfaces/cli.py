@@ -76,18 +76,24 @@ def article_row(article: Article) -> dict[str, Any]:
     return article.to_dict(with_text=False)
 
 
+# What every article of a batch is said to be, for ingest and batch map alike.
+InputFormatOption = Annotated[
+    str, typer.Option("--format", help="auto | text | html | feed | warc | jsonl")]
+SourceOption = Annotated[str | None, typer.Option(help="Outlet name for every article.")]
+PublishedOption = Annotated[
+    str | None, typer.Option(help="Publication date for every article (2023-06-14).")]
+LangOption = Annotated[str | None, typer.Option(help="Language code for every article.")]
+WorkersOption = Annotated[int | None, typer.Option(help="Worker processes (default: cores).")]
+
+
 @app.command()
 def ingest(
     paths: Annotated[list[str], typer.Argument(help="Files, folders, globs, or - for stdin.")],
-    input_format: Annotated[
-        str, typer.Option("--format", help="auto | text | html | feed | warc | jsonl")
-    ] = "auto",
-    source: Annotated[str | None, typer.Option(help="Outlet name for every article.")] = None,
-    published: Annotated[
-        str | None, typer.Option(help="Publication date for every article (2023-06-14).")
-    ] = None,
-    lang: Annotated[str | None, typer.Option(help="Language code for every article.")] = None,
-    workers: Annotated[int | None, typer.Option(help="Worker processes (default: cores).")] = None,
+    input_format: InputFormatOption = "auto",
+    source: SourceOption = None,
+    published: PublishedOption = None,
+    lang: LangOption = None,
+    workers: WorkersOption = None,
     embeddings: Annotated[str | None, typer.Option(
         "--embeddings", metavar="MODEL", envvar="STORYLINE_EMBEDDINGS", show_envvar=True,
         help="Sentence embeddings that also match stories: by default the model the store "
@@ -942,15 +948,11 @@ app.add_typer(batch_app, name="batch")
 def batch_map(
     paths: Annotated[list[str], typer.Argument(help="Files, folders or globs.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the Parquet parts.")],
-    input_format: Annotated[
-        str, typer.Option("--format", help="auto | text | html | feed | warc | jsonl")
-    ] = "auto",
-    source: Annotated[str | None, typer.Option(help="Outlet name for every article.")] = None,
-    published: Annotated[
-        str | None, typer.Option(help="Publication date for every article (2023-06-14).")
-    ] = None,
-    lang: Annotated[str | None, typer.Option(help="Language code for every article.")] = None,
-    workers: Annotated[int | None, typer.Option(help="Worker processes (default: cores).")] = None,
+    input_format: InputFormatOption = "auto",
+    source: SourceOption = None,
+    published: PublishedOption = None,
+    lang: LangOption = None,
+    workers: WorkersOption = None,
     dask: Annotated[str | None, typer.Option(
         "--dask", metavar="ADDRESS",
         help="Run the tasks on a Dask cluster (tcp://host:8786, or 'local'); the workers "
