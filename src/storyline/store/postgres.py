@@ -157,27 +157,28 @@ class PostgresBackend:
         # Each article is matched by the query stemmed in the article's own language, as
         # its vector was ("floods" finds an English "flooded"); stemming the query in every
         # language would let a Hungarian stem of "balloon" ("ball") find a football report.
-        # One branch per language keeps each on the GIN index.
         parses = [(phrase, "phraseto_tsquery"), (query, "plainto_tsquery")]
         texts = [(_CONTROL.sub(" ", text), parse) for text, parse in parses if text]
         groups: dict[str, list[str]] = {}
         for code, config in TEXT_SEARCH_CONFIGS.items():
             groups.setdefault(config, []).append(code)
         known = ", ".join(f"'{code}'" for code in sorted(TEXT_SEARCH_CONFIGS))
-        langs = [(f"lang IN ({', '.join(repr(c) for c in sorted(codes))})", config)
+        langs = [(f"a.lang IN ({', '.join(repr(c) for c in sorted(codes))})", config)
                  for config, codes in sorted(groups.items())]
-        langs.append((f"(lang IS NULL OR lang NOT IN ({known}))", "simple"))
+        langs.append((f"(a.lang IS NULL OR a.lang NOT IN ({known}))", "simple"))
+        words = [text for text, _ in texts]
 
         def stemmed(config: str) -> str:
             return "(" + " && ".join(f"{parse}('{config}', ?)" for _, parse in texts) + ")"
 
-        words = [text for text, _ in texts]
-        rank = ("CASE " + " ".join(f"WHEN {test} THEN {stemmed(config)}"
-                                   for test, config in langs) + " END")
-        where = " OR ".join(f"({test} AND search @@ {stemmed(config)})"
-                            for test, config in langs)
-        params = words * (2 * len(langs))
-        return f"SELECT pk, -ts_rank(search, {rank}) AS rank FROM articles WHERE {where}", params
+        own = "CASE " + " ".join(f"WHEN {test} THEN {stemmed(config)}"
+                                 for test, config in langs) + " END"
+        anyone = " || ".join(stemmed(config) for _, config in langs)
+        # The union of every stemming finds the candidates on the GIN index (a stable
+        # expression, computed once); the article's own language then decides.
+        return (f"SELECT a.pk, -ts_rank(a.search, {own}) AS rank FROM articles a "
+                f"WHERE a.search @@ ({anyone}) AND a.search @@ {own}",
+                words * (3 * len(langs)))
 
 
 # -- rows and placeholders -----------------------------------------------------------------
