@@ -157,3 +157,38 @@ def test_bad_batch_loses_nothing_stored(sl: Storyline, tmp_path: Path) -> None:
     (tmp_path / "b.bin").write_bytes(b"\x00" * 100)
     sl.ingest([tmp_path / "b.bin", tmp_path / "missing"])
     assert len(sl.articles()) == 1
+
+
+def test_control_characters_in_metadata_never_reach_the_store(sl: Storyline,
+                                                              tmp_path: Path) -> None:
+    """A NUL in a title, an outlet name or a URL (PostgreSQL text cannot even hold one) is
+    taken out, or the URL dropped; the article and the batch go on, on both backends."""
+    feed = tmp_path / "nul.jsonl"
+    records = [
+        {"title": "Storm\x00 closes the ports", "text": article_text(1),
+         "source": "Coast\x00 Post", "url": "https://coast.example/a\x00b",
+         "published": "2024-03-01"},
+        {"title": "Plain record", "text": article_text(2), "source": "Wire",
+         "url": "https://wire.example/story one", "published": "2024-03-02"},
+    ]
+    feed.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    report = sl.ingest([feed])
+    assert len(report.ingested) == 2 and not report.rejected, report.summary()
+    stored = {a.title: a for a in sl.articles(limit=None)}
+    first = stored["Storm closes the ports"]
+    assert first.source == "Coast Post" and first.url is None
+    assert stored["Plain record"].url is None  # a space: not a URL a browser would send
+
+
+def test_plain_metadata_keeps_clean_values_as_they_are() -> None:
+    from storyline.ingest.metadata import plain_metadata
+    from storyline.models import RawDocument
+
+    clean = RawDocument("a.txt", "text", "Body.", title="Title", source="Wire",
+                        url="https://wire.example/a", byline="Ana Costa")
+    assert plain_metadata(clean) is clean
+    dirty = RawDocument("a.txt", "text", "Body.", title="\x00", byline="Ana\x07\x08 Costa",
+                        url="https://wire.example/\x1fa")
+    fixed = plain_metadata(dirty)
+    assert (fixed.title, fixed.byline, fixed.url, fixed.text) == (None, "Ana Costa", None,
+                                                                 "Body.")

@@ -5,10 +5,17 @@ so nothing downstream has to distrust it (``2024-03-05<script>`` is not a date).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from dataclasses import replace
 from functools import lru_cache
 
 from storyline.clean.dates import DateError, parse_user_date
+from storyline.models import RawDocument
+
+#: Control characters: no outlet, byline or title holds one (and a database may refuse a
+#: NUL outright: PostgreSQL text cannot store it).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class MetadataError(ValueError):
@@ -62,3 +69,21 @@ def _or_note(value: str | None, check: Callable[[str], str]) -> tuple[str | None
 
 def _show(value: str, limit: int = 40) -> str:
     return repr(value if len(value) <= limit else value[:limit] + "…")
+
+
+def plain_metadata(doc: RawDocument) -> RawDocument:
+    """The document with control characters out of its title, outlet and byline, and
+    without a URL that holds one or any space (not a URL a browser would send)."""
+    def plain(value: str | None) -> str | None:
+        if value is None or not _CONTROL.search(value):
+            return value
+        return " ".join(_CONTROL.sub(" ", value).split()) or None
+
+    url = doc.url
+    if url is not None and (_CONTROL.search(url) or any(c.isspace() for c in url.strip())):
+        url = None
+    fields = {"title": plain(doc.title), "source": plain(doc.source),
+              "byline": plain(doc.byline), "url": url}
+    if all(fields[k] == getattr(doc, k) for k in fields):
+        return doc
+    return replace(doc, **fields)  # type: ignore[arg-type]

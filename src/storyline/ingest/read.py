@@ -24,7 +24,7 @@ from storyline.ingest.decode import (
 from storyline.ingest.feed import iter_feed
 from storyline.ingest.html import extract_text_blocks, parse_html
 from storyline.ingest.jsonl import iter_jsonl
-from storyline.ingest.metadata import lang_or_note
+from storyline.ingest.metadata import lang_or_note, plain_metadata
 from storyline.ingest.sources import InputFile
 from storyline.ingest.units import MAX_DOCUMENT_BYTES, MAX_FEED_BYTES, Unit, too_large
 from storyline.ingest.warc import iter_warc
@@ -157,13 +157,14 @@ def parse_unit(unit: Unit) -> RawDocument | Reject:
             doc = parse_html(raw, origin=unit.origin, url=unit.url)
             if isinstance(doc, Reject):
                 return doc
-            return _merge(doc, unit)
+            return plain_metadata(_merge(doc, unit))
         text = data if isinstance(data, str) else decode(data)
         if unit.format == "feed":
             text = extract_text_blocks(text) if "<" in text else text
         if not text.strip():
             return Reject(unit.origin, "no text (only whitespace)")
-        return _merge(RawDocument(origin=unit.origin, format=unit.format, text=text), unit)
+        return plain_metadata(
+            _merge(RawDocument(origin=unit.origin, format=unit.format, text=text), unit))
     except DecodeError as exc:
         return Reject(unit.origin, str(exc))
     except OSError as exc:
