@@ -210,3 +210,15 @@ def test_a_web_upload_lands_in_the_database(pg_url: str, tmp_path: Path,
     assert area.is_dir()
     with Storyline(pg_url) as sl:
         assert [a.id for a in sl.articles()] == state["ingested"]
+
+
+def test_a_connection_lost_mid_work_is_one_line(pg_url: str) -> None:
+    with Storyline(pg_url) as sl:
+        assert sl.stories() == []
+        pid = sl.store._db._conn.info.backend_pid  # type: ignore[attr-defined]
+        with psycopg.connect(pg_url, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        with pytest.raises(StoreError) as caught:
+            sl.stories()
+    message = str(caught.value)
+    assert "lost the connection" in message and "\n" not in message

@@ -1502,6 +1502,11 @@ def main() -> None:
     except KeyboardInterrupt:
         err.print("interrupted")
         sys.exit(130)
+    except StoreError as exc:  # a store that fails mid-command (a server gone): one line
+        from rich.markup import escape
+
+        err.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True, highlight=False)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

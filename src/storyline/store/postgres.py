@@ -56,11 +56,24 @@ class PostgresBackend:
         self._seen_writes: int | None = None
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        return self._conn.execute(_placeholders(sql), params or None)
+        with self._connection_errors():
+            return self._conn.execute(_placeholders(sql), params or None)
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        with self._conn.cursor() as cur:
+        with self._connection_errors(), self._conn.cursor() as cur:
             cur.executemany(_placeholders(sql), rows)
+
+    @contextmanager
+    def _connection_errors(self) -> Iterator[None]:
+        """A server gone mid-work (restarted, the connection cut) is one line: the open
+        transaction is lost on the server's side, what was committed stays."""
+        try:
+            yield
+        except self._psycopg.OperationalError as exc:
+            if not self._conn.closed and not self._conn.broken:
+                raise
+            reason = " ".join(str(exc).split()) or type(exc).__name__
+            raise StoreError(f"{self.location}: lost the connection ({reason})") from None
 
     def close(self) -> None:
         self._conn.close()
