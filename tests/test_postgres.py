@@ -222,3 +222,17 @@ def test_a_connection_lost_mid_work_is_one_line(pg_url: str) -> None:
             sl.stories()
     message = str(caught.value)
     assert "lost the connection" in message and "\n" not in message
+
+
+def test_a_refused_login_is_one_line_and_writes_nothing(pg_url: str) -> None:
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(pg_url)
+    stranger = urlunsplit(parts._replace(netloc=f"nobody:pw@{parts.hostname}:{parts.port}"))
+    with pytest.raises(StoreError) as caught:
+        Storyline(stranger)
+    message = str(caught.value)
+    assert "cannot connect" in message and '"nobody"' in message
+    assert "pw@" not in message and "\n" not in message
+    with psycopg.connect(pg_url) as con:  # the database was not touched
+        assert con.execute("SELECT to_regclass('storyline_state')").fetchone() == (None,)
