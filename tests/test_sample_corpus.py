@@ -7,6 +7,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from conftest import PARAGRAPHS, html_page
@@ -73,3 +74,11 @@ def test_extraction_harness_on_own_fixture(tmp_path: Path) -> None:
     report = evaluate_extraction(tmp_path)
     assert report.pages == 3 and not report.rejected
     assert report.cleaned.recall > 0.95 and report.cleaned.precision > 0.9
+
+
+def test_demo_refuses_a_database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["demo", "--db", "postgresql://analyst@db/newsroom",
+                                      "--no-serve"])
+    assert result.exit_code == 2 and "takes a file, not a database URL" in result.output
+    assert list(tmp_path.iterdir()) == []  # no "postgresql:" folder made of the URL

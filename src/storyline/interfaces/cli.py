@@ -28,7 +28,7 @@ from storyline.models import Article, IngestReport
 from storyline.semantic.load import AUTO
 from storyline.semantic.static import STATIC
 from storyline.semantic.vectors import EmbeddingsError, model_name
-from storyline.store import StoreError, default_db_path, store_files
+from storyline.store import StoreError, default_db_path, is_url, store_files
 
 app = typer.Typer(
     help="Storyline: turn piles and streams of news articles into stories, offline.",
@@ -833,7 +833,8 @@ def sample_labels() -> Path:
 @app.command()
 def demo(
     db: Annotated[
-        Path | None, typer.Option("--db", help="Store file for the demo (recreated).")
+        str | None, typer.Option("--db", metavar="FILE",
+                                 help="Store file for the demo (recreated).")
     ] = None,
     fmt: FormatOption = None,
     serve_ui: Annotated[bool | None, typer.Option(
@@ -849,7 +850,10 @@ def demo(
     """
     from storyline.pipeline import default_workers
 
-    path = db or default_db_path().with_name("demo.db")
+    if db and is_url(db):
+        _fail("the demo recreates its store, so it takes a file, not a database URL: "
+              "ingest the sample corpus into a server store with storyline ingest")
+    path = Path(db) if db else default_db_path().with_name("demo.db")
     for file in store_files(path):
         file.unlink(missing_ok=True)
     output = _format(fmt)
