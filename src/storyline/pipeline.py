@@ -415,7 +415,7 @@ def _commit_chunk(
                     if item.extraction is not None:
                         x = item.extraction
                         store.extraction.save(item.article.id, x.mentions, x.quotes,
-                                              x.timexes, x.events, x.sentences)
+                                              x.timexes, x.events, x.sentences, replace=False)
                     copies = linker.link(item.article, item.signature)
                     assigner.assign(item.article, item.features, [c for c, _ in copies])
                     origins[item.article.origin] = item.article.id

@@ -32,10 +32,12 @@ class ExtractionTables:
 
     def save(self, article_id: str, mentions: Iterable[Mention], quotes: Iterable[Quote],
              timexes: Iterable[Timex] = (), events: Iterable[Event] = (),
-             sentences: Iterable[tuple[int, int]] = ()) -> None:
-        """Replace what is stored for the article (re-extraction after an upgrade)."""
-        for table in ("mentions", "quotes", "timexes", "events", "sentences"):
-            self._db.execute(f"DELETE FROM {table} WHERE article_id=?", (article_id,))
+             sentences: Iterable[tuple[int, int]] = (), *, replace: bool = True) -> None:
+        """Replace what is stored for the article (re-extraction after an upgrade);
+        ``replace=False`` for an article just added, which has nothing to replace."""
+        if replace:
+            for table in ("mentions", "quotes", "timexes", "events", "sentences"):
+                self._db.execute(f"DELETE FROM {table} WHERE article_id=?", (article_id,))
         self._db.executemany(
             'INSERT INTO sentences(article_id, idx, start, "end") VALUES (?, ?, ?, ?)',
             ((article_id, i, s, e) for i, (s, e) in enumerate(sentences)))

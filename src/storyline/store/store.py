@@ -170,16 +170,11 @@ class Store:
 
     # -- writes (call inside ``transaction``) --------------------------------------------
     def add_article(self, article: Article, batch_id: int | None = None) -> AddStatus:
-        """Insert unless the same URL or the same normalised content is stored already."""
+        """Insert unless the same id, URL or normalised content is stored already (one
+        statement: any of the three unique keys taken means "already stored")."""
         row = self._db.execute(
-            "SELECT 1 FROM articles WHERE id=? OR content_hash=? OR (url IS NOT NULL AND url=?)",
-            (article.id, article.content_hash, article.url),
-        ).fetchone()
-        if row is not None:
-            return "already stored"
-        self._db.execute(
             f"INSERT INTO articles({_ARTICLE_COLUMNS}, batch_id) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING RETURNING pk",
             (
                 article.id, article.title, article.text, article.origin, article.format,
                 article.content_hash, article.source, article.url, article.published,
@@ -189,8 +184,8 @@ class Store:
                            ensure_ascii=False),
                 article.story_id, article.ingested_at, batch_id,
             ),
-        )
-        return "ingested"
+        ).fetchone()
+        return "ingested" if row is not None else "already stored"
 
     def existing_id(self, article: Article) -> str | None:
         """The id under which this article (same id, content or URL) is already stored."""
