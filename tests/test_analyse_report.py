@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -386,3 +387,23 @@ def test_attribution_names_the_record_and_drops_linking_words() -> None:
     # a name inside the quoted words is not their speaker: the one after the verb is
     assert who("“Both sides wanted this, and now politics in Lisbon has taken over,” said "
                "Marta Kowalski, a researcher at a Porto university.") == "Marta Kowalski"
+
+
+def test_a_fact_is_worded_by_what_its_reports_share() -> None:
+    """Three reports of one rate rise, the second adding a story of its own: the fact takes
+    the wording whose words the others also say, not the earliest nor the longest."""
+    from scipy import sparse
+
+    from storyline.analyse.report import central
+
+    terms = [["ecb", "rais", "deposit", "rate", "record", "thursday"],
+             ["euro", "fell", "low", "dollar", "ecb", "rais", "deposit", "rate", "record",
+              "hint", "peak"],
+             ["ecb", "push", "deposit", "rate", "record", "thursday"]]
+    lower = np.array([[0.0, 0.0, 0.0], [0.7, 0.0, 0.0], [0.8, 0.75, 0.0]])
+    similarity = sparse.csr_matrix(lower)
+    assert central([0, 1, 2], similarity, terms) == 0  # all its words said elsewhere
+    assert central([1, 0, 2], similarity, terms) == 0  # whatever the order
+    assert central([0, 1, 2], similarity, terms, eligible=[1, 2]) == 2  # only those may word it
+    assert central([1, 0], similarity, terms[:2]) == 1  # two reports: the first given
+    assert central([0, 1, 2], similarity, terms, eligible=[]) == 0

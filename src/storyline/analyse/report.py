@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
+from scipy import sparse
 
 from storyline.analyse.align import PairWeights, align, pair_weights
 from storyline.analyse.claims import Claim, claims_of, main_language
@@ -49,7 +50,7 @@ def build_report(story: StoryInputs, *, descriptors: DescriptorLexicon | None = 
     for f, members in enumerate(alignment.groups):
         for i in members:
             fact_of[i] = f
-    facts = _facts(story, claims, alignment.groups)
+    facts = _facts(story, claims, alignment.groups, alignment.similarity)
     shared = sorted((f for f in facts if f.independent >= 2),
                     key=lambda f: (-f.independent, _order(f)))
     single = sorted((f for f in facts if f.independent < 2),
@@ -113,17 +114,45 @@ def _order(f: Fact) -> tuple[str, str, int]:
     return (c.published or "~", c.article_id, c.start)
 
 
-def _facts(story: StoryInputs, claims: Sequence[Claim],
-           groups: Sequence[Sequence[int]]) -> list[Fact]:
-    """One fact per group; copies count once; novelty for what one source alone says."""
+def central(members: Sequence[int], similarity: sparse.csr_matrix,
+            terms: Sequence[Sequence[str]], eligible: Sequence[int] = ()) -> int:
+    """The member (of ``eligible`` ones, if any) that words what the reports share: the
+    most of its content words (``terms[i]``) said by another member too, so a sentence
+    that adds a story of its own ("the euro fell after …") does not speak for the fact;
+    then the highest summed similarity to the others. The first of ``members`` wins a tie
+    (give them earliest report first). ``similarity`` holds claim i's similarity to claim
+    j < i at [i, j] (``Alignment.similarity``)."""
+    allowed = set(eligible)
+    pool = [m for m in members if m in allowed] or list(members)
+    if len(members) < 3:
+        return pool[0]
+    at = sorted(members)
+    block = similarity[at][:, at].toarray()
+    block = np.maximum(block, block.T)  # stored below the diagonal only
+    np.fill_diagonal(block, 0.0)
+    total = dict(zip(at, block.sum(axis=1).tolist(), strict=True))
+    said = Counter(t for m in members for t in set(terms[m]))
+
+    def covered(m: int) -> float:
+        own = set(terms[m])
+        return sum(said[t] > 1 for t in own) / len(own) if own else 0.0
+
+    return max(pool, key=lambda m: (round(covered(m), 6), total[m], -pool.index(m)))
+
+
+def _facts(story: StoryInputs, claims: Sequence[Claim], groups: Sequence[Sequence[int]],
+           similarity: sparse.csr_matrix | None = None) -> list[Fact]:
+    """One fact per group; copies count once; novelty for what one source alone says. A
+    fact is worded by its most central claim (``central``)."""
     anchors_by_original: dict[str, Counter[str]] = {}
     for c in claims:
         anchors_by_original.setdefault(c.original, Counter()).update(c.anchors)
     event_sentences = {(a.id, e.sentence) for a in story.articles for e in a.events}
     out = []
     for n, members in enumerate(groups, 1):
-        group = sorted((claims[i] for i in members), key=lambda c: (c.article != c.original,
-                                                                     _published(story, c)))
+        ordered = sorted(members, key=lambda i: (claims[i].article != claims[i].original,
+                                                 _published(story, claims[i])))
+        group = [claims[i] for i in ordered]
         citations = []
         sources: list[str] = []
         originals: list[str] = []
@@ -142,6 +171,11 @@ def _facts(story: StoryInputs, claims: Sequence[Claim],
             if art.outlet not in sources:
                 sources.append(art.outlet)
         first = group[0]
+        if similarity is not None and len(members) >= 3:
+            main = main_language(story.articles)
+            first = claims[central(ordered, similarity, [c.terms for c in claims], [
+                i for i in ordered if claims[i].article == claims[i].original
+                and (main is None or claims[i].lang in (main, None))])]
         novelty = 0.0
         if len(originals) == 1:
             others: Counter[str] = Counter()
