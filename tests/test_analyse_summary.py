@@ -222,3 +222,30 @@ def test_a_dateline_after_the_first_paragraph_is_not_part_of_the_statement() -> 
     story = _story(_article("a", text, title="Ferries back", source="Wire",
                             published="2023-06-14"))
     assert any(s.text.startswith("The harbour authority reopened") for s in summarise(story))
+
+
+def test_one_fact_in_other_words_is_told_once() -> None:
+    """Two outlets state the bridge's cost in different words (no shared sentence wording
+    a TF-IDF cosine would catch): given the report's facts, the summary tells it once, and
+    each statement supports the other."""
+    a_text = ("The new Ribeira bridge in Porto Verde cost 180 million euros, nearly twice "
+              "what the council first budgeted for the crossing.\n\n"
+              "Ferry operators fear they will lose most of their passengers to the bridge.\n\n"
+              "Opposition councillors asked for the full building contracts to be published.")
+    b_text = ("Officials confirmed that the final bill for the link over the harbour came to "
+              "€180m, almost double early estimates.\n\n"
+              "Local shops in the Alfama district reported more customers on its first day.\n\n"
+              "Police said traffic on the coastal road fell by a third after the opening.")
+    story = _story(
+        _article("a", a_text, title="Bridge cost doubled", source="Harbor Daily",
+                 published="2023-06-14"),
+        _article("b", b_text, title="Crossing spending confirmed", source="River Times",
+                 published="2023-06-15"))
+    cost = {aid: next(s for s in story.article(aid).sentences  # type: ignore[union-attr]
+                      if "180" in story.article(aid).text[s[0]:s[1]])  # type: ignore[union-attr]
+            for aid in ("a", "b")}
+    facts = {aid: [(start, end, 7)] for aid, (start, end) in cost.items()}
+    told = [s.text for s in summarise(story, facts=facts)]
+    assert sum("180" in t for t in told) == 1, told
+    without = [s.text for s in summarise(story)]
+    assert sum("180" in t for t in without) == 2, without  # words alone miss it

@@ -79,7 +79,7 @@ def build_report(story: StoryInputs, *, descriptors: DescriptorLexicon | None = 
         article_ids=tuple(a.id for a in story.articles),
         languages=tuple(sorted({a.lang for a in story.articles if a.lang})),
         independent_sources=len({a.outlet for a in story.articles if not a.copy_of}),
-        summary=summarise(story),
+        summary=summarise(story, facts=_spans(claims, alignment.groups)),
         timeline=timeline,
         entities=_entities(story),
         events=story_events(story, events),
@@ -112,6 +112,26 @@ def claim_vectors(claims: Sequence[Claim], encoder: Encoder | None
 def _order(f: Fact) -> tuple[str, str, int]:
     c = f.citations[0]
     return (c.published or "~", c.article_id, c.start)
+
+
+def fact_spans(story: StoryInputs, encoder: Encoder | None = None
+               ) -> dict[str, list[tuple[int, int, int]]]:
+    """Article id → (start, end, fact) of its claims, aligned as the report aligns them:
+    what the summary needs to tell one fact in other words (``summarise(facts=…)``)."""
+    claims = claims_of(story)
+    vectors, multilingual, weights = claim_vectors(claims, encoder)
+    alignment = align(claims, vectors=vectors, multilingual=multilingual, weights=weights)
+    return _spans(claims, alignment.groups)
+
+
+def _spans(claims: Sequence[Claim], groups: Sequence[Sequence[int]]
+           ) -> dict[str, list[tuple[int, int, int]]]:
+    out: dict[str, list[tuple[int, int, int]]] = {}
+    for f, members in enumerate(groups):
+        for i in members:
+            c = claims[i]
+            out.setdefault(c.article, []).append((c.start, c.end, f))
+    return out
 
 
 def central(members: Sequence[int], similarity: sparse.csr_matrix,

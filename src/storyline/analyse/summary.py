@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,10 +77,16 @@ _SUFFIX = re.compile(r"\s+([|\-–—])\s+([^|\-–—]{1,60})$")
 _DOMAIN = re.compile(r"^[\w.-]+\.[a-z]{2,6}$", re.IGNORECASE)
 
 
-def summarise(story: StoryInputs, *, sentences: int | None = None
+def summarise(story: StoryInputs, *, sentences: int | None = None,
+              facts: Mapping[str, Sequence[tuple[int, int, int]]] | None = None
               ) -> tuple[SummarySentence, ...]:
     """The story in ``sentences`` of its articles' own sentences (clamped to 3–6; fewer
     when the story has fewer usable sentences), each citing its article.
+
+    ``facts`` (article id → (start, end, fact) of its claims, from the report's fact
+    alignment) tells it which sentences state one fact in other words: a sentence
+    stating a fact already chosen is not chosen again, and the articles stating a
+    sentence's facts support it, whatever their wording.
 
     By default the length grows with the independent articles: 3 for up to three, one
     more for every two after that, 6 from nine on. (On AllSides roundups of three
@@ -99,7 +105,7 @@ def summarise(story: StoryInputs, *, sentences: int | None = None
     if matrix is None:  # nothing but stop words: the leads
         chosen = sorted(range(len(candidates)), key=lambda i: candidates[i].rank)[:want]
     else:
-        chosen = _choose(candidates, matrix, want)
+        chosen = _choose(candidates, matrix, want, _facts_of(candidates, facts or {}))
     order = {a.id: i for i, a in enumerate(story.articles)}
     chosen.sort(key=lambda i: (order[candidates[i].article.id], candidates[i].start))
     out = []
@@ -260,7 +266,15 @@ def _tfidf(texts: Sequence[str], lang: str | None) -> Any:
         return None
 
 
-def _choose(candidates: Sequence[_Candidate], x: Any, want: int) -> list[int]:
+def _facts_of(candidates: Sequence[_Candidate],
+              facts: Mapping[str, Sequence[tuple[int, int, int]]]) -> list[frozenset[int]]:
+    """Each candidate's facts: those of the claims inside its span."""
+    return [frozenset(f for start, end, f in facts.get(c.article.id, ())
+                      if start < c.end and end > c.start) for c in candidates]
+
+
+def _choose(candidates: Sequence[_Candidate], x: Any, want: int,
+            facts: Sequence[frozenset[int]] | None = None) -> list[int]:
     """Indices of the chosen candidates: score, then MMR against redundancy."""
     from scipy.sparse import csr_matrix
 
@@ -280,15 +294,27 @@ def _choose(candidates: Sequence[_Candidate], x: Any, want: int) -> list[int]:
     base = central + _W_LEAD * lead + _W_INFO * info
     shortlist = sorted(range(len(candidates)), key=lambda i: (-base[i], i))[:_SHORTLIST]
     rows = np.asarray(x[shortlist].toarray())
-    # Support: the share of the other articles with a sentence close to the candidate.
+    facts = facts or [frozenset()] * len(candidates)
+    stating: dict[int, set[int]] = {}  # fact → the articles with a candidate stating it
+    for i, found in enumerate(facts):
+        for f in found:
+            stating.setdefault(f, set()).add(int(article[i]))
+    # Support: the share of the other articles with a sentence close to the candidate, or
+    # stating one of its facts.
     sims = np.asarray(x @ rows.T)  # all candidates × shortlist
     support = np.zeros(len(shortlist))
     if len(ids) > 1:
         for k, i in enumerate(shortlist):
-            close = set(article[sims[:, k] >= _SUPPORTS].tolist()) - {int(article[i])}
-            support[k] = len(close) / (len(ids) - 1)
+            close = set(article[sims[:, k] >= _SUPPORTS].tolist())
+            for f in facts[i]:
+                close |= stating[f]
+            support[k] = len(close - {int(article[i])}) / (len(ids) - 1)
     score = base[shortlist] + _W_SUPPORT * support
     between = rows @ rows.T
+    for a_, i in enumerate(shortlist):  # one fact stated twice is a repeat, in any words
+        for b_, j in enumerate(shortlist):
+            if a_ != b_ and facts[i] & facts[j]:
+                between[a_, b_] = 1.0
     # No article gives more than its share while others have something to add.
     cap = max(2, -(-want // len(ids)))
     chosen: list[int] = []  # positions in the shortlist

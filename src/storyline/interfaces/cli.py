@@ -1465,22 +1465,31 @@ def eval_summary(
         min=1, help="Only the first N stories.")] = None,
     seed: Annotated[int, typer.Option(
         help="Seed of the random baselines and the bootstrap.")] = 0,
+    embeddings: Annotated[str | None, typer.Option(
+        "--embeddings", metavar="MODEL",
+        help="Sentence embeddings the summary's fact alignment uses, as the report does: "
+             "'static' (default), 'minilm', a local model folder; 'none' for words, "
+             "names, figures and dates only. Offline.")] = STATIC,
     fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
 ) -> None:
     """Story summary and headline vs. AllSides' neutral roundups: ROUGE F1 and baselines."""
     from rich.markup import escape
 
     from storyline.evaluation.summary import TOKENS_NOTE, default_data, evaluate_summary
+    from storyline.semantic.load import load_encoder
 
     if fmt not in ("table", "json"):
         _fail(f"--format must be table or json, not {fmt!r}")
     folder = data or default_data()
     try:
-        report = evaluate_summary(folder, split, limit, seed=seed)
-    except (OSError, ValueError) as exc:
+        model = _embeddings_model(embeddings)
+        encoder = load_encoder(model) if model is not None else None
+        report = evaluate_summary(folder, split, limit, seed=seed, encoder=encoder)
+    except (OSError, ValueError, EmbeddingsError) as exc:
         _fail(escape(str(exc)))
     command = (f"storyline eval summary --data {folder} --split {split}"
-               + (f" --limit {limit}" if limit is not None else "") + f" --seed {seed}")
+               + (f" --limit {limit}" if limit is not None else "") + f" --seed {seed}"
+               + (f" --embeddings {embeddings}" if embeddings != STATIC else ""))
     if fmt == "json":
         typer.echo(json.dumps({**report.as_dict(), "command": command}, ensure_ascii=False))
         return
