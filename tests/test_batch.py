@@ -15,6 +15,7 @@ import pytest
 from conftest import BACKENDS, article_text, export_rows, html_page, store_location, write_warc
 from storyline import Storyline
 from storyline.api import map_batch
+from storyline.engines import batch
 from storyline.engines.batch import FORMAT, MANIFEST, BatchError
 
 
@@ -40,12 +41,18 @@ def _inputs(root: Path) -> Path:
     return folder
 
 
+@pytest.fixture()
+def two_per_part(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parts of two inputs (32 by default), so the nine inputs make five parts."""
+    monkeypatch.setattr(batch, "INPUTS_PER_PART", 2)
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_map_then_load_equals_ingest(request: pytest.FixtureRequest, tmp_path: Path,
-                                     backend: str) -> None:
+                                     backend: str, two_per_part: None) -> None:
     folder = _inputs(tmp_path)
     counts = map_batch([folder], tmp_path / "parts", workers=2)
-    assert counts["parts"] == 9 and counts["reused"] == 0 and counts["rejects"] == 1
+    assert counts["parts"] == 5 and counts["reused"] == 0 and counts["rejects"] == 1
     with Storyline(store_location(request, backend, tmp_path, "loaded")) as loaded, \
             Storyline(tmp_path / "ingested.db") as ingested:
         a = loaded.load_batch(tmp_path / "parts")
@@ -61,7 +68,8 @@ def test_map_then_load_equals_ingest(request: pytest.FixtureRequest, tmp_path: P
         assert len(loaded.articles(limit=None)) == len(a.ingested)
 
 
-def test_a_rerun_redoes_only_missing_or_changed_parts(tmp_path: Path) -> None:
+def test_a_rerun_redoes_only_missing_or_changed_parts(tmp_path: Path,
+                                                     two_per_part: None) -> None:
     folder = _inputs(tmp_path)
     out = tmp_path / "parts"
     first = map_batch([folder], out, workers=1)
@@ -127,10 +135,25 @@ def test_the_cli_maps_on_a_local_dask_cluster_and_loads(tmp_path: Path) -> None:
                              "local", "--workers", "2"], capture_output=True, text=True,
                             timeout=600)
     assert mapped.returncode == 0, mapped.stderr
-    assert mapped.stdout.startswith("9 parts (0 reused)")
+    assert mapped.stdout.startswith("1 part (0 reused)")  # nine small inputs: one task
     loaded = subprocess.run([*cli, "batch", "load", str(out), "--db", str(db)],
                             capture_output=True, text=True, timeout=600)
     assert loaded.returncode == 0, loaded.stderr
     with Storyline(db) as sl, Storyline(tmp_path / "direct.db") as direct:
         direct.ingest([folder], workers=1)
         assert export_rows(sl, "stories") == export_rows(direct, "stories")
+
+
+def test_small_inputs_share_a_part_and_big_ones_have_their_own(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(batch, "INPUTS_PER_PART", 3)
+    monkeypatch.setattr(batch, "BYTES_PER_PART", 10_000)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in range(5):
+        (folder / f"a{n}.txt").write_text(article_text(n), encoding="utf-8")  # ~1 kB each
+    (folder / "b-big.txt").write_text(article_text(9) * 30, encoding="utf-8")  # > 10 kB
+    (folder / "c.txt").write_text(article_text(7), encoding="utf-8")
+    parts = [[Path(o).name for o in p.origins] for p, _ in batch.plan([str(folder)], None, None)]
+    assert parts == [["a0.txt", "a1.txt", "a2.txt"], ["a3.txt", "a4.txt"], ["b-big.txt"],
+                     ["c.txt"]]

@@ -814,8 +814,9 @@ def map_batch(
     published: str | None = None,
     lang: str | None = None,
 ) -> dict[str, int]:
-    """The parallel half of an ingest, to Parquet parts in ``out``: one task per input file,
-    on ``executor`` (a Dask cluster's) or ``workers`` processes here. Load the folder with
+    """The parallel half of an ingest, to Parquet parts in ``out``: one task per big input
+    file or run of up to 32 small ones, on ``executor`` (a Dask cluster's) or ``workers``
+    processes here. Load the folder with
     :meth:`Storyline.load_batch`. Returns counts: parts, reused, articles, rejects,
     notices. Raises ValueError for a bad argument, ``BatchError`` when there is no input."""
     from concurrent.futures import ProcessPoolExecutor

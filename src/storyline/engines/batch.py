@@ -1,11 +1,12 @@
 """Archives too big for one ingest: a distributed map to Parquet, then a load into a store.
 
 ``map_inputs`` runs the parallel stages (read, parse, clean, extract, signatures,
-features) one input file per task, on this machine's processes or a Dask cluster, and each
-task writes its part of the result as ``part-NNNNNN.parquet`` (atomically: a part is
-there whole or not at all). ``load_folder`` then feeds the parts, in input order, to the
-order-dependent stages (copy links, story placement, the store's writes): the store is the
-one ``storyline ingest`` of the same inputs gives.
+features) one task per big input file or run of small ones (``plan``), on this machine's
+processes or a Dask cluster, and each task writes its part of the result as
+``part-NNNNNN.parquet`` (atomically: a part is there whole or not at all). ``read_folder``
+then feeds the parts, in input order, to the order-dependent stages (copy links, story
+placement, the store's writes): the store is the one ``storyline ingest`` of the same
+inputs gives.
 
 A rerun of the map redoes only the parts that are missing or were made from other inputs
 or options; a rerun of the load stores nothing twice (articles already stored are
@@ -48,13 +49,21 @@ class BatchError(ValueError):
     """A folder that cannot be loaded, or a map that cannot run: one line for the user."""
 
 
+#: Small inputs share a task, since a task costs milliseconds to schedule and a
+#: one-article page about 15 ms of work: at most this many inputs ...
+INPUTS_PER_PART = 32
+#: ... and this many bytes of them in one part; a bigger input (a WARC, a JSON Lines
+#: file) is a part of its own.
+BYTES_PER_PART = 16 * 1024 * 1024
+
+
 @dataclass(frozen=True, slots=True)
 class Part:
-    """One input of the map and the part file its results go to."""
+    """Consecutive inputs of the map and the part file their results go to."""
 
     index: int
-    origin: str
-    key: str  # what the part was made from: input identity, format and overrides
+    origins: tuple[str, ...]
+    key: str  # what the part was made from: inputs' identity, format and overrides
 
     @property
     def name(self) -> str:
@@ -62,16 +71,33 @@ class Part:
 
 
 def plan(paths: Sequence[str], fmt: InputFormat | None, overrides: Overrides | None
-         ) -> list[tuple[Part, InputFile | Reject]]:
-    """The map's tasks in input order: one per input file (or per unreadable path)."""
-    out = []
-    for index, item in enumerate(expand(paths)):
-        out.append((Part(index, item.origin, _key(item, fmt, overrides)), item))
-    return out
+         ) -> list[tuple[Part, list[InputFile | Reject]]]:
+    """The map's tasks in input order: runs of small inputs, or one big input, each."""
+    groups: list[list[InputFile | Reject]] = []
+    room = 0
+    for item in expand(paths):
+        size = _size(item)
+        if not groups or len(groups[-1]) >= INPUTS_PER_PART or size > room:
+            groups.append([])
+            room = BYTES_PER_PART
+        groups[-1].append(item)
+        room -= size
+    return [(Part(k, tuple(i.origin for i in group),
+                  json.dumps([_key(i, fmt, overrides) for i in group])), group)
+            for k, group in enumerate(groups)]
+
+
+def _size(item: InputFile | Reject) -> int:
+    if isinstance(item, InputFile) and item.path is not None:
+        try:
+            return item.path.stat().st_size
+        except OSError:
+            return 0
+    return 0
 
 
 def _key(item: InputFile | Reject, fmt: InputFormat | None, overrides: Overrides | None
-         ) -> str:
+         ) -> dict[str, Any]:
     identity: dict[str, Any] = {"origin": item.origin, "format": fmt,
                                 "overrides": dataclasses.asdict(overrides or Overrides())}
     if isinstance(item, InputFile) and item.path is not None:
@@ -82,7 +108,7 @@ def _key(item: InputFile | Reject, fmt: InputFormat | None, overrides: Overrides
             pass
     elif isinstance(item, Reject):
         identity["reject"] = item.reason
-    return json.dumps(identity, sort_keys=True)
+    return identity
 
 
 # -- the map ---------------------------------------------------------------------------------
@@ -97,17 +123,17 @@ def map_inputs(paths: Sequence[str], out: str | Path, executor: Executor, *,
         raise BatchError("nothing to map: no input files")
     counts = {"parts": len(tasks), "reused": 0, "articles": 0, "rejects": 0, "notices": 0}
     pending = []
-    for part, item in tasks:
+    for part, items in tasks:
         done = _part_counts(folder / part.name, part.key)
         if done is not None:
             counts["reused"] += 1
             _add(counts, done)
         else:
-            pending.append(executor.submit(map_part, part, item, str(folder), fmt, overrides))
+            pending.append(executor.submit(map_part, part, items, str(folder), fmt, overrides))
     for future in pending:
         _add(counts, future.result())
     manifest = {"format": FORMAT, "storyline": __version__, "inputs": list(paths),
-                "parts": [{"part": p.name, "origin": p.origin} for p, _ in tasks],
+                "parts": [{"part": p.name, "inputs": list(p.origins)} for p, _ in tasks],
                 **{k: counts[k] for k in ("articles", "rejects", "notices")}}
     temporary = folder / f".{MANIFEST}.tmp"
     temporary.write_text(json.dumps(manifest, indent=1, ensure_ascii=False), "utf-8")
@@ -120,9 +146,10 @@ def _add(counts: dict[str, int], more: dict[str, int]) -> None:
         counts[key] += more.get(key, 0)
 
 
-def map_part(part: Part, item: InputFile | Reject, folder: str, fmt: InputFormat | None,
-             overrides: Overrides | None) -> dict[str, int]:
-    """One task: process one input and write its part (a temporary file, then renamed)."""
+def map_part(part: Part, items: Sequence[InputFile | Reject], folder: str,
+             fmt: InputFormat | None, overrides: Overrides | None) -> dict[str, int]:
+    """One task: process its inputs and write their part (a temporary file, then
+    renamed)."""
 
     from storyline.pipeline import process_unit
 
@@ -134,10 +161,7 @@ def map_part(part: Part, item: InputFile | Reject, folder: str, fmt: InputFormat
                                       b"storyline.key": part.key.encode()})
 
     def results() -> Iterator[Result]:
-        if isinstance(item, Reject):
-            yield item
-            return
-        for unit in iter_units([item], fmt):
+        for unit in iter_units(items, fmt):
             yield unit if isinstance(unit, Reject | Notice) else process_unit(unit, overrides)
 
     with pq.ParquetWriter(temporary, schema, compression="zstd") as writer:

@@ -977,7 +977,8 @@ def batch_map(
                                lang=lang)
     except (BatchError, ValueError, DateError) as exc:
         _fail(str(exc))
-    typer.echo(f"{counts['parts']} parts ({counts['reused']} reused): {counts['articles']} "
+    parts = f"{counts['parts']} part" + ("s" if counts["parts"] != 1 else "")
+    typer.echo(f"{parts} ({counts['reused']} reused): {counts['articles']} "
                f"articles, {counts['rejects']} rejected, in {out}")
 
 
