@@ -119,7 +119,6 @@ def _child(kind: str, source: str, tmp: str, workers: int) -> None:
             result["map_cpu_s"] = time.process_time() - cpu
         result["mapped"] = counts["articles"]
         result["parts"] = counts["parts"]
-        result["rss_map_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         start = time.perf_counter()
         with Storyline(db) as sl:
             sl.load_batch(out)
@@ -231,7 +230,8 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=10_000, help="articles")
     parser.add_argument("-r", "--runs", type=int, default=3, help="repetitions")
     parser.add_argument("--jsonl", type=int, metavar="K",
-                        help="pack the articles into K JSON Lines files (one map task each)")
+                        help="pack the articles into K JSON Lines files (the map's plan makes "
+                             "its tasks of them; the table gives how many)")
     parser.add_argument("--no-baseline", action="store_true",
                         help="skip the storyline ingest baseline (no ratios)")
     parser.add_argument("--workers-list", default="1,2", metavar="W,W",
