@@ -150,13 +150,13 @@ def test_planned_statements_after_publication_are_marked() -> None:
     assert not stopped.after_publication and stopped.status == "happened"
 
 
-def test_undated_events_stand_on_their_first_reports_day_only_when_they_happened() -> None:
+def test_news_of_the_day_stands_on_its_first_reports_day_only_when_it_happened() -> None:
     text = ("Dock workers blocked the harbour gates in protest. "
             "The union plans to block the ferry terminal as well.")
     plain = _article("a", text, source="Harbor Daily", published="2023-06-14T09:00:00Z",
                      events=())
     protest = _event(plain, "blocked", "blocked", "PROTEST", who="dock workers",
-                     whom="harbour", status="happened", date=None, date_text=None)
+                     whom="harbour", status="happened", date="PRESENT_REF", date_text=None)
     threat = _event(plain, "plans to", "block", "PROTEST", who="union", whom="ferry",
                     status="planned", date=None, date_text=None)
     story = _story(replace(plain, events=(protest, threat)))
@@ -164,6 +164,9 @@ def test_undated_events_stand_on_their_first_reports_day_only_when_they_happened
     assert [(e.date, e.granularity, e.status, e.after_publication) for e in timeline] == [
         ("2023-06-14", "day", "happened", False)]
     assert timeline[0].text.startswith("Dock workers blocked")
+    # an undated act that is not news of the day (background) stays off the timeline
+    story = _story(replace(plain, events=(replace(protest, date=None), threat)))
+    assert build_timeline(story, _events(story)) == ()
 
 
 def test_idle_quotes_and_events_with_no_one_named_stay_off() -> None:

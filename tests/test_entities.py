@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from storyline.extract.entities import EntityRecogniser, find_mentions
+from storyline.extract.entities import EntityRecogniser, find_mentions, with_roles
 from storyline.extract.gazetteer import key, load
 from storyline.extract.lexicon import build, common_words
 from storyline.extract.nlp import pipeline
@@ -172,10 +172,129 @@ def test_german_nouns_are_not_names() -> None:
         "Qin Gang. Der Nationale Sicherheitsberater Jake Sullivan hatte sich in Wien mit Qin "
         "getroffen. Ministeriumssprecher Matthew Miller sprach von Angelegenheiten Chinas.")
     found = {m.text: (m.kind, m.canonical, m.role) for m in find_mentions(doc)}
-    assert found["Antony Blinken"] == ("PERSON", "Antony Blinken", "außenminister")
-    assert found["Qin Gang"][0] == "PERSON" and found["Qin"][1] == "Qin Gang"
-    assert found["Jake Sullivan"][2] == "sicherheitsberater"
-    assert found["Matthew Miller"][2] == "ministeriumssprecher"
+    # German roles are reported in the lexicon's English form; "Amtskollegen" (counterpart)
+    # says a person follows but is no role.
+    assert found["Antony Blinken"] == ("PERSON", "Antony Blinken", "foreign minister")
+    assert found["Qin Gang"] == ("PERSON", "Qin Gang", None) and found["Qin"][1] == "Qin Gang"
+    assert found["Jake Sullivan"][2] == "national security adviser"
+    assert found["Matthew Miller"][2] == "spokesman"  # "Ministeriumssprecher", a compound
     assert found["Peking"] == ("GPE", "Beijing", None) and found["Wien"][1] == "Vienna"
     for noun in ("Reise", "Angaben", "Amtskollegen", "Angelegenheiten Chinas", "Nationale"):
         assert noun not in found
+
+
+def _found(text: str, lang: str = "en") -> dict[str, tuple[str, str, str | None]]:
+    doc = pipeline(lang)(text)
+    return {m.text: (m.kind, m.canonical, m.role) for m in find_mentions(doc)}
+
+
+def test_roles_from_possessives_and_appositions() -> None:
+    found = _found(
+        "Verdania's national security adviser, Tomas Reyl, landed on Monday. Later, "
+        "Portugal's top diplomat, Ines Caldera, met him, and so did the president, Rui Faro.")
+    assert found["Tomas Reyl"][0] == "PERSON"
+    assert found["Tomas Reyl"][2] == "national security adviser"
+    assert found["Ines Caldera"][2] == "top diplomat"
+    assert found["Rui Faro"][2] == "president"
+
+
+def test_apposition_after_the_name_keeps_its_qualifiers() -> None:
+    found = _found("Wang Yi, China's top diplomat, said the talks went well. The ministry "
+                   "spokesman, Lin Jian, agreed.")
+    assert found["Wang Yi"] == ("PERSON", "Wang Yi", "top diplomat")
+    assert found["Lin Jian"][2] == "ministry spokesman"
+
+
+def test_capitalised_title_opening_a_sentence() -> None:
+    found = _found("State Councilor Qin Gang met the press. Foreign Minister Ana Pires left.")
+    assert found["Qin Gang"] == ("PERSON", "Qin Gang", "state councilor")
+    assert found["Ana Pires"][2] == "foreign minister"
+    assert not any(k.startswith(("State", "Councilor")) for k in found)
+
+
+def test_title_before_name_with_qualifier() -> None:
+    found = _found("Talks were led by Brazil's top diplomat Mauro Vieira in Lima.")
+    assert found["Mauro Vieira"][2] == "top diplomat"
+
+
+def test_one_word_role_after_a_given_name_is_a_surname() -> None:
+    found = _found("Prime Minister John Major met Stephen King in London.")
+    assert found["John Major"] == ("PERSON", "John Major", "prime minister")
+    assert found["Stephen King"][0] == "PERSON" and found["Stephen King"][2] is None
+
+
+def test_roles_are_language_aware() -> None:
+    # Honorifics and relational nouns say "a person" but are no role, in any language.
+    english = _found("Mr Dalton thanked Dr Ruiz. M. Atherton was out for 12.")
+    assert english["Dalton"] == ("PERSON", "Dalton", None)
+    assert english["Ruiz"][2] is None
+    assert english["M. Atherton"][2] is None  # "M." is an initial in English, not "monsieur"
+    # A German role word in an English text is no role.
+    assert all(role is None for *_, role in
+               _found("Ines Berg met Außenminister Karl Weiss.").values())
+    german = _found("Bundesaußenminister Karl Weiss traf seinen Amtskollegen Rui Faro in "
+                    "Lissabon. Herr Weiss sprach mit Regierungssprecherin Eva Lind.", "de")
+    assert german["Karl Weiss"][2] == "foreign minister"  # reported in English
+    assert german["Rui Faro"] == ("PERSON", "Rui Faro", None)  # counterpart: no role
+    assert german["Eva Lind"][2] == "spokeswoman"
+    forms = load().roles_in("de")
+    assert forms[(key("Außenminister"),)] == "foreign minister"
+    assert forms[("amtskollegen",)] == ""
+    assert ("m.",) not in load().roles_in("en") and ("mr",) in load().roles_in("en")
+
+
+def test_with_roles_carries_the_first_role_back() -> None:
+    doc = pipeline("en")("Sullivan arrived first. Jake Sullivan, the national security "
+                         "adviser, spoke. Jake Sullivan, a former senator, left.")
+    roles = [(m.text, m.role) for m in with_roles(find_mentions(doc)) if m.kind == "PERSON"]
+    assert roles == [("Sullivan", "national security adviser"),
+                     ("Jake Sullivan", "national security adviser"),
+                     ("Jake Sullivan", "former senator")]
+
+
+def test_great_hall_is_a_place_not_a_body() -> None:
+    found = _found("Leaders gathered in the Great Hall of the People on Monday. The Great "
+                   "Hall was full, and the Ministry of the Interior said so.")
+    assert found["Great Hall of the People"][0] == "LOC"
+    assert found["Great Hall"][0] == "LOC"
+    assert found["Ministry of the Interior"][0] == "ORG"
+
+
+def test_country_glued_to_a_function_word() -> None:
+    doc = pipeline("en")("Aid to Ukraineas well as to Chinahas grown. Chinatown was quiet, "
+                         "and Iraqis and Omanis voted.")
+    mentions = {m.text: m for m in find_mentions(doc)}
+    ukraine = mentions["Ukraine"]
+    assert (ukraine.kind, ukraine.canonical, ukraine.country) == ("GPE", "Ukraine", "UA")
+    assert doc.text[ukraine.start:ukraine.end] == "Ukraine"
+    assert mentions["China"].canonical == "China"
+    assert "Chinatown" in mentions and mentions["Chinatown"].canonical == "Chinatown"
+    assert "Iraq" not in mentions and "Oman" not in mentions
+
+
+def test_bodies_by_form_and_context() -> None:
+    found = _found(
+        "Shares of Harlow & Venn rose, the Daily Clarion newspaper reported. The Morvel "
+        "group and the Tavik news agency said Zairean and Surinamese officials met Kurds "
+        "and South Korean traders. Gerald van der Berg and Ronald de Boer scored.")
+    assert found["Harlow & Venn"][0] == "ORG"
+    assert found["Morvel"][0] == "ORG" and found["Tavik"][0] == "ORG"
+    for people in ("Zairean", "Surinamese", "Kurds", "South", "South Korean"):
+        assert people not in found
+    assert found["Gerald van der Berg"][0] == "PERSON"
+    assert found["Ronald de Boer"][0] == "PERSON"
+
+
+def test_sports_results_name_teams() -> None:
+    text = ("SOCCER - LEAGUE RESULTS .\nNEW YORK 1996-08-31\nResults on Saturday :\n"
+            "Nice 2 Greenock Morton 1\nPartick 1 St Mirren 1\nStandings :\n"
+            "Greenock Morton 3 2 0 1 5 2 6\nNice coach Albert Vell said Nice played well "
+            "in Nice .\nThe U.S. Open starts in Seattle .")
+    doc = pipeline("en")(text)
+    kinds = [(m.text, m.kind) for m in find_mentions(doc)]
+    assert ("NEW YORK", "GPE") in kinds  # a dateline: the place
+    assert kinds.count(("Nice", "ORG")) == 3 and ("Nice", "GPE") in kinds  # "in Nice"
+    assert kinds.count(("Greenock Morton", "ORG")) == 2
+    assert ("Partick", "ORG") in kinds and ("St Mirren", "ORG") in kinds
+    assert ("Albert Vell", "PERSON") in kinds
+    assert "U.S." not in dict(kinds) and ("Seattle", "GPE") in kinds  # "U.S. Open": an event

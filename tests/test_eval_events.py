@@ -16,6 +16,7 @@ from storyline.evaluation.events import (
     roots_of,
     select_part,
 )
+from storyline.extract.event_confidence import default_min_confidence
 from storyline.interfaces.cli import app
 
 PERU = "Peru accused Bolivia of harbouring smugglers."
@@ -144,11 +145,17 @@ def test_formats_and_parts(tmp_path: Path) -> None:
 def test_cli(tmp_path: Path) -> None:
     runner = CliRunner()
     result = runner.invoke(app, ["eval", "events", str(_gsr(tmp_path)), "--format", "json",
-                                 "--mistakes", "--part", "all"])
+                                 "--mistakes", "--part", "all", "--min-confidence", "0"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["summary"]["accuracy"] == 0.5
+    assert data["summary"]["accuracy"] == 0.5 and data["summary"]["min_confidence"] == 0
     assert {m["id"] for m in data["mistakes"]} == {"r1", "r3"}
+    # by default only the events shown to users count
+    result = runner.invoke(app, ["eval", "events", str(_gsr(tmp_path)), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.output)["summary"]
+    assert shown["min_confidence"] == default_min_confidence() > 0
+    assert shown["correct"] <= data["summary"]["correct"]
     result = runner.invoke(app, ["eval", "events", str(_case(tmp_path))])
     assert result.exit_code == 0, result.output
     assert "VIOLENCE" in result.output and "accuracy" in result.output

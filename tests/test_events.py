@@ -222,6 +222,8 @@ def test_bad_input() -> None:
     found = events(many)
     assert found[0].type == "ACCUSE" and found[0].source is not None
     long = "Officials said " + "and the talks went on " * 400 + "before Chad attacked Niger."
+    assert events(long) == []  # 2,000 words with no full stop: no sentence to read
+    long = "Officials said " + "and the talks went on " * 20 + "before Chad attacked Niger."
     found = events(long)
     assert found[-1].type == "ASSAULT" and found[-1].target is not None
     assert found[-1].target.code == "NER-GOV"
@@ -255,5 +257,63 @@ def test_one_huge_sentence_is_fast() -> None:
     text = "France attacked Spain and police arrested protesters in Lyon " * 300
     t0 = time.perf_counter()
     found = events(text)
-    assert len(found) == 600
+    assert found == []  # 3,000 words with no full stop: no sentence to read
     assert time.perf_counter() - t0 < 5
+
+
+# ------------------------------------------------------------- the CAMEO lexicon
+
+
+def test_cameo_lexicon_parses_fully() -> None:
+    import re
+
+    from storyline.extract.events import _data, _lines, parse_pattern
+
+    text = _data("cameo.tsv")
+    assert "676801cd9cb2924bbbad09f86d15c9323e7097bf" in text
+    assert "MIT License" in text and "Open Event Data Alliance" in text
+    rows = _lines(text)
+    assert len(rows) > 1000
+    for cells in rows:
+        assert len(cells) == 5, cells
+        assert re.fullmatch(r"cameo=(\d{2,4}|---)", cells[4]), cells
+        p = parse_pattern(cells)
+        assert p is not None, cells
+        assert p.line.endswith(cells[4]) and p.words == tuple(cells[0].split())
+        assert all(w == w.lower() for w in p.words)
+        assert (p.type == "-") == (cells[4] == "cameo=---" or cells[4].startswith("cameo=01"))
+
+
+def test_cameo_blockers_only_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("STORYLINE_CAMEO_EVENTS", raising=False)
+    loaded = [p for ps in lexicon().patterns.values() for p in ps if "cameo=" in p.line]
+    assert loaded and all(p.type == "-" for p in loaded)
+    text = "Uruguay rushed relief to the flooded coastal towns of Chile."
+    assert not any("cameo=" in e.pattern for e in events(text))
+
+
+def test_cameo_verb_yields_its_event(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STORYLINE_CAMEO_EVENTS", "1")
+    e = first("Uruguay rushed relief to the flooded coastal towns of Chile.")
+    assert e.type == "AID" and e.trigger.startswith("rushed relief")
+    assert e.pattern.startswith("rush * relief\tAID") and "cameo=073" in e.pattern
+    assert e.source is not None and e.source.country == "URY"
+
+
+def test_hand_lexicon_wins_over_cameo(monkeypatch: pytest.MonkeyPatch) -> None:
+    import storyline.extract.events as ev
+
+    real = ev._data
+    fake = "# test\nmeet\tASSAULT\t-\tSRC _ TGT\tcameo=190\nglower at\tACCUSE\t-\tSRC _ TGT\tcameo=111\n"
+    monkeypatch.setattr(ev, "_data", lambda name: fake if name == "cameo.tsv" else real(name))
+    monkeypatch.setenv("STORYLINE_CAMEO_EVENTS", "1")
+    ev._lexicon.cache_clear()
+    try:
+        meet = next(p for p in lexicon().patterns["meet"] if p.words == ("meet",))
+        assert meet.type == "CONSULT" and "cameo=" not in meet.line
+        e = first("The Bolivian president met the Paraguayan foreign minister in Asuncion.")
+        assert e.type == "CONSULT" and "cameo=" not in e.pattern
+        e = first("Bolivia glowered at Paraguay over the river dam.")
+        assert e.type == "ACCUSE" and e.pattern.endswith("cameo=111")
+    finally:
+        ev._lexicon.cache_clear()

@@ -86,8 +86,9 @@ def test_events_are_stored_dated_and_counted_once_per_copy(store: Path) -> None:
 
 def test_planned_and_called_off_are_told_apart(store: Path) -> None:
     with Storyline(store) as sl:
-        planned = sl.events(status="planned", limit=None)
-        negated = sl.events(status="negated", limit=None)
+        # every event the rules find: this is about statuses, not confidence
+        planned = sl.events(status="planned", limit=None, min_confidence=0)
+        negated = sl.events(status="negated", limit=None, min_confidence=0)
         assert any(r.event.trigger.startswith("travel") and r.event.date == "2024-W12"
                    for r in planned)
         assert any(r.event.target is not None and r.event.target.country == "ITA"
@@ -98,14 +99,15 @@ def test_planned_and_called_off_are_told_apart(store: Path) -> None:
 
 def test_filters_validate_and_select(store: Path) -> None:
     with Storyline(store) as sl:
-        assert all(r.event.type == "CONSULT" for r in sl.events(type="consult"))
+        assert all(r.event.type == "CONSULT" for r in sl.events(type="consult", min_confidence=0))
         assert _visits(sl) and all(
             "BRA" in {(r.event.source.country if r.event.source else None),
                       (r.event.target.country if r.event.target else None)}
-            for r in sl.events(actor="BRA", limit=None))
-        assert sl.events(since="2024-03-14", type="CONSULT", limit=None) != []
+            for r in sl.events(actor="BRA", limit=None, min_confidence=0))
+        assert sl.events(since="2024-03-14", type="CONSULT", limit=None,
+                         min_confidence=0) != []
         assert all(r.day is not None and r.day >= "2024-03-14"
-                   for r in sl.events(since="2024-03-14", limit=None))
+                   for r in sl.events(since="2024-03-14", limit=None, min_confidence=0))
         with pytest.raises(ValueError, match="type must be one of"):
             sl.events(type="PARTY")
         with pytest.raises(ValueError, match="status must be"):

@@ -389,6 +389,138 @@ def test_lexicon_is_extensible(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert q.cue == "bellowed"
 
 
+# -- readouts, statements and reporting verbs other than "said" ----------------------------
+
+@pytest.mark.parametrize(("text", "names", "speaker", "named_by", "cue"), [
+    ('The Foreign Office said in a readout that both ministers want to "keep the channels '
+     'open".', [("Foreign Office", "ORG")], "Foreign Office", "Foreign Office",
+     "said in a readout"),
+    ('A readout released by the ministry said the envoys agreed to "meet again soon".', [],
+     "the ministry", "the ministry", "said"),
+    ('According to a statement from the Harbour Authority, the closure was "purely '
+     'precautionary".', [("Harbour Authority", "ORG")], "Harbour Authority",
+     "Harbour Authority", "according to"),
+    ('According to a statement from the agency, the closure was "purely precautionary".', [],
+     "the agency", "the agency", "according to"),
+    ('A statement by the regulator said the fine was "proportionate and fair".', [],
+     "the regulator", "the regulator", "said"),
+    ("The agency's statement said the closure was \"purely precautionary\".", [],
+     "The agency", "The agency", "said"),
+    ('A government statement described the rally as "unlawful and dangerous".', [],
+     "government", "government", "described"),
+    ('"Talks were productive and frank," according to a readout of the meeting released by '
+     "the Office of the Premier.", [("Office of the Premier", "ORG")], "Office of the Premier",
+     "Office of the Premier", "according to"),
+    ('The statement, issued by the cabinet office, called the strike "unjustified and '
+     'illegal".', [], "the cabinet office", "The statement", "called"),
+])
+def test_readouts_and_statements(text: str, names: list[str | tuple[str, EntityKind]],
+                                 speaker: str, named_by: str, cue: str) -> None:
+    q = one(text, *names)
+    assert (q.speaker, words(text, q), q.cue) == (speaker, named_by, cue)
+
+
+def test_the_statement_speaks_for_whoever_issued_it() -> None:
+    text = ("The Port Authority released a statement late on Tuesday.\n\n"
+            "“No vessel will be allowed to dock,” the statement said. “Crews must stay aboard.”")
+    first, second = run(text, ("Port Authority", "ORG"))
+    assert (first.speaker, words(text, first), first.cue) == (
+        "Port Authority", "the statement", "said")
+    assert (second.speaker, second.cue) == ("Port Authority", "continued")
+    text = ("Beijing said in a readout that the call was long. The readout called the talks "
+            "“candid, in-depth and constructive”.")
+    q = one(text, ("Beijing", "GPE"))
+    assert (q.speaker, words(text, q), q.cue) == ("Beijing", "The readout", "called")
+    text = ("The Cabinet Office published a readout of the call. According to the readout, "
+            "the premier “raised concerns” about tariffs.")
+    q = one(text, ("Cabinet Office", "ORG"))
+    assert (q.speaker, q.cue) == ("Cabinet Office", "according to")
+    # Nobody is said to have issued it: the words stay the speaker.
+    q = one("According to the statement, the talks were “frank and productive”.")
+    assert q.speaker == "the statement"
+
+
+def test_the_ministry_is_the_ministry_named_before() -> None:
+    text = ("The Water Ministry ordered the sluices opened overnight. "
+            "“We had no other choice,” the ministry said.")
+    q = one(text, ("Water Ministry", "ORG"))
+    assert (q.speaker, words(text, q), q.cue) == ("Water Ministry", "the ministry", "said")
+    text = ("The Trade Ministry announced the talks on Friday. A readout released by the "
+            "ministry said the envoys agreed to “meet again soon”.")
+    q = one(text, ("Trade Ministry", "ORG"))
+    assert (q.speaker, words(text, q)) == ("Trade Ministry", "the ministry")
+    # A ministry of another name is not it.
+    text = "The Trade Ministry met. “We had no other choice,” the agency said."
+    assert one(text, ("Trade Ministry", "ORG")).speaker == "the agency"
+
+
+@pytest.mark.parametrize(("text", "names", "speaker", "cue"), [
+    ('Ruritania accused Freedonia of "reckless provocation" near the border.',
+     [("Ruritania", "GPE"), ("Freedonia", "GPE")], "Ruritania", "accused"),
+    ('The government of Ruritania accused Freedonia of an "unnecessarily reckless" manoeuvre.',
+     [("Ruritania", "GPE"), ("Freedonia", "GPE")], "Ruritania", "accused"),
+    ('The union called it "a betrayal of every worker".', [], "The union", "called"),
+    ('Jane Doe described the ruling as "deeply flawed".', ["Jane Doe"], "Jane Doe",
+     "described"),
+    ('Freedonia denounced the sanctions as "economic warfare".', [("Freedonia", "GPE")],
+     "Freedonia", "denounced"),
+    ('The opposition condemned the verdict as "a travesty".', [], "The opposition",
+     "condemned"),
+    ('The Red Cross urged both sides to "spare civilians and hospitals".',
+     [("Red Cross", "ORG")], "Red Cross", "urged"),
+    ('The central bank warned of "a painful adjustment" next year.', [], "The central bank",
+     "warned"),
+    ('The White House hailed the agreement as "historic".', [("White House", "ORG")],
+     "White House", "hailed"),
+    ('Freedonia dismissed the report as "pure fiction".', [("Freedonia", "GPE")], "Freedonia",
+     "dismissed"),
+    ('The airline blamed the delays on "staff shortages".', [], "The airline", "blamed"),
+    ('Jane Doe went on television to accuse the board of "a cover-up".', ["Jane Doe"],
+     "Jane Doe", "accuse"),
+    ('The dismissed workers described the closure as "brutal".', [], "The dismissed workers",
+     "described"),
+])
+def test_reporting_verbs_other_than_said(text: str, names: list[str | tuple[str, EntityKind]],
+                                         speaker: str, cue: str) -> None:
+    q = one(text, *names)
+    assert (q.speaker, q.cue) == (speaker, cue)
+
+
+@pytest.mark.parametrize("text", [
+    'The coach was accused of "gross negligence" by the club.',
+    'A driver accused of "reckless endangerment" appeared in court on Monday.',
+    'The plan, widely criticised as "unworkable", was shelved.',
+    'The calls for "a fresh start" grew louder after the vote.',
+    'Her calls for "calm and restraint" went unheard.',
+])
+def test_passives_and_nouns_are_not_cues(text: str) -> None:
+    assert one(text).speaker is None
+
+
+def test_what_she_called_is_the_main_clause_subject() -> None:
+    text = "Jane Doe criticised Mary Roe for what she called “a reckless gamble”."
+    q = one(text, "Jane Doe", "Mary Roe")
+    assert (q.speaker, words(text, q), q.cue) == ("Jane Doe", "she", "called")
+
+
+def test_headline_name_and_colon() -> None:
+    text = "A word from Jane Doe: “Never give up on your town.”\n\nShe spoke on Monday."
+    q = one(text, "Jane Doe")
+    assert (q.speaker, q.cue) == ("Jane Doe", ":")
+    text = "The guest list included Jane Doe: “Never give up on your town.”"
+    assert one(text, "Jane Doe").speaker is None
+
+
+def test_name_before_a_colon_is_preferred_to_a_pronoun_after() -> None:
+    text = ("Jane Doe warned the chief executive: “You ignored every warning,” she said. "
+            "“You failed this town.”")
+    first, second = run(text, "Jane Doe")
+    assert (first.speaker, words(text, first)) == ("Jane Doe", "Jane Doe")
+    # The quote that continues it is named by the words nearest to it: "she".
+    assert (second.speaker, words(text, second), second.cue) == ("Jane Doe", "she",
+                                                                 "continued")
+
+
 # -- the PolNeAR harness -------------------------------------------------------------------
 
 ARTICLE = (

@@ -35,6 +35,7 @@ from storyline.analyse.types import (
     StoryReport,
     Variant,
 )
+from storyline.extract.event_confidence import default_min_confidence
 from storyline.extract.types import Mention, Quote, Timex
 from storyline.interfaces.cli import sample_corpus
 from storyline.interfaces.report import to_json as report_json
@@ -582,7 +583,8 @@ def test_co_occurrences_count_articles_and_sentences(site: Site) -> None:
 def test_events_of_an_entity(site: Site) -> None:
     with Storyline(site.db) as sl:
         blinken = sl.entities(name="Antony Blinken", kind="PERSON")[0]
-    rows = site.client.get("/api/events", params={"entity": blinken.id, "limit": 1000}).json()
+    every = {"limit": 1000, "min_confidence": 0}  # the filter, not the confidence, is tested
+    rows = site.client.get("/api/events", params={"entity": blinken.id, **every}).json()
     assert len(rows) >= 3
     for row in rows:
         actors = [row["event"][k]["canonical"] for k in ("source", "target") if row["event"][k]]
@@ -591,19 +593,26 @@ def test_events_of_an_entity(site: Site) -> None:
     assert site.client.get("/api/events", params={"entity": "person:nobody"}
                            ).status_code == 404
     one_story = site.client.get("/api/events", params={
-        "entity": blinken.id, "story": blinken.stories[0], "limit": 1000}).json()
+        "entity": blinken.id, "story": blinken.stories[0], **every}).json()
     assert 0 < len(one_story) <= len(rows)
     assert {r["story_id"] for r in one_story} == {blinken.stories[0]}
 
 
 def test_events_distinct_like_the_cli(site: Site) -> None:
     sid = site.client.get("/api/stories", params={"entity": "Blinken"}).json()[0]["id"]
-    distinct = site.client.get("/api/events", params={"story": sid, "distinct": True})
+    every = {"min_confidence": 0}
+    distinct = site.client.get("/api/events", params={"story": sid, "distinct": True, **every})
     assert distinct.status_code == 200
     events = distinct.json()
-    assert events and {"type", "reports", "articles", "independent", "sources"} <= set(events[0])
-    reports = site.client.get("/api/events", params={"story": sid, "limit": 10000}).json()
+    assert events and {"type", "reports", "articles", "independent", "sources",
+                       "confidence"} <= set(events[0])
+    reports = site.client.get("/api/events", params={"story": sid, "limit": 10000,
+                                                     **every}).json()
     assert sum(len(e["reports"]) for e in events) == len(reports)
+    # by default, the events sure enough, corroborated by all their reports
+    shown = site.client.get("/api/events", params={"story": sid, "distinct": True}).json()
+    assert len(shown) <= len(events)
+    assert all(e["confidence"] >= default_min_confidence() for e in shown)
     for params in ({"distinct": True}, {"distinct": True, "story": sid, "type": "CONSULT"}):
         r = site.client.get("/api/events", params=params)
         assert r.status_code == 422 and "distinct" in r.json()["detail"]

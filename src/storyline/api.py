@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from storyline import pipeline
-from storyline.analyse.events import Report, StoryEvent, aggregate
+from storyline.analyse.events import TODAY, Report, StoryEvent, aggregate, value_range
 from storyline.analyse.inputs import ArticleInput, StoryInputs
 from storyline.analyse.types import StoryReport
 from storyline.clean.dates import parse_user_date
 from storyline.dedupe.groups import CopyGroup, build_groups
 from storyline.extract.canonical import Entity, Occurrence, resolve
+from storyline.extract.event_confidence import default_min_confidence, shown
 from storyline.extract.gazetteer import key
 from storyline.extract.types import PLOVER_TYPES, Actor, Event, Mention, Timex
 from storyline.ingest.metadata import check_lang, check_published
@@ -563,7 +564,8 @@ class Storyline:
     def events(self, *, story: str | None = None, type: str | None = None,
                actor: str | None = None, since: str | None = None, until: str | None = None,
                status: str | None = None, entity: str | None = None,
-               limit: int | None = 100) -> list[EventRow]:
+               limit: int | None = 100, min_confidence: float | None = None
+               ) -> list[EventRow]:
         """Events as each article reports them, in date order (the event's own day when the
         article gives one, else the publication day), each with the sentence that says so
         and how many articles and independent sources of its story report the same event.
@@ -571,8 +573,11 @@ class Storyline:
         ``actor`` matches a source or target by name, words or code ("CHN", "USA-GOV");
         ``entity`` keeps events whose source or target is that entity (an id as
         ``entities()`` gives it; ValueError when there is none such);
-        ``since``/``until`` take the same dates as ``stories``.
+        ``since``/``until`` take the same dates as ``stories``; ``min_confidence`` hides
+        reports less sure than that (None: the calibrated default; 0: every event). The
+        counts are of every report of the event, however sure.
         """
+        threshold = _min_confidence(min_confidence)
         if type is not None and type.upper() not in PLOVER_TYPES:
             raise ValueError(f"type must be one of {', '.join(PLOVER_TYPES)}, not {type!r}")
         if status is not None and status not in ("happened", "planned", "negated"):
@@ -592,6 +597,8 @@ class Storyline:
         meta = self.store.article_meta(scope)
         found: list[tuple[str, Event]] = []
         for aid, e in self.store.extraction.events(scope):
+            if not shown(e, threshold):
+                continue
             if type is not None and e.type != type.upper():
                 continue
             if status is not None and e.status != status:
@@ -626,19 +633,23 @@ class Storyline:
                 n_articles, n_independent))
         return rows
 
-    def story_events(self, story: str) -> list[StoryEvent]:
+    def story_events(self, story: str, min_confidence: float | None = None
+                     ) -> list[StoryEvent]:
         """A story's distinct events, each with the articles and independent sources that
-        report it (copies count once), in date order."""
+        report it (copies count once), in date order: those whose confidence, corroborated
+        by all their independent reports, reaches ``min_confidence`` (None: the calibrated
+        default)."""
         scope = self._scope(story)
-        return self._story_events(scope or [])
+        return self._story_events(scope or [], _min_confidence(min_confidence))
 
-    def _story_events(self, article_ids: Sequence[str]) -> list[StoryEvent]:
+    def _story_events(self, article_ids: Sequence[str], threshold: float | None
+                      ) -> list[StoryEvent]:
         meta = self.store.article_meta(article_ids)
         reports = [Report(aid, meta.get(aid, (None, None, None))[2],
                           meta.get(aid, (None, None, None))[1], e)
                    for aid, e in self.store.extraction.events(article_ids)]
         original_of = {a: g.original for g in self.dupes(article_ids) for a in g.ids}
-        return aggregate(reports, original_of)
+        return aggregate(reports, original_of, threshold)
 
     def story_inputs(self, story: str) -> StoryInputs:
         """Everything the analysis of one story reads (its articles in publication order,
@@ -684,7 +695,8 @@ class Storyline:
         entities.sort(key=lambda e: (-e.mentions, -len(e.articles), e.name))
         return StoryInputs(sid, headline, tuple(inputs), tuple(entities), entity_of)
 
-    def report(self, story: str, *, embeddings: str | Encoder | None = STATIC) -> StoryReport:
+    def report(self, story: str, *, embeddings: str | Encoder | None = STATIC,
+               min_confidence: float | None = None) -> StoryReport:
         """The story report: summary, timeline, facts by source, single-source facts,
         conflicts, quotes, entities and copies (``storyline show``). Raises ValueError for
         an unknown story.
@@ -692,7 +704,7 @@ class Storyline:
         ``embeddings`` (a model, as for ``ingest``, or a loaded encoder; the default
         install's static model unless None) also aligns statements by meaning;
         ``EmbeddingsError`` when the extra or model is missing. A model named here is
-        loaded once per ``Storyline``."""
+        loaded once per ``Storyline``. ``min_confidence`` as for ``events``."""
         from storyline.analyse.report import build_report
 
         if isinstance(embeddings, str):
@@ -701,15 +713,16 @@ class Storyline:
                 assert loaded is not None
                 self._encoders[embeddings] = loaded
             embeddings = self._encoders[embeddings]
-        return build_report(self.story_inputs(story), encoder=embeddings)
+        return build_report(self.story_inputs(story), encoder=embeddings,
+                            min_confidence=_min_confidence(min_confidence))
 
     def _event_counts(self, story_ids: set[str]
                       ) -> dict[tuple[str | None, str, int], tuple[int, int]]:
         """(story, article, trigger) → (articles, independent sources) reporting the same
-        event in that story."""
+        event in that story (every report counts, however unsure)."""
         out: dict[tuple[str | None, str, int], tuple[int, int]] = {}
         for sid in story_ids:
-            for se in self._story_events(self.store.stories.members(sid)):
+            for se in self._story_events(self.store.stories.members(sid), None):
                 for r in se.reports:
                     out[sid, r.article_id, r.event.trigger_start] = (se.articles,
                                                                      se.independent)
@@ -729,14 +742,30 @@ class Storyline:
         return build_groups(links, self.store.articles_by_id(ids))
 
 
+def _min_confidence(value: float | None) -> float:
+    """The threshold events are shown at: ``value``, else the calibrated default."""
+    if value is None:
+        return default_min_confidence()
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"min_confidence must be between 0 and 1, not {value!r}")
+    return value
+
+
 def event_day(event: Event, published: str | None) -> str | None:
-    """The day an event is listed under: its own date when the article gives a day
-    (or a month or year, as its first day's prefix), else the publication day."""
+    """The day an event is listed under: its own date when the article gives a day (a
+    month or year as its first day's prefix; a week or quarter, its first day); the
+    publication day for news of the day (``PRESENT_REF``: told in the present, or in the
+    lead); else None, undated (background with no date is not the day's news)."""
     value = event.date or ""
     if len(value) >= 4 and value[:4].isdigit() and all(c.isdigit() or c == "-"
                                                       for c in value[:10]):
         return value[:10]
-    return published[:10] if published else None
+    span = value_range(value) if value[:4].isdigit() else None
+    if span is not None:  # a week ("2024-W12"), a quarter: its first day
+        return span[0]
+    if value == TODAY:
+        return published[:10] if published else None
+    return None
 
 
 def _actor_matches(actor: Actor | None, wanted: str) -> bool:

@@ -7,13 +7,21 @@ however many articles that makes.
 
 from __future__ import annotations
 
+import calendar
+import re
 from collections import Counter
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import cast
 
 from storyline.extract.types import Actor, Event, EventStatus
 
+_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})")
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+_YEAR = re.compile(r"^(\d{4})$")
 #: When reports disagree on the status and the count is even, the stronger claim wins.
 _STATUS_ORDER: dict[str, int] = {"happened": 0, "planned": 1, "negated": 2}
 
@@ -52,22 +60,138 @@ class StoryEvent:
     #: Outlets of the independent reports, first reporter first.
     sources: tuple[str, ...]
     first_reported: str | None
+    #: How sure the event is, from all its independent reports (``corroborated``).
+    confidence: float | None = None
 
 
-def aggregate(reports: Sequence[Report], original_of: Mapping[str, str] | None = None
-              ) -> list[StoryEvent]:
-    """Group reports by ``event_key``; ``original_of`` maps a copy's article id to its copy
-    group's original (articles absent from it are their own original). Ordered by date
-    (the event's own, else its first report), undated last."""
-    from storyline.extract.events import event_key  # (spaCy, and so thinc, only if needed)
+#: Types whose sides act together: "A met B" and "B met A" are one meeting.
+RECIPROCAL = frozenset({"CONSULT", "COOPERATE", "AGREE"})
+#: The date value of news of the day (``extract.events.TODAY``): its publication day.
+TODAY = "PRESENT_REF"
 
+
+def aggregate(reports: Sequence[Report], original_of: Mapping[str, str] | None = None,
+              min_confidence: float | None = None) -> list[StoryEvent]:
+    """One event per real event: reports of the same type whose actors agree (the same
+    entity, or the same government; a side one report leaves out does not disagree) and
+    whose dates overlap ("this week" holds "Friday") are one event. A report with no date
+    joins an event of its status only. ``original_of`` maps a copy's article id to its copy
+    group's original (articles absent from it are their own original). Every report
+    counts, however unsure; ``min_confidence`` then keeps the events whose corroborated
+    confidence reaches it (and those with none). Ordered by date (the event's own, else
+    its first report), undated last."""
     originals = original_of or {}
-    groups: dict[Hashable, list[Report]] = {}
-    for r in reports:
-        groups.setdefault(event_key(r.event), []).append(r)
-    out = [_story_event(sorted(g, key=_report_order), originals) for g in groups.values()]
+    clusters: list[_Cluster] = []
+    index: dict[tuple[str, str], list[int]] = {}
+    for r in sorted(reports, key=_report_order):
+        here = _Facts.of(r)
+        candidates = sorted({i for k in here.keys for i in index.get((r.event.type, k), ())})
+        chosen = next((i for i in candidates if clusters[i].takes(here)), None)
+        if chosen is None:
+            chosen = len(clusters)
+            clusters.append(_Cluster([], here))
+        clusters[chosen].add(r, here)
+        for k in here.keys:
+            index.setdefault((r.event.type, k), []).append(chosen)
+    out = [_story_event(c.reports, originals) for c in clusters]
+    if min_confidence is not None:
+        out = [e for e in out if e.confidence is None or e.confidence >= min_confidence]
     out.sort(key=lambda e: (_day(e.date) or (e.first_reported or "~")[:10], e.type))
     return out
+
+
+def _keys(a: Actor | None) -> frozenset[str]:
+    """What an actor can be matched by: its name, and its government when it has one
+    ("Beijing" and "China" are both CHN-GOV)."""
+    if a is None:
+        return frozenset()
+    out = {"name:" + a.canonical.casefold()}
+    if a.country:
+        out.add("code:" + (a.code or a.country))
+    return frozenset(out)
+
+
+def _agree(a: frozenset[str], b: frozenset[str]) -> bool:
+    return not a or not b or bool(a & b)
+
+
+def _named_alike(a: frozenset[str], b: frozenset[str]) -> bool:
+    """The same entity by name, not only the same government ("Beijing" and "China" are
+    one government; a report that leaves a side out needs a name to join on)."""
+    return any(k.startswith("name:") for k in a & b)
+
+
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    """What decides whether a report is of an event: its sides and its date range."""
+
+    source: frozenset[str]
+    target: frozenset[str]
+    span: tuple[str, str] | None
+    status: str
+
+    #: The span is the report's day, not the event's own date (news of the day).
+    reported: bool = False
+
+    @classmethod
+    def of(cls, r: Report) -> _Facts:
+        e = r.event
+        if e.date == TODAY:
+            day = r.published[:10] if r.published else None
+            return cls(_keys(e.source), _keys(e.target), (day, day) if day else None,
+                       e.status, reported=True)
+        span = value_range(e.date) if e.date else None
+        if span is not None and e.date_text:
+            from storyline.extract.timex import narrowed  # (regex tables: only if needed)
+
+            span = narrowed(*span, e.date_text)  # "early June" is not mid-June
+        return cls(_keys(e.source), _keys(e.target), span, e.status)
+
+    @property
+    def keys(self) -> frozenset[str]:
+        return self.source | self.target
+
+
+@dataclass
+class _Cluster:
+    reports: list[Report]
+    first: _Facts
+
+    def add(self, r: Report, facts: _Facts) -> None:
+        """Take the report: its sides join the event's, and an own date narrows the
+        event's range (a report day only stands in until one comes)."""
+        self.reports.append(r)
+        c = self.first
+        span, reported = c.span, c.reported
+        if facts.span is not None and not facts.reported:
+            if span is None or reported:
+                span, reported = facts.span, False
+            else:
+                span = (max(facts.span[0], span[0]), min(facts.span[1], span[1]))
+        elif span is None:
+            span, reported = facts.span, facts.reported
+        self.first = _Facts(c.source | facts.source, c.target | facts.target, span, c.status,
+                            reported)
+
+    def takes(self, f: _Facts) -> bool:
+        c = self.first
+        kind = self.reports[0].event.type
+        if kind in RECIPROCAL:
+            mine, theirs = c.source | c.target, f.source | f.target
+            complete = bool(c.source and c.target and f.source and f.target)
+            sides = (bool(mine & theirs) if complete else _named_alike(mine, theirs)) and (
+                (_agree(c.source, f.source) and _agree(c.target, f.target))
+                or (_agree(c.source, f.target) and _agree(c.target, f.source)))
+        else:
+            complete = bool(c.source and c.target and f.source and f.target)
+            shared = (c.source & f.source) | (c.target & f.target)
+            sides = _agree(c.source, f.source) and _agree(c.target, f.target) and (
+                bool(shared) if complete else _named_alike(shared, shared))
+        if not sides:
+            return False
+        if c.span is not None and f.span is not None:
+            return c.span[0] <= f.span[1] and f.span[0] <= c.span[1]
+        return c.status == f.status
 
 
 def _report_order(r: Report) -> tuple[str, str, int]:
@@ -82,8 +206,11 @@ def _story_event(reports: list[Report], originals: Mapping[str, str]) -> StoryEv
     statuses: Counter[str] = Counter(r.event.status for r in independent.values())
     status = cast(EventStatus, min(statuses, key=lambda s: (-statuses[s],
                                                             _STATUS_ORDER.get(s, 9))))
-    dated = [r.event for r in reports if r.event.date]
-    best = max(dated, key=lambda e: len(e.date or "")) if dated else None
+    # The most precise calendar date any report gives; else a reference ("PRESENT_REF").
+    dated = [r.event for r in reports if r.event.date and r.event.date[:4].isdigit()]
+    best = max(dated, key=lambda e: len(e.date or "")) if dated else next(
+        (r.event for r in reports if r.event.date), None)
+    full = next((r.event for r in reports if r.event.source and r.event.target), first)
     located = next((r.event for r in reports if r.event.location), None)
     sources: list[str] = []
     for r in independent.values():
@@ -91,7 +218,7 @@ def _story_event(reports: list[Report], originals: Mapping[str, str]) -> StoryEv
             sources.append(r.source)
     return StoryEvent(
         type=first.type, mode=next((r.event.mode for r in reports if r.event.mode), None),
-        source=first.source, target=first.target, status=status,
+        source=full.source, target=full.target, status=status,
         statuses=dict(statuses),
         location=located.location if located else None,
         location_geonameid=located.location_geonameid if located else None,
@@ -99,7 +226,52 @@ def _story_event(reports: list[Report], originals: Mapping[str, str]) -> StoryEv
         reports=tuple(reports), articles=len({r.article_id for r in reports}),
         independent=len(independent), sources=tuple(sources),
         first_reported=reports[0].published,
+        confidence=corroborated(reports, originals),
     )
+
+
+def corroborated(reports: Sequence[Report], originals: Mapping[str, str]) -> float | None:
+    """How sure the event is, from every independent report of it: each copy group counts
+    once, with its surest report, and each independent report is a further chance that the
+    event is real (1 − Π(1 − pᵢ)): two outlets that each barely make the cut for a meeting
+    make it surely. None when no report has a confidence (stored before there was one)."""
+    best: dict[str, float] = {}
+    for r in reports:
+        if r.event.confidence is None:
+            continue
+        key = originals.get(r.article_id, r.article_id)
+        best[key] = max(best.get(key, 0.0), r.event.confidence)
+    if not best:
+        return None
+    miss = 1.0
+    for p in best.values():
+        miss *= 1.0 - p
+    return round(1.0 - miss, 4)
+
+
+def value_range(value: str) -> tuple[str, str] | None:
+    """First and last day (ISO) of a TimeML calendar value: a day, week, month, quarter or
+    year; None for anything else (durations, references)."""
+    try:
+        if m := _DAY.match(value):
+            d = date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+            return d, d
+        if m := _MONTH.match(value):
+            y, mo = int(m[1]), int(m[2])
+            return (date(y, mo, 1).isoformat(),
+                    date(y, mo, calendar.monthrange(y, mo)[1]).isoformat())
+        if m := _WEEK.match(value):
+            monday = date.fromisocalendar(int(m[1]), int(m[2]), 1)
+            return monday.isoformat(), (monday + timedelta(days=6)).isoformat()
+        if m := _QUARTER.match(value):
+            y, last = int(m[1]), 3 * int(m[2])
+            return (date(y, last - 2, 1).isoformat(),
+                    date(y, last, calendar.monthrange(y, last)[1]).isoformat())
+        if m := _YEAR.match(value):
+            return f"{m[1]}-01-01", f"{m[1]}-12-31"
+    except ValueError:
+        return None
+    return None
 
 
 def _day(value: str | None) -> str | None:

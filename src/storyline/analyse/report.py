@@ -40,9 +40,11 @@ MAX_ENTITIES = 25
 
 
 def build_report(story: StoryInputs, *, descriptors: DescriptorLexicon | None = None,
-                 encoder: Encoder | None = None) -> StoryReport:
+                 encoder: Encoder | None = None, min_confidence: float | None = None
+                 ) -> StoryReport:
     """``encoder`` (sentence embeddings, the optional extra) also aligns claims that say
-    the same thing in other words (``align``)."""
+    the same thing in other words (``align``); the events and timeline show the events
+    whose corroborated confidence reaches ``min_confidence`` (None: every event)."""
     claims = claims_of(story)
     vectors, multilingual, weights = claim_vectors(claims, encoder)
     alignment = align(claims, vectors=vectors, multilingual=multilingual, weights=weights)
@@ -67,7 +69,7 @@ def build_report(story: StoryInputs, *, descriptors: DescriptorLexicon | None = 
     listed = {f.id for f in shared} | {f.id for f in single}
     reports = [Report(a.id, a.source, a.published, e) for a in story.articles for e in a.events]
     original_of = {a.id: a.copy_of for a in story.articles if a.copy_of}
-    events = aggregate(reports, original_of)
+    events = aggregate(reports, original_of, min_confidence)
     timeline = one_per_sentence(build_timeline(story, events))
     dated = [a.published for a in story.articles if a.published]
     columns = _columns(story, facts, listed)

@@ -25,18 +25,17 @@ from publication is never a filter: background weeks or months before still belo
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Literal
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
 
-from storyline.analyse.events import Report, StoryEvent
+from storyline.analyse.events import TODAY, Report, StoryEvent, value_range
 from storyline.analyse.inputs import ArticleInput, StoryInputs, cite, sentence_span
 from storyline.analyse.types import Citation, TimelineEntry
 from storyline.extract.types import EventStatus, Timex
@@ -190,8 +189,9 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _event_entry(se: StoryEvent, by_id: Mapping[str, ArticleInput]) -> _Entry | None:
-    """The entry of a dated event, or of an undated one that happened (at its first
-    report's publication day); None when it has neither."""
+    """The entry of a dated event, or of news of the day (``PRESENT_REF``: at its first
+    report's publication day); None for an undated one: background with no date is not
+    the publication day's news."""
     reports = [r for r in se.reports if r.article_id in by_id]
     if not reports:
         return None
@@ -206,7 +206,7 @@ def _event_entry(se: StoryEvent, by_id: Mapping[str, ArticleInput]) -> _Entry | 
         else:
             date_text = se.date_text
     else:
-        if se.status != "happened":
+        if se.status != "happened" or se.date != TODAY:
             return None
         days = [d for r in reports if (d := _iso_day(by_id[r.article_id].published))]
         if not days:
@@ -252,7 +252,7 @@ def _dating(se: StoryEvent, reports: Sequence[Report], by_id: Mapping[str, Artic
     range (the time expression's own range, so "early February" is its first days)."""
     if not se.date or not se.date[:1].isdigit():
         return None
-    fallback = _value_range(se.date)
+    fallback = value_range(se.date)
     # An independent report's words rather than a copy's, when one gives the date.
     for r in sorted(reports, key=lambda r: by_id[r.article_id].copy_of is not None):
         if r.event.date != se.date:
@@ -273,31 +273,6 @@ def _timex_of(timexes: Iterable[Timex], sentence: int, value: str, text: str | N
     return (next((t for t in same if t.sentence == sentence), None)
             or next((t for t in same if text and t.text == text), None)
             or (same[0] if same else None))
-
-
-def _value_range(value: str) -> tuple[str, str] | None:
-    """First and last day of a TimeML calendar value (when no time expression gives
-    them)."""
-    try:
-        if m := _DAY.match(value):
-            d = date(int(m[1]), int(m[2]), int(m[3])).isoformat()
-            return d, d
-        if m := _MONTH.match(value):
-            y, mo = int(m[1]), int(m[2])
-            return (date(y, mo, 1).isoformat(),
-                    date(y, mo, calendar.monthrange(y, mo)[1]).isoformat())
-        if m := _WEEK.match(value):
-            monday = date.fromisocalendar(int(m[1]), int(m[2]), 1)
-            return monday.isoformat(), (monday + timedelta(days=6)).isoformat()
-        if m := _QUARTER.match(value):
-            y, last = int(m[1]), 3 * int(m[2])
-            return (date(y, last - 2, 1).isoformat(),
-                    date(y, last, calendar.monthrange(y, last)[1]).isoformat())
-        if m := _YEAR.match(value):
-            return f"{m[1]}-01-01", f"{m[1]}-12-31"
-    except ValueError:
-        return None
-    return None
 
 
 def _granularity(value: str) -> str:

@@ -38,6 +38,15 @@ Formats (``detect_format`` picks by name and content):
   (RETREAT, MOBILIZE, no event; every other label: strategic developments, crime,
   disasters, ATTRIB, OTHER). Scores: accuracy and per-class precision, recall and F1.
 
+- ``no-event``: a ``../shared/eval`` folder; sentences that report no political event
+  (MEANTIME's Wikinews business sentences and UCI News Aggregator headlines, see
+  ``event_sentences.py``), split by document and row. Accuracy is the share that gets no
+  shown event.
+
+Events under ``min_confidence`` are not shown (``extract/event_confidence.py``): the
+figures at the default threshold are what a user sees; at 0 every rule event counts.
+``shown_precision`` is the accuracy over records with a shown event.
+
 ``part`` splits every set by record position (0-based): ``tune`` the even records,
 ``held-out`` the odd ones; develop on ``tune`` and report ``held-out``.
 """
@@ -72,7 +81,7 @@ PLOVER_TO_ACLED: dict[str, str] = {
     "ASSAULT": "VIOLENCE", "PROTEST": "PROTEST", "COERCE": "ARREST", "AGREE": "AGREEMENT",
     **dict.fromkeys(("CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "REQUEST", "ACCUSE",
                      "REJECT", "THREATEN", "SANCTION"), "DIPLOMACY")}
-FORMATS = ("plover-gsr", "petrarch", "case2021")
+FORMATS = ("plover-gsr", "petrarch", "case2021", "no-event")
 PARTS = ("all", "tune", "held-out")
 NONE = "NONE"
 
@@ -145,7 +154,7 @@ class EventReport:
                 tp[g] += 1
         out = {}
         for label in sorted(set(gold) | set(pred)):
-            if label == NONE and self.format != "case2021":
+            if label == NONE and self.format not in ("case2021", "no-event"):
                 continue
             p = tp[label] / pred[label] if pred[label] else 0.0
             r = tp[label] / gold[label] if gold[label] else 0.0
@@ -341,7 +350,18 @@ def read_case2021(path: Path) -> list[Record]:
     return out
 
 
+def read_no_event(root: Path, part: str) -> list[Record]:
+    """Sentences that report no political event (``event_sentences``: MEANTIME and UCI
+    headlines) from the ``../shared/eval`` folder ``root``; ``part`` as everywhere."""
+    from storyline.evaluation.event_sentences import read
+
+    return [Record(f"{s.corpus}:{s.id}", s.text, NONE, frozenset({NONE}), s.corpus)
+            for s in read(root, ("meantime", "uci"), part)]
+
+
 def detect_format(path: Path) -> str:
+    if path.is_dir():
+        return "no-event"
     name = path.name.lower()
     if name.endswith(".jsonl"):
         return "petrarch"
@@ -364,10 +384,13 @@ def select_part(records: Sequence[Record], part: str) -> list[Record]:
 # ----------------------------------------------------------------------- running
 
 
-def main_event(events: Sequence[Event], text: str = "") -> tuple[Event | None, str]:
-    """The record's main event and its PLOVER type: the first event in text order that
-    ``coded_type`` gives a type (a denied hostile act gives none), after an intent
-    trigger ("vowed to", "offered to") the act it announces when that is hostile."""
+def main_event(events: Sequence[Event], text: str = "", min_confidence: float = 0.0
+               ) -> tuple[Event | None, str]:
+    """The record's main event and its PLOVER type: the first event in text order, among
+    those shown (``confidence`` at least ``min_confidence``), that ``coded_type`` gives a
+    type (a denied hostile act gives none), after an intent trigger ("vowed to", "offered
+    to") the act it announces when that is hostile."""
+    events = [e for e in events if e.confidence is None or e.confidence >= min_confidence]
     for i, e in enumerate(events):
         kind = coded_type(e, text[e.start:e.end])
         if kind is None:
@@ -382,28 +405,41 @@ def main_event(events: Sequence[Event], text: str = "") -> tuple[Event | None, s
 
 
 def default_extractor() -> Callable[[str], list[Event]]:
-    """pipeline("en") → find_mentions (with roles) → find_events."""
+    """pipeline("en") → find_mentions (with roles) → find_events, scored by the event
+    confidence model (with the quotes it needs), as in ``extract.run``."""
     from storyline.extract.entities import find_mentions, with_roles
+    from storyline.extract.event_confidence import score_events
     from storyline.extract.events import find_events
     from storyline.extract.nlp import pipeline
+    from storyline.extract.quotes import find_quotes
 
     nlp = pipeline("en")
 
     def run(text: str) -> list[Event]:
         doc = nlp(text)
-        return find_events(doc, with_roles(find_mentions(doc)))
+        mentions = with_roles(find_mentions(doc))
+        return score_events(find_events(doc, mentions, (), find_quotes(doc, mentions)), text)
     return run
 
 
 def evaluate_events(path: Path, input_format: str = "auto", part: str = "all",
                     limit: int | None = None, cameo_table: Path | None = None,
-                    extractor: Callable[[str], list[Event]] | None = None) -> EventReport:
+                    extractor: Callable[[str], list[Event]] | None = None,
+                    min_confidence: float = 0.0) -> EventReport:
+    """Score the main event of each record; events under ``min_confidence`` are not
+    shown, so a record whose events all fall under it is predicted "no event"."""
     fmt = detect_format(path) if input_format == "auto" else input_format
     if fmt not in FORMATS:
         raise ValueError(f"input format must be auto or one of {', '.join(FORMATS)}")
     notes: list[str] = []
     table: dict[str, str] = {}
-    if fmt == "plover-gsr":
+    if fmt == "no-event":
+        records = read_no_event(path, part)
+        part = "all"  # read_no_event took the part
+        notes.append("no-event sentences: MEANTIME Wikinews sentences and UCI News "
+                     "Aggregator headlines (evaluation/event_sentences.py); right = no event "
+                     "shown")
+    elif fmt == "plover-gsr":
         records = read_plover_gsr(path)
         notes.append("gold types remapped: " + ", ".join(f"{k}→{v}"
                                                           for k, v in GSR_REMAP.items()))
@@ -428,12 +464,17 @@ def evaluate_events(path: Path, input_format: str = "auto", part: str = "all",
     t0 = time.perf_counter()
     outcomes = []
     for r in records:
-        event, predicted = main_event(run(r.text), r.text)
+        event, predicted = main_event(run(r.text), r.text, min_confidence)
         if fmt == "case2021":
             predicted = PLOVER_TO_ACLED.get(predicted, NONE)
         outcomes.append(Outcome(r, predicted, event))
     seconds = time.perf_counter() - t0
     report = EventReport(fmt, part, len(records), outcomes, seconds, notes)
+    report.extra["min_confidence"] = min_confidence
+    shown = [o for o in report.scored() if o.event is not None]
+    if shown and fmt != "no-event":
+        report.extra["shown_precision"] = round(sum(o.correct for o in shown) / len(shown), 4)
+        report.extra["shown"] = len(shown)
     if fmt == "petrarch":
         inverse = roots_of(table)
         rooted = [o for o in outcomes if o.record.roots and not o.record.expect_none]

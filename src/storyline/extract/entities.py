@@ -53,7 +53,7 @@ CONNECTORS = frozenset({"of", "de", "del", "della", "di", "da", "do", "dos", "da
                         "y", "the", "and", "for", "&", "on"})
 #: Connectors that join two names rather than extend one, unless an organisation head says
 #: otherwise ("Britain and France" vs "Procter & Gamble").
-JOINING = frozenset({"and", "&", "y", "for", "on", "the"})
+JOINING = frozenset({"and", "y", "for", "on", "the"})
 _TIME_WORDS_TEXT = (
     "January February March April May June July August September October November December "
     "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Monday Tuesday Wednesday Thursday Friday "
@@ -73,7 +73,7 @@ _NOT_NAMES_TEXT = (
     "Catholic Catholics Protestant Hindu Buddhist Sunni Shi'ite Shiite Shia Arab Arabs Kurdish "
     "Western Eastern European Europeans African Asian Latin Islamist Islamic Marxist Communist "
     "Socialist Nazi Nazis Soviet Olympic Olympics Nobel Anglo US$ A$ C$ HK$ GBP USD EUR "
-    "Nikkei FTSE DAX CAC Nasdaq DJIA Dow S&P Stoxx Sensex")
+    "Nikkei FTSE DAX CAC Nasdaq DJIA Dow S&P Stoxx Sensex Euro Euros")
 _NOT_NAMES = frozenset(key(w) for w in _NOT_NAMES_TEXT.split())
 _PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "from", "to", "outside", "across", "into",
                                  "towards", "toward", "around", "via", "nach", "aus",
@@ -88,7 +88,8 @@ _PLACE_ENDS = frozenset({"lane", "road", "street", "avenue", "square", "park", "
                          "mountains", "river", "lake", "bay", "coast", "beach", "hill", "hills",
                          "harbour", "harbor", "port", "dam", "desert", "peninsula", "strait",
                          "canal", "sea", "ocean", "gulf", "plain", "forest", "province",
-                         "region", "county", "district", "oblast", "state"})
+                         "region", "county", "district", "oblast", "state", "hall", "palace",
+                         "prison", "cathedral", "mosque", "temple", "castle", "tower"})
 #: Last words of names that are events, prizes or titles, not people, bodies or places.
 _MISC_ENDS = frozenset({"festival", "cup", "games", "prize", "award", "awards", "open",
                         "championship", "championships", "war", "olympics", "trophy", "grand",
@@ -109,6 +110,40 @@ _ORG_DESCRIPTORS = frozenset({
     "subsidiary", "developer", "distributor", "regulator", "watchdog", "airliner",
     "giant", "group", "brewer", "miner", "telecom", "automaker's", "outlet", "daily",
     "tabloid", "network", "charity", "organisation", "organization", "union", "think-tank"})
+#: Lower-case nouns after a name that make it an organisation ("the Sun newspaper", "the
+#: Tanjug news agency", "the Wagner group").
+_ORG_NOUNS_AFTER = frozenset({
+    "newspaper", "daily", "weekly", "agency", "magazine", "broadcaster", "tabloid", "company",
+    "firm", "group", "bank", "party", "club", "airline", "carrier", "retailer", "insurer",
+    "lender", "conglomerate", "consortium", "brewer", "automaker", "carmaker", "subsidiary"})
+#: Lower-case words after a town's name that make it the town's team ("Norwich striker",
+#: "the Nice side", "Newcastle team mate").
+_TEAM_NOUNS = frozenset({
+    "striker", "forward", "midfielder", "defender", "goalkeeper", "keeper", "winger",
+    "skipper", "coach", "manager", "player", "players", "batsman", "bowler", "all-rounder",
+    "quarterback", "pitcher", "team", "teammate", "team-mate", "side", "squad", "fans",
+    "supporters", "owner"})
+#: Name particles that a second one may follow inside a name ("van der", "de la").
+_PARTICLES = frozenset({"van", "von", "de", "da", "di", "du", "del", "della", "dos", "das"})
+_SECOND_PARTICLES = frozenset({"der", "den", "de", "la", "le", "las", "los", "het", "ten", "ter"})
+#: Lower-case nouns after an unknown name that make it a place ("the Batajnica airport",
+#: "the Pamir mountains").
+_PLACE_NOUNS_AFTER = frozenset({"airport", "airbase", "stadium", "mountains", "mountain", "river",
+                                "valley", "church", "cathedral", "mosque", "temple", "prison",
+                                "sanatorium", "square", "bridge", "dam", "lake", "island",
+                                "peninsula", "plateau", "desert", "border", "crossing"})
+#: Compass words that make a demonym after them a bigger one ("South Korean").
+_COMPASS = frozenset({"north", "south", "east", "west", "northern", "southern", "eastern",
+                      "western", "central", "northeastern", "northwestern", "southeastern",
+                      "southwestern"})
+#: Endings of a people's name made from its place's ("Zairean", "Surinamese", "Bosnians").
+_DEMONYM_ENDINGS = ("ians", "eans", "ans", "ese", "ian", "ean", "an", "is", "i", "")
+#: What a place's name may end in where its people's name ends ("Yugoslav-ia", "Surinam-e").
+_PLACE_TAILS = ("", "a", "e", "ia", "o")
+#: Rules whose names a results table makes teams.
+_TABLE_RULES = frozenset({"two names", "capitalised", "speaker", "given name", "team"})
+#: A dateline's date ("1996-08-31").
+_DATE_TOKEN = re.compile(r"^\d{4}-\d\d-\d\d$")
 #: Names of stock indices whose next word is part of the index, not a name.
 _INDEX_WORDS = frozenset({"dow", "s&p", "ftse", "nikkei", "dax", "cac", "nasdaq", "hang"})
 #: A bare model number after a maker ("Boeing 787"); years are left alone, and so are
@@ -144,6 +179,17 @@ _WEAK_RULES = frozenset({"capitalised", "two names", "speaker", "place prepositi
 #: for the ministry", "the ambassador to France").
 _AFTER_ROLE = frozenset({"of", "for", "at", "in", "to", "and", "who", "with", "from", "on",
                          "de", "del", "der", "des", "du"})
+#: Words that open a role before a comma and the name it is the role of ("the president,
+#: Joe Biden"; "Biden's national security adviser, Jake Sullivan").
+_ROLE_OPENERS = frozenset({"'s", "’s", "the", "a", "an", "its", "his", "her", "their", "our"})
+#: Stop words that still qualify a role ("most senior diplomat", "former minister").
+_ROLE_MODIFIERS = frozenset({"most", "former", "top", "new", "then", "first", "acting"})
+#: Short English function words that a lost space may glue onto a country's name
+#: ("Ukraineas", "Chinahas"); "Chinatown" is a word, not "China" + "town".
+GLUED_WORDS = frozenset({"as", "has", "is", "was", "and", "the", "in", "on", "to", "for", "of",
+                         "at", "by", "with", "from", "had", "have", "will", "would", "were",
+                         "are", "or", "but", "that", "said", "says", "its", "which"})
+_GLUED_LENGTHS = tuple(sorted({len(w) for w in GLUED_WORDS}, reverse=True))
 #: Languages that capitalise every noun: capitals alone say nothing there.
 NOUNS_CAPITALISED = frozenset({"de", "lb"})
 _UNSURE = "unsure"
@@ -153,6 +199,31 @@ _GUESSES = frozenset({"capitalised", "two names", "place preposition", "place no
 COMPOUND_ROLE = 12
 #: A one-word town smaller than this is taken as a place only after "in", "at", …
 SMALL_TOWN = 100_000
+
+
+class _Roles:
+    """The role lexicon of one language, with the indexes that make its lookups cheap (never
+    different): the longest role starting with a word, the words roles end in, the one-word
+    roles long enough to end a compound ("…sprecher", "…minister")."""
+
+    __slots__ = ("forms", "last", "length", "longest", "suffixes")
+
+    def __init__(self, forms: dict[tuple[str, ...], str]) -> None:
+        #: Role words → the form the role is reported in ("" for a cue such as "Mr").
+        self.forms = forms
+        self.longest = max((len(r) for r in forms), default=1)
+        self.suffixes = tuple(sorted(r[0] for r in forms if len(r) == 1 and len(r[0]) >= 6))
+        self.length: dict[str, int] = {}
+        for r in forms:
+            self.length[r[0]] = max(self.length.get(r[0], 0), len(r))
+        self.last = frozenset(r[-1] for r in forms)
+
+    def compound(self, word: str) -> str | None:
+        """The form of a compound ending in a role ("ministeriumssprecher" → "spokesman")."""
+        for r in self.suffixes:
+            if word.endswith(r):
+                return self.forms[(r,)]
+        return None
 
 
 @dataclass(slots=True)
@@ -185,11 +256,14 @@ class _Tokens:
     what the tokens would say.
     """
 
-    __slots__ = ("by_orth", "doc", "idx", "info", "key", "long_upper", "marked", "n",
+    __slots__ = ("by_orth", "doc", "idx", "info", "key", "long_upper", "marked", "n", "roles",
                  "sentences", "starts", "text", "upper", "ws")
 
-    def __init__(self, doc: Doc, lexemes: Callable[[Doc, list[int]], list[_Lexeme]]) -> None:
+    def __init__(self, doc: Doc, lexemes: Callable[[Doc, list[int]], list[_Lexeme]],
+                 roles: _Roles) -> None:
         self.doc = doc
+        #: The role lexicon of the document's language.
+        self.roles = roles
         self.n = n = len(doc)
         array = doc.to_array(_ATTRS) if n else np.zeros((0, len(_ATTRS)), dtype="uint64")
         cols: list[list[int]] = array[:, :3].T.tolist()
@@ -261,16 +335,18 @@ class EntityRecogniser:
         self.gaz = gazetteer or load()
         self.stop = stopwords()
         self.common = common_words()
-        self.max_role = max((len(r) for r in self.gaz.roles), default=1)
-        #: One-word roles long enough to end a compound ("…sprecher", "…minister").
-        self.role_suffixes = tuple(r[0] for r in self.gaz.roles if len(r) == 1 and len(r[0]) >= 6)
-        # Indexes that only make the lookups cheaper, never different: the longest role
-        # starting with a word, and the most words of a gazetteer name starting with one.
-        self.role_len: dict[str, int] = {}
-        for r in self.gaz.roles:
-            if r:
-                self.role_len[r[0]] = max(self.role_len.get(r[0], 0), len(r))
-        self.role_last = frozenset(r[-1] for r in self.gaz.roles if r)
+        #: Role lexicons per document language (a role counts in the languages it is one in).
+        self._roles: dict[str, _Roles] = {}
+        # An index that only makes the lookups cheaper, never different: the most words of a
+        # gazetteer name starting with a word.
+        #: One-word names of countries, their states and regions (for derived demonyms).
+        self.place_words = frozenset(
+            name for name, entries in self.gaz.names.items() if " " not in name and
+            any(e.level in ("country", "state", "region") for e in entries))
+        #: Words read by ``_glued`` (a bounded memo: the same unknown words recur).
+        self._glued_memo: dict[str, Entry | None] = {}
+        #: Words that head a name continued by "of the …" (organisations and places).
+        self.heads = self.gaz.org_ends | self.gaz.org_starts | _PLACE_ENDS
         self.name_len: dict[str, int] = {}
         for name in self.gaz.names:
             first = name.split(" ", 1)[0]
@@ -353,6 +429,17 @@ class EntityRecogniser:
                     elif (text[j].lower() in CONNECTORS and j + 1 < end
                           and self._name_token(doc, j + 1, caps, known) and not caps):
                         j += 2
+                    elif (info[j][_LOWER] in _PARTICLES and j + 2 < end and not caps
+                          and info[j + 1][_LOWER] in _SECOND_PARTICLES and info[j + 2][_CAP]):
+                        j += 3  # "Joost van der Westhuizen", "Oscar de la Hoya"
+                    elif (text[j] == "-" and j + 3 < end and not ws[j - 1] and not ws[j]
+                          and info[j + 1][_IS_LOWER] and len(text[j + 1]) <= 3
+                          and text[j + 2] == "-" and not ws[j + 1] and not ws[j + 2]
+                          and info[j + 3][_CAP]):
+                        j += 4  # "Inzamam-ul-Haq", "Ata-ur-Rehman"
+                    elif (info[j][_LOWER] == "of" and j + 2 < end and info[j + 1][_LOWER] == "the"
+                          and not caps and info[j + 2][_CAP] and keys[j - 1] in self.heads):
+                        j += 3  # "Great Hall of the People", "Ministry of the Interior"
                     elif (info[j][_LOWER] in ("al", "el", "bin", "ibn", "abu") and j + 2 < end
                           and text[j + 1] == "-" and not ws[j] and info[j + 2][_CAP]):
                         j += 3  # "Tarek al-Kharraz"
@@ -361,6 +448,13 @@ class EntityRecogniser:
                         j += 2  # "Mao Tse-Tung", "Chester-le-Street" continue one name
                     else:
                         break
+                if caps and self.name_len.get(keys[i], 0) > j - i:
+                    # A gazetteer name whose later words are no names alone ("UNITED
+                    # NATIONS", "ST LOUIS")
+                    for m in range(min(self.name_len[keys[i]], end - i), j - i, -1):
+                        if " ".join(keys[i:i + m]) in self.gaz.names:
+                            j = i + m
+                            break
                 if j < end and text[j] == "-" and not ws[j - 1] \
                         and j + 1 < end and info[j + 1][_IS_LOWER]:
                     i = j  # "Dublin-born", "U.S.-based": an adjective, not a mention
@@ -369,8 +463,12 @@ class EntityRecogniser:
                 i = j
         return runs
 
-    def _role_suffix(self, word: str) -> bool:
-        return any(word.endswith(r) for r in self.role_suffixes)
+    def roles(self, lang: str) -> _Roles:
+        """The role lexicon of documents in ``lang``."""
+        held = self._roles.get(lang)
+        if held is None:
+            held = self._roles[lang] = _Roles(self.gaz.roles_in(lang))
+        return held
 
     def _given(self, doc: _Tokens, i: int) -> bool:
         """A given name or an initial."""
@@ -382,8 +480,9 @@ class EntityRecogniser:
         """Split "Britain and France" in two unless the whole is one name ("Bosnia and
         Herzegovina", "Procter & Gamble", "Department of State")."""
         info, keys = doc.info, doc.key
-        joins = [k for k in range(start + 1, end - 1) if info[k][_LOWER] in JOINING or
-                 (info[k][_LOWER] in ("of", "de") and self._given(doc, start) and k - start <= 3
+        joins = [k for k in range(start + 1, end - 1) if (info[k][_LOWER] in JOINING and not (
+                    info[k][_LOWER] == "the" and info[k - 1][_LOWER] == "of")) or
+                 (info[k][_LOWER] == "of" and self._given(doc, start) and k - start <= 3
                   and keys[k - 1] not in self.gaz.org_ends)]
         # ("John Casesa of Schroder Wertheim": a person of an organisation.)
         if not joins:
@@ -393,8 +492,10 @@ class EntityRecogniser:
             return [(start, end)]
         if words[-1] in self.gaz.org_ends:
             # Two organisations ("Johnson Controls Inc and Lear Corp") or one.
-            joins = [k for k in joins if info[k][_LOWER] in ("and", "&") and
-                     keys[k - 1] in self.gaz.org_ends]
+            # ("John Casesa of Schroder Wertheim & Co": a person of a firm.)
+            joins = [k for k in joins if (info[k][_LOWER] in ("and", "&") and
+                     keys[k - 1] in self.gaz.org_ends) or (info[k][_LOWER] == "of" and
+                                                           self._given(doc, start))]
             if not joins:
                 return [(start, end)]
         out, begin = [], start
@@ -408,17 +509,20 @@ class EntityRecogniser:
     def _name_token(self, doc: _Tokens, i: int, caps: bool, known: set[str]) -> bool:
         k = doc.key[i]
         if caps:
-            return k in known or (bool(self.gaz.names.get(k)) and k not in self.common)
+            return k in known or (bool(self.gaz.names.get(k)) and k not in self.common) or (
+                self.name_len.get(k, 0) > 1 and any(  # "NEW YORK", "SOUTH AFRICA"
+                    " ".join(doc.key[i:i + m]) in self.gaz.names
+                    for m in range(2, min(self.name_len[k], doc.n - i) + 1)))
         return bool(doc.info[i][_CAP]) and k not in _TIME_WORDS
 
     def _starts_name(self, doc: _Tokens, i: int, sent_start: int, caps: bool,
                      known: set[str]) -> bool:
         t = doc.text[i]
         k = doc.key[i]
+        if len(t) == 2 and t[1] == "." and t[0].isupper():
+            return not caps  # an initial: "A. Dale", "I. Austin"
         if not self._name_token(doc, i, caps, known) or k in _NOT_NAMES or k in _TIME_WORDS:
             return False
-        if len(t) == 2 and t[1] == "." and t[0].isupper():
-            return not caps  # an initial: "A. Dale"
         if not caps and t.isupper() and len(t) >= 2 and t.isalpha():
             return True  # an acronym ("GM", "NATO") is never an ordinary word opening a line
         info = doc.info
@@ -426,6 +530,10 @@ class EntityRecogniser:
                                     "\"“‘'«„(-—–:")
         # "The", "But", "Officials": a sentence opening, not a name.
         low = info[i][_LOWER]  # not folded: "U.S." is not "us"
+        if first and low.endswith("ly") and len(low) > 5 and i + 1 < doc.n and \
+                doc.text[i + 1] == ",":
+            return False  # "Unfortunately, …": an adverb
+
         stop = info[i][_STOP]
         common = stop or doc.has_lower_word(low) or low in self.common
         n = doc.n
@@ -437,6 +545,10 @@ class EntityRecogniser:
                     break
                 if doc.key[j] in self.gaz.org_ends:
                     return True  # "General Motors Corporation said …"
+            roles = doc.roles
+            for m in range(min(roles.length.get(k, 0), n - i - 1), 1, -1):
+                if tuple(doc.key[i:i + m]) in roles.forms and info[i + m][_CAP]:
+                    return True  # "State Councilor Qin Gang …": a title, then its name
         return not (first and not caps and common and k not in known)
 
     # -- 2. split a run ------------------------------------------------------------------
@@ -444,28 +556,33 @@ class EntityRecogniser:
         out: list[_Segment] = []
         i = start
         pending = start
-        text, keys = doc.text, doc.key
-        roles, names, demonyms = self.gaz.roles, self.gaz.names, self.gaz.demonyms
+        text, keys, info = doc.text, doc.key, doc.info
+        roles, names, demonyms = doc.roles, self.gaz.names, self.gaz.demonyms
+        peoples = self.gaz.peoples
+        forms = roles.forms
         while i < end:
             found = None
             t = text[i]
-            if "-" in t and (key(t.rsplit("-", 1)[1]),) in roles:
+            compound = roles.compound(keys[i]) if len(t) >= COMPOUND_ROLE and \
+                doc.doc.lang_ in NOUNS_CAPITALISED else None
+            if "-" in t and (key(t.rsplit("-", 1)[1]),) in forms:
                 # "US-Außenminister", "ex-President": a role with a prefix
-                found = _Segment(i, i + 1, "ROLE", role=t.rsplit("-", 1)[1].lower())
-            elif len(t) >= COMPOUND_ROLE and self._role_suffix(keys[i]):
+                found = _Segment(i, i + 1, "ROLE", role=forms[(key(t.rsplit("-", 1)[1]),)])
+            elif compound is not None:
                 # German compounds: "Ministeriumssprecher", "Bundesaußenminister"
-                found = _Segment(i, i + 1, "ROLE", role=t.lower())
+                found = _Segment(i, i + 1, "ROLE", role=compound)
             if found is None:
                 # Longest first; no role or name is longer than its first word allows.
                 k = keys[i]
-                longest = max(self.role_len.get(k, 0),
+                longest = max(roles.length.get(k, 0),
                               self.name_len.get(k.split(" ", 1)[0] if " " in k else k, 0),
-                              1 if k in demonyms else 0)
+                              1 if k in demonyms or k in peoples else 0)
                 for n in range(min(7, end - i, longest), 0, -1):
                     words = tuple(keys[i: i + n])
-                    if words in roles and n <= self.max_role:
-                        found = _Segment(i, i + n, "ROLE",
-                                         role=doc.span_text(i, i + n).lower())
+                    if words in forms and not (n == 1 and i > pending and self._given(doc, i - 1)):
+                        # (A one-word role right after a given name is a surname: "John
+                        # Major", "Carole King".)
+                        found = _Segment(i, i + n, "ROLE", role=forms[words])
                         break
                     entries = names.get(" ".join(words))
                     # The most likely reading that fits: a small town called "Montana"
@@ -475,8 +592,12 @@ class EntityRecogniser:
                     if e is not None:
                         found = _Segment(i, i + n, e.kind, e, "gazetteer")
                         break
-                    if n == 1 and words[0] in demonyms:
+                    if n == 1 and (words[0] in demonyms or words[0] in peoples):
                         found = _Segment(i, i + 1, "DEMONYM")
+                if found is None and info[i][_TITLE] and info[i][_ALPHA]:
+                    glued = self._glued(keys[i])
+                    if glued is not None:  # "Ukraineas": "Ukraine" and "as", a space lost
+                        found = _Segment(i, i + 1, "GPE", glued, "glued")
             if found is not None and found.end - found.start == 1 and found.kind in ("GPE", "LOC") \
                     and i > pending and (self._given(doc, i - 1) or self._surname_place(
                         doc, pending, i, end, found)):
@@ -491,6 +612,104 @@ class EntityRecogniser:
         if pending < end:
             out.append(_Segment(pending, end, None))
         return self._absorb(doc, out)
+
+    def _derived_demonym(self, word: str) -> bool:
+        """A people's name made from a place's ("zairean", "surinamese", "yugoslav")."""
+        if len(word) < 5 or word in self.common:
+            return False
+        places = self.place_words
+        for ending in _DEMONYM_ENDINGS:
+            if ending and not word.endswith(ending):
+                continue
+            stem = word[:len(word) - len(ending)]
+            if len(stem) >= 4 and any(stem + tail in places for tail in _PLACE_TAILS):
+                return True
+        return False
+
+    @staticmethod
+    def _town(kind: str, entry: Entry | None) -> bool:
+        """A town of the gazetteer, which a team may be named after (a country's or a
+        region's team, "Scotland", is the place in news usage)."""
+        return kind in ("GPE", "LOC") and entry is not None and entry.level == "city"
+
+    @staticmethod
+    def _team_after(doc: _Tokens, end: int) -> bool:
+        """What follows a town's name makes it a team: a score ("Leeds 2"), or a player or
+        other noun of a team ("Norwich striker", "the Nice side")."""
+        if end >= doc.n:
+            return False
+        if _SCORE.match(doc.text[end]):
+            # (not a distance or an amount: "Sergiyev Posad 70 km")
+            after = doc.info[end + 1] if end + 1 < doc.n else None
+            return after is None or not after[_IS_LOWER] or after[_LOWER] in ("and", "v", "vs")
+        return doc.info[end][_LOWER] in _TEAM_NOUNS
+
+    @staticmethod
+    def _dateline(doc: _Tokens, start: int, end: int) -> bool:
+        """A place opening its line before a comma or a date: "NICE, France 1996-08-30"."""
+        if end >= doc.n or not (start in doc.starts or start == 0 or "\n" in doc.text[start - 1]):
+            return False
+        return doc.text[end] == "," or bool(_DATE_TOKEN.match(doc.text[end]))
+
+    @staticmethod
+    def _table_row(doc: _Tokens, start: int, end: int) -> bool:
+        """A name in a results or standings line: "Partick 1 St Mirren 1", "Greenock Morton
+        3 2 0 1 5 2 6" (one score after a person's name is a batting line: not this)."""
+        text, n = doc.text, doc.n
+        numbers = 0
+        while end + numbers < n and _SCORE.match(text[end + numbers]):
+            numbers += 1
+        if numbers >= 5:
+            return True  # (four numbers are a golfer's rounds)
+        if numbers != 1:
+            return False
+        after = end + 1
+        line_end = after >= n or "\n" in text[after] or text[after] in ("(", ".")
+        if line_end and start >= 2 and _SCORE.match(text[start - 1]) and doc.info[start - 2][_CAP]:
+            return True  # the second team of "Partick 1 St Mirren 1"
+        # The first team: another name, then a score ending the line.
+        j = after
+        while j < n and doc.info[j][_CAP] and j - after < 4:
+            j += 1
+        return j > after and j < n and _SCORE.match(text[j]) is not None and (
+            j + 1 >= n or "\n" in text[j + 1] or text[j + 1] in ("(", "."))
+
+    def _glued(self, word: str) -> Entry | None:
+        memo = self._glued_memo
+        if word not in memo:
+            if len(memo) > LEXICON_SIZE:
+                memo.clear()
+            memo[word] = self._glued_word(word)
+        return memo[word]
+
+    def _glued_word(self, word: str) -> Entry | None:
+        """The country of a word that is a country's name with a short function word glued
+        on by a lost space ("chinahas", "ukraineas"); never an ordinary word, a demonym
+        ("omanis" is Omanis, not "Oman is") or another name ("chinatown")."""
+        if len(word) < 6 or word in self.common or word in self.gaz.names:
+            return None
+        demonyms = self.gaz.demonyms
+        if word in demonyms or word[:-1] in demonyms:
+            return None
+        for n in _GLUED_LENGTHS:
+            if len(word) - n < 4 or word[-n:] not in GLUED_WORDS:
+                continue
+            country = word[:-n]
+            if n == 2 and word.endswith("is") and country[-1] not in "aeiouy":
+                continue  # "Iraqis", "Israelis": a people, whatever the demonym table says
+            entry = next((e for e in self.gaz.names.get(country, ()) if e.level == "country"),
+                         None)
+            if entry is not None:
+                return entry
+        return None
+
+    def _glued_tail(self, word: str) -> int:
+        """How many characters of ``word`` (which ``_glued`` read) are the glued-on word."""
+        for n in _GLUED_LENGTHS:
+            if len(word) > n and word[-n:].lower() in GLUED_WORDS and any(
+                    e.level == "country" for e in self.gaz.names.get(key(word[:-n]), ())):
+                return n
+        return 0
 
     def _surname_place(self, doc: _Tokens, pending: int, i: int, end: int,
                        found: _Segment) -> bool:
@@ -588,6 +807,12 @@ class EntityRecogniser:
                 merged.append(_Segment(prev.start, seg.end, "ORG", rule="organisation head"))
                 continue
             if merged and seg.kind in ("GPE", "LOC") and merged[-1].kind is None and \
+                    seg.start == merged[-1].end and merged[-1].end - merged[-1].start == 1 and \
+                    keys[merged[-1].start] in _COMPASS:
+                prev = merged.pop()  # "North Caucasus", "Western Europe": a part of a place
+                merged.append(_Segment(prev.start, seg.end, "LOC", rule="place word"))
+                continue
+            if merged and seg.kind in ("GPE", "LOC") and merged[-1].kind is None and \
                     seg.start == merged[-1].end and keys[merged[-1].start] in org_starts:
                 prev = merged.pop()  # "Bank of Canada", "Air France"
                 merged.append(_Segment(prev.start, seg.end, "ORG", rule="organisation head"))
@@ -620,16 +845,24 @@ class EntityRecogniser:
         if words[-1] in _MISC_ENDS or (words[0] in _NOT_NAMES
                                        and all(w in _NOT_NAMES for w in words)):
             return None, "", None
-        if any(tuple(doc.key[s:s + n]) in self.gaz.roles
-               for n in range(e - s + 1, min(self.max_role, doc.n - s) + 1)):
+        if after is not None and after.kind == "DEMONYM" and after.start == e and \
+                words[-1] in _COMPASS:
+            return None, "", None  # "South Korean", "North American": a bigger demonym
+        if len(words) == 1 and self._derived_demonym(words[0]):
+            return None, "", None  # "Zairean", "Surinamese": a people, not a name
+        if any(tuple(doc.key[s:s + n]) in doc.roles.forms
+               for n in range(e - s + 1, min(doc.roles.longest, doc.n - s) + 1)):
             return None, "", None  # "National security adviser Jake Sullivan": a role's
             # capitalised first word (the role itself goes to the name after it)
         if len(words) > 1 and words[-1] in _PLACE_ENDS:
             return "LOC", "place word", None
+        if "of" in words[2:] and words[words.index("of") - 1] in _PLACE_ENDS and \
+                words[0] not in self.gaz.org_starts:
+            return "LOC", "place word", None  # "the Great Hall of the People"
         first = doc.text[s]
         if len(words) > 1 and len(first) == 2 and first.endswith("."):
             return "PERSON", "initial", None
-        if (len(words) > 1 and words[-1] in self.gaz.org_ends) or (
+        if (len(words) > 1 and words[-1] in self.gaz.org_ends) or "&" in words[1:-1] or (
                 len(words) > 1 and words[0] in self.gaz.org_starts
                 and any(w in ("of", "for", "de", "del") for w in words)):
             return "ORG", "organisation head", None
@@ -642,6 +875,8 @@ class EntityRecogniser:
         role = before.role if before is not None and before.kind == "ROLE" else None
         if role is None:
             role = self._role_before(doc, s)
+        if role is None:
+            role = self._role_ahead(doc, s)
         if role is not None:
             return "PERSON", "title", role
         if words[0] in self.gaz.first_names and (len(words) > 1 or self._surname_follows(doc, seg)):
@@ -654,6 +889,13 @@ class EntityRecogniser:
         nxt = doc.text[e].lower() if e < n else ""
         nxt2 = doc.info[e + 1][_LOWER] if e + 1 < n else ""
         before2 = doc.info[s - 2][_LOWER] if s > 1 else ""
+        if nxt in _ORG_NOUNS_AFTER or (nxt == "news" and nxt2 in ("agency", "service")):
+            return "ORG", "described", None  # "the Sun newspaper", "the Tanjug news agency"
+        if nxt in _TEAM_NOUNS and prev not in _PLACE_PREPOSITIONS:
+            return "ORG", "team", None  # "the Inter Milan player", "Eagles owner"
+        if len(words) == 1 and words[0] in self.gaz.first_names and \
+                words[0] not in self.common:
+            return "PERSON", "given name", None  # "his wife Naina", "Lisa was a rebel"
         if prev == "of" and before2 in _OF_PLACE and len(words) <= 3 \
                 and words[-1] not in self.gaz.org_ends:
             return "GPE", "place noun", None  # "residents of Tikht said", "mayor of Derna"
@@ -683,7 +925,11 @@ class EntityRecogniser:
             return "PERSON", _UNSURE, None
         if nxt in _SPEECH or prev in _SPEECH:
             return "PERSON", "speaker", None
-        if nxt in _PLACE_NOUNS or (prev == "of" and before2 in _PLACE_NOUNS):
+        if words[0] in _COMPASS:
+            # "the North accepted", but "Northern and Northeastern states": adjectives
+            return ("LOC", "place noun", None) if not words[0].endswith("ern") else (None, "", None)
+        if nxt in _PLACE_NOUNS or nxt in _PLACE_NOUNS_AFTER or (
+                prev == "of" and before2 in _PLACE_NOUNS):
             return "GPE", "place noun", None  # "Sikhin village", "the town of Tavildara"
         return "ORG", "capitalised", None
 
@@ -691,17 +937,65 @@ class EntityRecogniser:
         return False
 
     def _role_before(self, doc: _Tokens, i: int) -> str | None:
-        """A lower-case role title right before a name: "foreign minister Wang Yi"."""
-        if i == 0 or doc.key[i - 1] not in self.role_last:
+        """A lower-case role title right before a name: "foreign minister Wang Yi", "China's
+        top diplomat Wang Yi" ("" for a cue: "herr Schmidt")."""
+        roles = doc.roles
+        if i == 0 or doc.key[i - 1] not in roles.last:
             return None  # every role ends in one of those words
         keys = doc.key
-        for n in range(min(self.max_role, i), 0, -1):
-            if tuple(keys[i - n: i]) in self.gaz.roles:
-                return doc.span_text(i - n, i).lower()
+        for n in range(min(roles.longest, i), 0, -1):
+            form = roles.forms.get(tuple(keys[i - n: i]))
+            if form is not None:
+                return self._with_modifiers(doc, i - n, form)
         return None
 
+    def _role_ahead(self, doc: _Tokens, i: int) -> str | None:
+        """The role of a name after a role and a comma, when a determiner or a possessive
+        opens the role: "Biden's national security adviser, Jake Sullivan", "the
+        company's chief executive, …", "the president, Joe Biden"."""
+        if i < 3 or doc.text[i - 1] != ",":
+            return None
+        roles, keys = doc.roles, doc.key
+        end = i - 1
+        if keys[end - 1] not in roles.last:
+            return None
+        for n in range(min(roles.longest, end), 0, -1):
+            form = roles.forms.get(tuple(keys[end - n: end]))
+            if not form:
+                continue
+            first = self._modifiers(doc, end - n)
+            opener = doc.info[first - 1][_LOWER] if first > 0 else ""
+            if opener in _ROLE_OPENERS:
+                return self._with_modifiers(doc, end - n, form)
+            return None
+        return None
+
+    def _modifiers(self, doc: _Tokens, k: int) -> int:
+        """Where the lower-case words qualifying a role at ``k`` start ("top" diplomat,
+        "former" foreign minister, "ministry" spokesman): up to two, English only."""
+        if doc.doc.lang_ != "en":
+            return k
+        info, first = doc.info, k
+        while first > max(0, k - 2):
+            x = info[first - 1]
+            word = x[_LOWER]
+            if not (x[_IS_LOWER] and x[_ALPHA]) or (word in self.stop and word not in
+                                                     _ROLE_MODIFIERS) or word.endswith("ly"):
+                break
+            first -= 1
+        return first
+
+    def _with_modifiers(self, doc: _Tokens, k: int, form: str) -> str:
+        """The role at ``k`` reported with the words that qualify it ("top diplomat")."""
+        if not form:
+            return form  # a cue: no role to qualify
+        first = self._modifiers(doc, k)
+        if first == k:
+            return form
+        return f"{doc.span_text(first, k).lower()} {form}"
+
     def _apposition_role(self, doc: _Tokens, i: int) -> str | None:
-        """"X, the foreign minister," / "X, a spokesman for …"."""
+        """"X, the foreign minister," / "X, a spokesman for …" / "X, China's top diplomat,"."""
         n_tokens = doc.n
         if i + 2 >= n_tokens or doc.text[i] != ",":
             return None
@@ -709,27 +1003,31 @@ class EntityRecogniser:
         if doc.info[j][_LOWER] in ("the", "a", "an", "der", "die", "el", "la", "le"):
             j += 1
         # Words before the role: "Russia's", "Chinese", "the ministry spokesman".
-        keys, roles = doc.key, self.gaz.roles
+        keys, roles = doc.key, doc.roles
         for k in range(j, min(j + 4, n_tokens)):
             if doc.info[k][_PUNCT] and doc.text[k] not in ("'s", "’s"):
                 break
-            if keys[k] not in self.role_len or keys[k] in ("mr", "mrs", "ms", "dr"):
+            if keys[k] not in roles.length:
                 continue  # no role starts with this word
-            for n in range(min(self.max_role, n_tokens - k), 0, -1):
-                if tuple(keys[k: k + n]) in roles:
-                    # An apposition ends after its role ("…, the foreign minister, said");
-                    # a role before a name is that name's title ("…, who met Foreign
-                    # Minister Qin Gang").
-                    after = k + n
-                    if after < n_tokens and not doc.info[after][_PUNCT] and \
-                            doc.info[after][_LOWER] not in _AFTER_ROLE:
-                        return None
-                    return doc.span_text(k, k + n).lower()
+            for n in range(min(roles.longest, n_tokens - k), 0, -1):
+                form = roles.forms.get(tuple(keys[k: k + n]))
+                if form is None:
+                    continue
+                if not form:
+                    break  # a cue ("Mr"): no role of the name before
+                # An apposition ends after its role ("…, the foreign minister, said");
+                # a role before a name is that name's title ("…, who met Foreign
+                # Minister Qin Gang").
+                after = k + n
+                if after < n_tokens and not doc.info[after][_PUNCT] and \
+                        doc.info[after][_LOWER] not in _AFTER_ROLE:
+                    return None
+                return self._with_modifiers(doc, k, form)
         return None
 
     # -- 4. the document -----------------------------------------------------------------
     def __call__(self, spacy_doc: Doc) -> list[Mention]:
-        doc = _Tokens(spacy_doc, self._lexemes)
+        doc = _Tokens(spacy_doc, self._lexemes, self.roles(spacy_doc.lang_))
         info = doc.info
         sentences = doc.sentences
         starts = {s for s, _ in sentences}
@@ -750,6 +1048,10 @@ class EntityRecogniser:
                 if seg.kind in ("ROLE", "DEMONYM"):
                     claimed.append((seg.start, seg.end))
                     continue
+                if seg.rule == "gazetteer" and after is not None and after.kind is None and \
+                        after.start == seg.end and doc.key[after.end - 1] in _MISC_ENDS:
+                    claimed.append((seg.start, seg.end))
+                    continue  # "U.S. Open", "Hong Kong Open", "Gulf War": an event
                 if seg.kind is None:
                     kind, rule, role = self._classify(doc, seg, before, after)
                     label = model.get((seg.start, seg.end))
@@ -762,8 +1064,9 @@ class EntityRecogniser:
                     seg = _Segment(seg.start, seg.end, kind, None, rule, role)
                     if before is not None and before.kind == "ROLE" and kind == "PERSON":
                         seg.role = before.role
-                    if kind == "PERSON" and seg.role is None:
-                        seg.role = self._apposition_role(doc, seg.end)
+                    if kind == "PERSON" and not seg.role:
+                        seg.role = self._apposition_role(doc, seg.end) or \
+                            self._role_ahead(doc, seg.start) or seg.role
                 found.append((seg.start, seg.end, str(seg.kind), seg.rule, seg.entry,
                               seg.role))
         if model:
@@ -838,13 +1141,23 @@ class EntityRecogniser:
                 votes.setdefault(k, Counter())[kind] += 1
             elif rule in ("capitalised", "speaker"):
                 others.setdefault(k, Counter())[kind] += 1
+        # Towns the document writes as teams ("Leeds 2 Arsenal 1", "Norwich striker …"):
+        # their other mentions are the teams too, unless a dateline or "in"/"at" says place.
+        teams = {keys[start] if end - start == 1 else key(doc.span_text(start, end))
+                 for start, end, kind, rule, entry, _r in found
+                 if self._town(kind, entry) and self._team_after(doc, end)}
         out: list[Mention] = []
         for start, end, kind, rule, entry, role in found:
             span = doc.span_text(start, end)
             k = key(span)
-            if kind in ("GPE", "LOC") and entry is not None and entry.level != "country" and \
-                    end < doc.n and _SCORE.match(text[end]) and "\n" not in span:
+            if self._town(kind, entry) and "\n" not in span and (
+                    self._team_after(doc, end) or (
+                        k in teams and not self._dateline(doc, start, end)
+                        and (start == 0
+                             or doc.info[start - 1][_LOWER] not in _PLACE_PREPOSITIONS))):
                 kind, rule = "ORG", "team score"  # "Leeds 2 Arsenal 1", "Surrey 429-7"
+            elif rule in _TABLE_RULES and self._table_row(doc, start, end):
+                kind, rule = "ORG", "team score"  # "Greenock Morton 3 2 0 1 5 2 6"
             if not any(c.isalpha() for c in span):
                 continue  # a dash or a number caught in a run is no name
             if rule == _UNSURE:
@@ -873,12 +1186,16 @@ class EntityRecogniser:
                 # was the weaker hint.
                 kind = others[k].most_common(1)[0][0]
             n_sent = bisect.bisect_right(sent_starts, start) - 1
+            end_char = doc.end_char(end)
+            if rule == "glued":  # only the country's name: "Ukraine" of "Ukraineas"
+                span = span[:len(span) - self._glued_tail(span)]
+                end_char = doc.start_char(start) + len(span)
             out.append(Mention(
-                doc.start_char(start), doc.end_char(end), span, _kind(kind), max(n_sent, 0),
+                doc.start_char(start), end_char, span, _kind(kind), max(n_sent, 0),
                 canonical, rule,
                 entry.country if entry is not None else None,
                 entry.geonameid if entry is not None and entry.level != "org" else None,
-                role,
+                role or None,  # ("": a cue such as "Mr", no role)
             ))
         return out
 
@@ -902,12 +1219,19 @@ def _default() -> EntityRecogniser:
 
 
 def with_roles(mentions: Sequence[Mention]) -> list[Mention]:
-    """Each person mention carries the latest role reported for that person."""
+    """Each person mention carries the latest role reported for that person at or before
+    it, and mentions before the first report carry that first role ("Sullivan said …" ahead
+    of "Jake Sullivan, the national security adviser")."""
+    first: dict[str, str] = {}
+    for m in mentions:
+        if m.kind == "PERSON" and m.role:
+            first.setdefault(m.canonical, m.role)
     latest: dict[str, str] = {}
     out = []
     for m in mentions:
         if m.kind == "PERSON" and m.role:
             latest[m.canonical] = m.role
-        role = latest.get(m.canonical) if m.kind == "PERSON" else m.role
+        role = latest.get(m.canonical, first.get(m.canonical)) if m.kind == "PERSON" \
+            else m.role
         out.append(m if role == m.role else replace(m, role=role))
     return out

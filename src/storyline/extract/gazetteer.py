@@ -54,14 +54,48 @@ class Gazetteer:
     #: Folded demonym ("french", "chinese") → ISO2.
     demonyms: dict[str, str]
     first_names: frozenset[str]
-    #: Role titles, folded, as token tuples.
+    #: Role titles, folded, as token tuples (every language's, cues included).
     roles: frozenset[tuple[str, ...]]
     org_ends: frozenset[str]
     org_starts: frozenset[str]
     countries: dict[str, Entry] = field(default_factory=dict)
+    #: Per role, per language it is a role in: the form it is reported in, or "" for a cue
+    #: (an honorific or relational noun that says a person follows but is no role).
+    role_forms: dict[tuple[str, ...], dict[str, str]] = field(default_factory=dict)
+    #: Folded names of peoples and groups that name no country ("kurds", "hutu", "scots").
+    peoples: frozenset[str] = frozenset()
+
+    def roles_in(self, lang: str) -> dict[tuple[str, ...], str]:
+        """The roles of documents in ``lang`` → the form each is reported in ("" for a
+        cue). A language no role is written for reads every role (its first form)."""
+        known = any(lang in forms for forms in self.role_forms.values())
+        return {role: forms[lang] if known else next(iter(forms.values()))
+                for role, forms in self.role_forms.items() if not known or lang in forms}
 
     def lookup(self, name: str) -> tuple[Entry, ...]:
         return self.names.get(key(name), ())
+
+
+def _role_table(text: str) -> dict[tuple[str, ...], dict[str, str]]:
+    """roles.txt: ``[en]``/``[de es]`` sections, ``role = form`` lines, ``~cue`` lines."""
+    table: dict[tuple[str, ...], dict[str, str]] = {}
+    langs = ["en"]
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            langs = line[1:-1].split()
+            continue
+        cue = line.startswith("~")
+        name, _, form = line.lstrip("~").partition("=")
+        words = tuple(key(name).split())
+        if not words:
+            continue
+        shown = "" if cue else (form.strip() or name.strip())
+        for lang in langs:
+            table.setdefault(words, {}).setdefault(lang, shown)
+    return table
 
 
 @lru_cache(maxsize=200_000)
@@ -98,6 +132,9 @@ def _add(names: dict[str, list[Entry]], name: str, entry: Entry) -> None:
     k = key(name)
     if k and entry not in names.setdefault(k, []):
         names[k].append(entry)
+    if "-" in k and " " not in k and entry.level != "city":
+        # As tokens fold: "Nagorno-Karabakh" is the tokens "nagorno", "-", "karabakh".
+        _add(names, name.replace("-", " - "), entry)
 
 
 def _countries(names: dict[str, list[Entry]]) -> tuple[dict[str, Entry], dict[str, str]]:
@@ -214,15 +251,16 @@ def load() -> Gazetteer:
     for entries in names.values():  # countries first, then the biggest place
         entries.sort(key=lambda e: (e.level != "country", e.level != "region", -e.population))
     _organisations(names)
-    roles = frozenset(tuple(key(line).split()) for text in (_data("roles.txt"),)
-                      for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    role_forms = _role_table(_data("roles.txt"))
     ends, starts = _org_words()
     return Gazetteer(
         names={k: tuple(v) for k, v in names.items()},
         demonyms=demonyms,
         first_names=frozenset(key(w) for w in _words("first_names.txt")),
-        roles=roles,
+        roles=frozenset(role_forms),
         org_ends=ends,
         org_starts=starts,
         countries=countries,
+        role_forms=role_forms,
+        peoples=frozenset(key(w) for w in _words("peoples.txt")),
     )

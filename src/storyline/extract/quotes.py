@@ -1,11 +1,12 @@
 """Direct quotations and who said them, by rules over the article text.
 
 Quotations are marked typographically and attributed with a small set of patterns ("…,” X
-said", "said X", "X said: “…”", "according to X", "— X"), so a scan of the quote marks plus
-a look at the few words around each quote finds them in microseconds, for any language whose
-cue words are listed in ``data/speech_verbs.txt`` (extend it, or add files named in
-``STORYLINE_SPEECH_VERBS``). Only ``doc.text``, the sentence starts and the mentions are read:
-no parser, no per-token loop.
+said", "said X", "X said: “…”", "according to X", "— X", "X accused Y of “…”", "the
+statement said"), so a scan of the quote marks plus a look at the few words around each
+quote finds them in microseconds, for any language whose cue words are listed in
+``data/speech_verbs.txt`` (extend it, or add files named in ``STORYLINE_SPEECH_VERBS``).
+Only ``doc.text``, the sentence starts and the mentions are read: no parser, no per-token
+loop.
 
 Decisions, so that they can be checked against an evaluation:
 
@@ -34,6 +35,21 @@ Decisions, so that they can be checked against an evaluation:
   paragraph of the previous attributed quote or the one after it, continues that quote's
   speaker (cue "continued"; speaker span = the words that named that speaker, in the
   earlier sentence). A full quote with no speaker breaks the chain.
+* Reporting verbs besides "said" are cues too ("accused X of “…”", "denounced X as “…”",
+  "urged X to “…”", "warned of “…”"; ``_MORE_CUES``), but not when passive ("was accused
+  of", "a man accused of", "widely criticised as": then no earlier verb is looked at
+  either), adjectival ("the reported “attack”") or after "to" (whose subject is the main
+  clause's: "went on television to accuse …").
+* Documents speak for whoever issued them: "a statement from X", "a readout of the call
+  released by X", "X's statement", "a government statement" name X; "the statement" (or
+  "the readout") names the issuer of the document mentioned last ("X issued a statement",
+  "X said in a readout", "a statement from X"), with the words "the statement" as the span.
+  "The ministry" names the organisation mentioned before with that word in its name ("the
+  Foreign Ministry"), again with its own words as the span.
+* "… what she called “…”": she is the sentence's first person named, not the nearest. A
+  headline's "Jane Doe: “…”" or "A lesson from Jane Doe: “…”" is Jane Doe's. When "X verb:
+  “…,” she said" names the speaker twice, the name is the span, and "she" the span of the
+  quote that continues it.
 * Nothing here is tuned to one corpus's names; the rules were checked against the "tune"
   half of PolNeAR dev (see ``evaluation.quotes``).
 """
@@ -137,6 +153,59 @@ _BY_PHRASE = re.compile(
     r"\b((?:readout|statement|communiqu[eé]|transcript|memo|letter|release|report|post|"
     r"tweet|video|message)s?\s+(?:released|issued|published|posted|sent|distributed|"
     r"put\s+out|shared)\s+by)\s+", re.IGNORECASE)
+# Documents that speak for whoever issued them: "the statement said", "a readout of the call".
+_DOC = (r"(?:statement|readout|read-out|communiqu[eé]|(?:press\s+)?release|transcript|memo|"
+        r"memorandum|letter|report|declaration|announcement|notice|bulletin|filing)s?")
+_DOC_WORD = re.compile(rf"(?<![\w-]){_DOC}(?![\w-])", re.IGNORECASE)
+_DOC_ADJ = (r"(?:(?:joint|new|latest|brief|short|written|separate|official|formal|earlier|"
+            r"later|first|second|lengthy|detailed|terse|strongly-worded|strongly\s+worded)\s+)")
+_ISSUED_BY = (r"(?:(?:issued|released|published|posted|sent|distributed|put\s+out|shared)"
+              r"\s+)?(?:from|by)\s+")
+# Speaker phrases that name a document, and where in them its issuer is named.
+# What a document is about: "a readout of the call", "a statement on the talks".
+_DOC_TOPIC = r"(?:\s+(?:of|on|about)\s+(?:the\s+|their\s+|its\s+)?[\w’'-]+(?:\s+[\w’'-]+){0,2}?)"
+_DOC_FROM = re.compile(  # "a statement from the ministry", "a readout of the call issued by X"
+    rf"\s*(?:(?:an?|the|its|their|this|that)\s+)?(?:[\w-]+\s+){{0,2}}?{_DOC}{_DOC_TOPIC}?,?\s+"
+    rf"{_ISSUED_BY}", re.IGNORECASE)
+_DOC_OF = re.compile(  # "the agency's statement", "a government statement"
+    rf"(?P<who>.+?)(?P<poss>['’]s?)?\s+{_DOC_ADJ}?{_DOC}", re.IGNORECASE)
+_DOC_ALONE = re.compile(rf"(?:the|this|that)\s+(?:[\w-]+\s+)?{_DOC}{_DOC_TOPIC}?",
+                        re.IGNORECASE)
+_ISSUED_BY_RE = re.compile(r"\s+" + _ISSUED_BY, re.IGNORECASE)
+_APPOSED_ISSUER = re.compile(r"\s*,?\s+" + _ISSUED_BY, re.IGNORECASE)
+# "The ministry issued a statement", "Beijing said in a readout": the issuer is the subject.
+_ISSUED = re.compile(
+    r"(?<![\w-])(?:issued|released|put\s+out|published|posted|sent|distributed|made|said|"
+    r"wrote|announced|added|stated|declared)\s+(?:[a-z]+\s+)?(?:(?:in|via|through)\s+)?"
+    r"(?:an?|its|the|their|his|her|this)\s+(?:[\w-]+\s+){0,3}$")
+# Heads of definite descriptions that refer back to an organisation named earlier ("the
+# ministry" after "the Foreign Ministry").
+_INSTITUTIONS = _wordset("""
+ministry department government agency embassy consulate army military police navy
+commission council committee company campaign party court office administration union bank
+board authority bureau regulator foundation institute university federation association
+alliance coalition cabinet parliament senate congress assembly secretariat presidency
+""")
+# A verb after these is passive ("was accused of", "is widely described as"): its subject is
+# not the speaker.
+_PASSIVE = re.compile(
+    r"(?<![\w-])(?:is|are|was|were|be|been|being|get|gets|got|gotten|getting)"
+    r"(?:\s+(?:not|also|\w+ly))?\s+$", re.IGNORECASE)
+# Verbs that take an object before "as"/"of"/"for": right before those words they are passive
+# participles ("a man accused of “…”", "a plan hailed as “…”"), not cues of the noun before.
+_TRANSITIVE = _wordset("""
+accused criticised criticized condemned denounced hailed praised described dismissed branded
+labelled labeled termed dubbed blamed characterised characterized rejected mocked derided
+ridiculed lambasted slammed blasted scolded charged quoted likened decried deplored welcomed
+""")
+_REDUCED = re.compile(r"\s+(?:of|as|for|by|with|over)(?![\w-])")
+_SUBJECT_PRONOUNS = _wordset("he she they it we i you who what which whom")
+# Words after which a verb form is an adjective ("the reported attack", "her dismissed aides").
+_ATTRIBUTIVE = re.compile(
+    r"(?<![\w-])(?:the|a|an|its|their|his|her|our|this|these|those)\s+$", re.IGNORECASE)
+_POSSESSIVES = _wordset("her his their its our my your")
+# "… what she called “…”": the pronoun is the main clause's subject.
+_WHAT_PRON = re.compile(r"(?<![\w-])what\s+$", re.IGNORECASE)
 _FR_INVERSION = re.compile(
     r"^[\s,]*((?:[a-zàâçéèêëîïôûùüÿœ]+-(?:t-)?)(il|elle|ils|elles)"
     r"(?:\s+[a-zàâçéèêëîïôûùüÿœ]+(?=[\s.,;!?]|$))?)")
@@ -145,6 +214,25 @@ _PRONOUNS: dict[str, tuple[str, ...]] = {
     "es": ("él", "ella", "ellos", "ellas"), "fr": ("il", "elle", "ils", "elles"),
 }
 _PRO_DROP = frozenset({"es", "it", "pt"})
+# Words that are no speaker on their own (a pronoun is one only when it can be resolved).
+_LONE = _DETERMINERS | _POSSESSIVES | _SUBJECT_PRONOUNS | frozenset(
+    w for ws in _PRONOUNS.values() for w in ws)
+# Reporting verbs that are not "said": accusing, condemning, praising, appealing. The quote is
+# the subject's words ("accused China of an “unnecessarily aggressive” interception",
+# "denounced the strike as “a flagrant violation”"). In the format of ``speech_verbs.txt``;
+# they are added to the bundled list by ``default_lexicon``.
+_MORE_CUES = "\n".join(["[verbs]", *sorted(_wordset("""
+accuse accuses accused accusing denounce denounces denounced denouncing condemn condemns
+condemned condemning decry decries decried deplore deplores deplored hail hails hailed
+hailing praise praises praised praising dismiss dismisses dismissed dismissing rejected
+criticise criticises criticised criticising criticize criticizes criticized criticizing
+blames blamed blaming lambasted protested expresses expressed expressing welcomes welcomed
+threatens threatened mocked derided ridiculed scoffed appealed calling describing
+characterized characterised characterizes characterises urging vowing pledging
+""")), "a accusé", "a dénoncé", "dénonce", "a condamné", "condamne",
+    "a qualifié", "qualifie", "a exhorté", "acusó", "acusa", "denunció", "denuncia",
+    "condenó", "condena", "calificó", "califica", "instó", "verurteilte", "verurteilt",
+    "bezeichnete", "nannte", "mahnte"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +280,7 @@ def parse_lexicon(texts: Sequence[str]) -> Lexicon:
 def default_lexicon() -> Lexicon:
     """The bundled cue list plus the files named in ``STORYLINE_SPEECH_VERBS``."""
     texts = [(resources.files("storyline.extract") / "data" / "speech_verbs.txt")
-             .read_text(encoding="utf-8")]
+             .read_text(encoding="utf-8"), _MORE_CUES]
     for name in os.environ.get("STORYLINE_SPEECH_VERBS", "").split(os.pathsep):
         if name.strip():
             texts.append(Path(name.strip()).read_text(encoding="utf-8"))
@@ -288,6 +376,10 @@ class _Article:
         self.groups, self.g_ends = groups, [m.end for m in groups]
         self.q_starts: list[int] = []  # the quotes, once found
         self.q_ends: list[int] = []
+        self.depth = 0  # issuer look-ups in progress (a statement's issuer may be "it")
+        # Quote start -> the last words that named its speaker, when not its speaker span
+        # ("X scolded him: “…,” she said": "she"), for the quotes that continue it.
+        self.last_named: dict[int, tuple[int, int]] = {}
 
     # -- positions -------------------------------------------------------------------------
 
@@ -439,12 +531,108 @@ class _Article:
         words = _WORD.findall(seg)
         if not words or len(words) > 7 or words[0].lower() in _NP_STOP:
             return None
-        if self.lex.verbs.search(seg) or any(c in seg for c in "“”\"«»„"):
+        if len(words) == 1 and words[0].lower() in _LONE:
+            return None  # "The", "Her": no noun; "She" with no one to stand for
+        verbs = [v for v in self.lex.verbs.finditer(seg)
+                 if not (_ATTRIBUTIVE.search(seg, 0, v.start()) and seg[v.end():].strip())]
+        if verbs or any(c in seg for c in "“”\"«»„"):
             return None
         if not (words[0].lower() in _DETERMINERS or words[0][0].isupper()
                 or words[-1].endswith("s") or len(words) > 1):
             return None
-        return _Speaker(seg, a + lead, a + lead + len(seg))
+        return self._refine(_Speaker(seg, a + lead, a + lead + len(seg)))
+
+    def _refine(self, found: _Speaker) -> _Speaker | None:
+        """A described speaker, read further: a document stands for its issuer ("a statement
+        from the ministry", "the agency's statement", "the readout" -> who issued it), and
+        "the ministry" for the organisation named earlier ("the Foreign Ministry")."""
+        seg, start = found.name, found.start
+        doc = _DOC_FROM.match(seg)
+        if doc is not None:
+            return self._description(start + doc.end(), found.end)
+        doc = _DOC_OF.fullmatch(seg)
+        if doc is not None:
+            who = doc.group("who")
+            det = re.match(r"(?:an?|the)(?:\s+|$)", who, re.IGNORECASE)
+            skip = det.end() if det and not doc.group("poss") else 0
+            core = who[det.end() if det else 0:]
+            if core and (doc.group("poss") or core[0].isupper()
+                         or core.split()[-1].lower() in _INSTITUTIONS):
+                return self._description(start + skip, start + len(who))
+        if _DOC_ALONE.fullmatch(seg):
+            # "The statement, issued by the presidency, said"
+            by = _APPOSED_ISSUER.match(self.text, found.end)
+            issuer = (self.post(by.end(), min(len(self.text), by.end() + 200)) if by
+                      else self._issuer(start))
+            return _Speaker(issuer.name, start, found.end) if issuer else found
+        return self._definite(found)
+
+    def _description(self, a: int, b: int) -> _Speaker | None:
+        """``text[a:b]`` as a speaker ("the ministry"): a mention in it, or the words up to the
+        first preposition or time word, resolved by ``_definite``."""
+        inside = self._mentions_in(a, b)
+        if inside:
+            return _Speaker(inside[0].canonical, inside[0].start, inside[0].end)
+        seg = self.text[a:b]
+        words = list(_WORD.finditer(seg))
+        if not words:
+            return None
+        end = next((w.start() for w in words[1:] if w.group().lower() in _NP_STOP), len(seg))
+        seg = seg[:end].rstrip(_SPACE_PUNCT)
+        if not seg:
+            return None
+        return self._definite(_Speaker(seg, a, a + len(seg)))
+
+    def _definite(self, found: _Speaker) -> _Speaker:
+        """"The ministry" names the nearest organisation mentioned before whose name has that
+        word ("the Foreign Ministry"): its canonical name, with the words that said it here."""
+        words = found.name.lower().split()
+        if len(words) not in (2, 3) or words[0] != "the" or words[-1] not in _INSTITUTIONS:
+            return found
+        k = bisect_right(self.g_ends, found.start) - 1
+        while k >= 0 and found.start - self.groups[k].end < 5000:
+            m = self.groups[k]
+            name = m.text.lower().split()
+            if (m.kind == "ORG" and all(w in name for w in words[1:])
+                    and not self._quoted(m.start)):
+                return _Speaker(m.canonical, found.start, found.end)
+            k -= 1
+        return found
+
+    def _issuer(self, pos: int) -> _Speaker | None:
+        """Who issued the document last mentioned before ``pos`` ("the statement" -> the
+        ministry in "The ministry issued a statement …"), or None."""
+        text = self.text
+        if self.depth > 2:
+            return None
+        lo = max(self.para_starts[max(0, self.para(pos) - 4)], pos - 3000)
+        self.depth += 1
+        try:
+            for occ in reversed(list(_DOC_WORD.finditer(text, lo, pos))):
+                if self._quoted(occ.start()):
+                    continue
+                s = max(lo, self.sent_starts[self.sentence(occ.start())])
+                by = _ISSUED_BY_RE.match(text, occ.end())
+                if by is not None:  # "a statement from X", "the readout released by X"
+                    found = self.post(by.end(), min(len(text), by.end() + 200))
+                    if found is not None:
+                        return found
+                before = self._mentions_in(s, occ.start())
+                if before and re.fullmatch(r"(?:['’]s?)?\s+(?:[a-z][\w-]*\s+){0,2}",
+                                           text[before[-1].end:occ.start()]):
+                    m = before[-1]  # "the Kremlin's statement", "a White House readout"
+                    return _Speaker(m.canonical, m.start, m.end)
+                verb = _ISSUED.search(text, s, occ.start())
+                if verb is not None:  # "the ministry issued a statement"
+                    found = self.subject(s, verb.start(), after=False)
+                    if found is not None:
+                        return found
+                bare = _DOC_ALONE.search(text, max(s, occ.start() - 30), occ.end())
+                if bare is None or bare.end() != occ.end():
+                    return None  # a document whose issuer is not said: not an earlier one
+            return None
+        finally:
+            self.depth -= 1
 
     def subject(self, a: int, b: int, after: bool) -> _Speaker | None:
         """Who is the subject of a cue verb at ``b``, looking back to ``a``."""
@@ -463,7 +651,7 @@ class _Article:
             gap = text[last[1]:b]
             if _DIRECT_GAP.fullmatch(gap) and not any(
                     w.lower() in _GAP_STOP for w in _WORD.findall(gap)):
-                found = self._make(last)
+                found = self._what_pronoun(last, cands[:-1], a) or self._make(last)
                 if found is not None:
                     return found
             apposed = [c for c in cands if _APPOSED.fullmatch(text[c[1]:b])]
@@ -484,6 +672,23 @@ class _Article:
             found = self._noun_phrase(a, head.end() if head else a)
         return found
 
+    def _what_pronoun(self, cand: tuple[int, int, str, str | None],
+                      earlier: list[tuple[int, int, str, str | None]],
+                      a: int) -> _Speaker | None:
+        """"X criticised Y for what she called “…”": she is X, the clause's first name of her
+        kind, not the nearest one (Y). The words that name the speaker stay "she"."""
+        start, end, kind, _ = cand
+        if kind != "PRON" or not _WHAT_PRON.search(self.text, max(a, start - 10), start):
+            return None
+        word = self.text[start:end].lower()
+        kinds = ("ORG", "GPE") if word == "it" else ("PERSON",)
+        if word in ("they", "ils", "elles", "ellos", "ellas"):
+            return None
+        for s, _, k, name in earlier:
+            if k in kinds and name and not self._quoted(s):
+                return _Speaker(name, start, end)
+        return None
+
     def participle_subject(self, a: int, b: int) -> _Speaker | None:
         """The subject of "…, saying “…”": the main clause's, first PERSON of the sentence."""
         cands = [c for c in self._candidates(a, b) if c[2] != "PRON" or c[0] == a]
@@ -498,8 +703,8 @@ class _Article:
         """The speaker named after a cue ("said Jane Doe", "according to officials")."""
         text = self.text
         det = _DET_START.match(text, a, b)  # "(a) readout released by X"
-        by = _BY_PHRASE.match(text, det.end() if det else a, b)
-        if by is not None:
+        by = _BY_PHRASE.match(text, det.end() if det else a, b) or _DOC_FROM.match(text, a, b)
+        if by is not None:  # "a readout of the call released by X", "a statement from X"
             a = by.end()
         pron = self.pronouns.match(text, a + len(text[a:b]) - len(text[a:b].lstrip()), b)
         if pron:
@@ -629,7 +834,16 @@ def _attribute(art: _Article, span: _Span, prev_end: int,
             found = _after(art, span, a_end, full_stop=inner.endswith("."))
         elif not scare:
             found = _sentence_final(art, span.close_end, a_end)
-    # 2. Before it: "X said: “…”", "X called it “…”", "according to X, “…”".
+    # 2. Before it: "X said: “…”", "X called it “…”", "according to X, “…”". When the
+    # words after it name the speaker by a pronoun only ("X scolded him: “…,” she said"),
+    # the name before, if it is the same speaker, is the better span.
+    if found[0] is not None and bstrip.endswith((":", "：")) and not title and \
+            art.pronouns.fullmatch(text, found[0].start, found[0].end):
+        named = _before(art, span, b_from, verbs_before, scare)
+        if named[0] is not None and named[0].name == found[0].name and \
+                not art.pronouns.fullmatch(text, named[0].start, named[0].end):
+            art.last_named[span.start] = (found[0].start, found[0].end)
+            found = named
     if found[0] is None and not title:
         found = _before(art, span, b_from, verbs_before, scare)
     # 3. A paragraph ending in a colon introduces the quote that opens the next one.
@@ -640,8 +854,27 @@ def _attribute(art: _Article, span: _Span, prev_end: int,
                                    prev_text_end)
             verbs = list(lex.verbs.finditer(text, a, prev_text_end))
             found = _before_range(art, a, prev_text_end, verbs)
+    # 4. A headline's "Name: “…”" ("A lesson from Jane Doe: ‘…’"): no verb, only the colon.
+    if found[0] is None and not title and bstrip.endswith((":", "：")):
+        found = _headline(art, b_from, span.open)
     speaker, cue = found
     return _quote(art, span, content, speaker, cue, partial=partial, can_continue=can_continue)
+
+
+def _headline(art: _Article, a: int, b: int) -> tuple[_Speaker | None, str | None]:
+    """The name that a colon right before a quote follows, in "Jane Doe: “…”" or "A word from
+    Jane Doe: “…”" (at most six words before the colon, no verb)."""
+    text = art.text
+    end = a + len(text[a:b].rstrip().rstrip(":：").rstrip())
+    named = [m for m in art._mentions_in(a, end) if m.end == end and m.kind in ("PERSON", "ORG")]
+    if not named:
+        return None, None
+    m = named[0]
+    lead = text[a:m.start]
+    if _words(lead) > 6 or (lead.strip() and not re.search(
+            r"(?<![\w-])(?:from|by|with)\s+$", lead, re.IGNORECASE)):
+        return None, None
+    return _Speaker(m.canonical, m.start, m.end), ":"
 
 
 def _quote(art: _Article, span: _Span, content: str, speaker: _Speaker | None,
@@ -748,11 +981,14 @@ def _before(art: _Article, span: _Span, a: int, verbs: list[re.Match[str]],
         near = words[-SCARE_CUE_WORDS].start() if len(words) >= SCARE_CUE_WORDS else a
         verbs = [v for v in verbs if v.start() >= near]
     found = _before_range(art, a, span.open, verbs)
-    if found[0] is None and not scare:
+    if found[0] is None:
         acc = _last(art.lex.according.finditer(text, a, span.open))
         if acc is not None:
             who = art.post(acc.end(), span.open)
-            if who is not None:
+            # A scare quote only when the words after the speaker's are few: "according to
+            # the readout, Biden “raised concerns”".
+            if who is not None and (not scare or _words(text[who.end:span.open])
+                                    <= SCARE_CUE_WORDS):
                 return who, " ".join(acc.group().split()).lower()
     return found
 
@@ -764,9 +1000,16 @@ def _before_range(art: _Article, a: int, b: int,
     for verb in reversed(verbs):
         cue, cue_end = art.cue_at(verb)
         word = verb.group()
-        if word.endswith("ing") and text[a:verb.start()].rstrip().endswith(","):
+        head = text[a:verb.start()]
+        if _ATTRIBUTIVE.search(head):
+            continue  # "the reported “attack”": an adjective, not a cue
+        if (_PASSIVE.search(head) and not word.endswith("ing")) or _reduced_passive(
+                text, a, verb):
+            break  # "was accused of “…”": the subject is not the speaker, nor an earlier one
+        if (word.endswith("ing") and head.rstrip().endswith(",")) or re.search(
+                r"(?<![\w-])to\s+$", head):
             who = art.participle_subject(a, verb.start())  # "Trump …, saying “…”"
-        elif text[a:verb.start()].strip():
+        elif head.strip():
             who = art.subject(a, verb.start(), after=False)
         else:
             who = None
@@ -779,6 +1022,18 @@ def _before_range(art: _Article, a: int, b: int,
     return None, None
 
 
+def _reduced_passive(text: str, a: int, verb: re.Match[str]) -> bool:
+    """"A man accused of “…”", "a plan hailed as “…”": a participle after a common noun, with
+    no object before "of"/"as" (unlike "accused him of", "what officials described as")."""
+    if verb.group() not in _TRANSITIVE or not _REDUCED.match(text, verb.end()):
+        return False
+    words = _WORD.findall(text, a, verb.start())[-4:]
+    if not words or any(w.lower() in ("what", "which", "whom") for w in words):
+        return False
+    prev = words[-1]
+    return prev[0].islower() and prev.lower() not in _SUBJECT_PRONOUNS
+
+
 def _continue(art: _Article, spans: list[_Span],
               quotes: list[tuple[Quote, bool]]) -> list[Quote]:
     """A full-sentence quote with no cue takes the previous quote's speaker ("continued")."""
@@ -788,8 +1043,9 @@ def _continue(art: _Article, spans: list[_Span],
         if (q.speaker is None and can_continue and prev is not None
                 and art.para(span.open) - art.para(prev[1].end) <= 1):
             p = prev[0]
-            q = Quote(q.start, q.end, q.text, q.sentence, p.speaker, p.speaker_start,
-                      p.speaker_end, "continued", q.partial)
+            start, end = art.last_named.get(prev[1].start, (p.speaker_start, p.speaker_end))
+            q = Quote(q.start, q.end, q.text, q.sentence, p.speaker, start, end, "continued",
+                      q.partial)
         if q.speaker is not None:
             prev = (q, span)
         elif can_continue:

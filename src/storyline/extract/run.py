@@ -9,6 +9,7 @@ from datetime import date, datetime
 from spacy.tokens import Doc
 
 from storyline.extract.entities import find_mentions, with_roles
+from storyline.extract.event_confidence import score_events
 from storyline.extract.events import find_events
 from storyline.extract.nlp import MAX_CHARS, TEXT_KEY, pipeline, text_of
 from storyline.extract.quotes import find_quotes
@@ -43,19 +44,28 @@ def anchor(published: str | None) -> date | datetime | None:
         return None
 
 
-def extract(text: str, lang: str | None, published: str | None = None) -> Extraction:
+def extract(text: str, lang: str | None, published: str | None = None, *,
+            score: bool = True) -> Extraction:
     """Entities, quotes, dates and events of a text; a text longer than the pipeline takes
     is cut at the last paragraph break before the limit (the cut is rare: 200,000
-    characters). ``published`` (ISO date or time) anchors "yesterday", "last week" …"""
+    characters). ``published`` (ISO date or time) anchors "yesterday", "last week" …
+    ``score=False`` leaves the events' confidence unset (for training the model that
+    sets it)."""
     if len(text) > MAX_CHARS:
         cut = text.rfind("\n", 0, MAX_CHARS)
         text = text[: cut if cut > 0 else MAX_CHARS]
     doc = pipeline(lang)(text)
     doc.user_data[TEXT_KEY] = text  # the doc's text is the input: no need to rebuild it
     mentions = with_roles(find_mentions(doc))
-    timexes = find_timexes(doc, anchor(published))
-    return Extraction(tuple(mentions), tuple(find_quotes(doc, mentions)), tuple(timexes),
-                      tuple(find_events(doc, mentions, timexes)), sentence_spans(doc))
+    when = anchor(published)
+    timexes = find_timexes(doc, when)
+    quotes = find_quotes(doc, mentions)
+    day = when.date() if isinstance(when, datetime) else when
+    events = find_events(doc, mentions, timexes, quotes, day)
+    if score:
+        events = score_events(events, text)
+    return Extraction(tuple(mentions), tuple(quotes), tuple(timexes), tuple(events),
+                      sentence_spans(doc))
 
 
 def sentence_spans(doc: Doc) -> tuple[tuple[int, int], ...]:

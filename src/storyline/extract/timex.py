@@ -192,7 +192,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"(?<![\w-])(?P<mod>(?:(?:the\s+)?(?:early|earlier|late|later|beginning\s+of|end\s+of"
         r"|start\s+of|middle\s+of|mid)[\s-]+)|(?:the\s+)?(?:rest\s+of\s+))?"
         r"(?P<rel>this|(?:the\s+)?(?:last|next|previous|coming|current)|past|the\s+same|that|"
-        r"(?:the\s+)?(?:following|prior|preceding))\s+"
+        r"(?:the\s+)?(?:following|prior|preceding)|the(?=\s+(?:week|month|year)\b))\s+"
         r"(?P<unit>week|weekend|month|quarter|year|decade|century|morning|afternoon|"
         r"evening|night)(?![\w-])", _F)),
     ("fin", re.compile(
@@ -540,6 +540,12 @@ def _mod_of(raw: str | None) -> str | None:
         if word in low:
             return mod
     return None
+
+
+def narrowed(lo: str, hi: str, words: str | None) -> tuple[str, str]:
+    """A value's range narrowed by the edge its words name ("early June" is the first
+    third of June): for callers that keep a value and its words, not the expression."""
+    return _mod_bounds(lo, hi, _mod_of(words))
 
 
 def _approx_of(raw: str | None) -> str | None:
@@ -1020,6 +1026,9 @@ def _norm_this(m: re.Match[str], ctx: _Context) -> _Norm | None:
     rel = " ".join(m["rel"].lower().split()).removeprefix("the ")
     unit = m["unit"].lower()
     raw_mod = (m["mod"] or "").lower()
+    if rel == "the" and not any(edge in raw_mod for edge in ("end", "beginning", "start",
+                                                             "middle")):
+        return None  # "the week before" is no date; "the end of the week" is this week's end
     mod = _mod_of(raw_mod) if "rest" not in raw_mod else None
     if rel in ("that", "the same", "following", "the following", "prior", "the prior",
                "preceding", "the preceding"):

@@ -155,3 +155,6 @@ class Event:
     date_text: str | None = None
     #: The lexicon entry that matched (for explanations and for users extending it).
     pattern: str = ""
+    #: Probability that the event is right (``event_confidence.py``); None for events
+    #: stored before events had one.
+    confidence: float | None = None

@@ -19,6 +19,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
+from storyline.analyse.events import TODAY, StoryEvent
 from storyline.api import EventRow, Storyline
 from storyline.clean.dates import DateError
 from storyline.extract.types import Actor
@@ -385,6 +386,10 @@ def events(
         help="With --story: each distinct event once, with the articles and independent "
              "sources (copies once) that report it.")] = False,
     limit: Annotated[int, typer.Option(help="At most this many (0: all).")] = 100,
+    min_confidence: Annotated[float | None, typer.Option(
+        "--min-confidence", min=0.0, max=1.0,
+        help="Show events at least this sure (0: every event the rules find; default: the "
+             "calibrated threshold).", show_default=False)] = None,
     fmt: FormatOption = None,
     db: DbOption = None,
 ) -> None:
@@ -396,12 +401,13 @@ def events(
     if distinct:
         if story is None:
             _fail("--distinct needs --story")
-        _distinct_events(story, output, limit, db)
+        _distinct_events(story, output, limit, db, min_confidence)
         return
     with _open(db) as sl:
         try:
             found = sl.events(story=story, type=type_, actor=actor, since=since, until=until,
-                              status=status, limit=limit or None)
+                              status=status, limit=limit or None,
+                              min_confidence=min_confidence)
         except ValueError as exc:
             _fail(str(exc))
     if output == "csv":
@@ -409,21 +415,22 @@ def events(
         return
     rows = [_event_row(r, output) for r in found]
     emit(rows, ("day", "type", "mode", "source", "target", "status", "where", "articles",
-                "sources", "evidence"), output, title=f"{len(rows)} events")
+                "sources", "confidence", "evidence"), output, title=f"{len(rows)} events")
 
 
-def _distinct_events(story: str, output: str, limit: int, db: str | None) -> None:
+def _distinct_events(story: str, output: str, limit: int, db: str | None,
+                     min_confidence: float | None) -> None:
     with _open(db) as sl:
         try:
-            found = sl.story_events(story)
+            found = sl.story_events(story, min_confidence)
         except ValueError as exc:
             _fail(str(exc))
     table = output == "table"
-    rows = [{"date": e.date or (e.first_reported or "")[:10] or None, "type": e.type,
+    rows = [{"date": _event_date(e), "type": e.type,
              "mode": e.mode, "source": _actor_cell(e.source, table),
              "target": _actor_cell(e.target, table),
              "status": e.status, "statuses": e.statuses, "where": e.location,
-             "articles": e.articles, "sources": e.independent,
+             "articles": e.articles, "sources": e.independent, "confidence": e.confidence,
              "outlets": "; ".join(e.sources) if table else list(e.sources),
              "first_reported": e.first_reported, "date_text": e.date_text,
              "reports": [{"article": r.article_id, "outlet": r.source,
@@ -432,7 +439,16 @@ def _distinct_events(story: str, output: str, limit: int, db: str | None) -> Non
                          for r in e.reports]}
             for e in found[: limit or None]]
     emit(rows, ("date", "type", "mode", "source", "target", "status", "where", "articles",
-                "sources", "outlets"), output, title=f"{len(rows)} distinct events")
+                "sources", "confidence", "outlets"), output,
+         title=f"{len(rows)} distinct events")
+
+
+def _event_date(e: StoryEvent) -> str | None:
+    """A distinct event's date: its own, the first report's day for news of the day,
+    else none."""
+    if e.date == TODAY:
+        return (e.first_reported or "")[:10] or None
+    return e.date
 
 
 def _actor_cell(a: Actor | None, table: bool) -> Any:
@@ -456,7 +472,7 @@ def _event_row(r: EventRow, output: str) -> dict[str, Any]:
             "trigger": e.trigger, "trigger_start": e.trigger_start,
             "trigger_end": e.trigger_end, "article": r.article_id, "story": r.story_id,
             "outlet": r.source, "published": r.published, "url": r.url,
-            "pattern": e.pattern}
+            "pattern": e.pattern, "confidence": e.confidence}
 
 
 @app.command("export")
@@ -1409,9 +1425,15 @@ def eval_entities(
 @eval_app.command("events")
 def eval_events(
     file: Annotated[Path, typer.Argument(
-        help="PLOVER_GSR_CAMEO.json, PETR.UnitTest.records.jsonl or a CASE 2021 task 2 TSV.")],
+        help="PLOVER_GSR_CAMEO.json, PETR.UnitTest.records.jsonl, a CASE 2021 task 2 TSV, "
+             "or the ../shared/eval folder for the no-event sentences.")],
     input_format: Annotated[str, typer.Option(
-        "--input-format", help="auto | plover-gsr | petrarch | case2021")] = "auto",
+        "--input-format", help="auto | plover-gsr | petrarch | case2021 | no-event")
+    ] = "auto",
+    min_confidence: Annotated[float | None, typer.Option(
+        "--min-confidence", min=0.0, max=1.0,
+        help="Count only events at least this confident (default: the threshold events "
+             "are shown at; 0: every rule event).", show_default=False)] = None,
     part: Annotated[str, typer.Option(
         help="all | tune (even records) | held-out (odd records)")] = "all",
     mistakes: Annotated[bool, typer.Option(
@@ -1427,11 +1449,14 @@ def eval_events(
 
     from storyline.evaluation.events import evaluate_events, mistake_row
     from storyline.evaluation.events import rows as event_rows
+    from storyline.extract.event_confidence import default_min_confidence
 
     if fmt not in ("table", "json"):
         _fail(f"--format must be table or json, not {fmt!r}")
+    threshold = default_min_confidence() if min_confidence is None else min_confidence
     try:
-        report = evaluate_events(file, input_format, part, limit, cameo_table=cameo_table)
+        report = evaluate_events(file, input_format, part, limit, cameo_table=cameo_table,
+                                 min_confidence=threshold)
     except (OSError, ValueError) as exc:
         _fail(escape(str(exc)))
     if fmt == "json":

@@ -26,7 +26,7 @@ COLUMNS: tuple[str, ...] = (
     "ActionGeo_FeatureID",
     "DATEADDED", "SOURCEURL",
     "ArticleID", "StoryID", "Source", "Published", "DateText", "Trigger", "Evidence",
-    "Pattern",
+    "Pattern", "Confidence",
 )
 
 
@@ -56,6 +56,7 @@ def table_row(row: EventRow) -> dict[str, Any]:
         "ArticleID": row.article_id, "StoryID": row.story_id or "", "Source": row.source or "",
         "Published": row.published or "", "DateText": e.date_text or "",
         "Trigger": e.trigger, "Evidence": row.evidence, "Pattern": e.pattern,
+        "Confidence": "" if e.confidence is None else e.confidence,
     }
 
 

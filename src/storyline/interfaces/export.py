@@ -220,6 +220,8 @@ EVENT_COLUMNS = (
     _c("articles", INT, "Articles of the story that report the same event."),
     _c("independent_sources", INT, "The same count with copies counted once."),
     _c("pattern", STR, "The lexicon pattern that matched."),
+    _c("confidence", FLOAT, "Probability that the event is right (null: extracted before "
+       "events had one). Exports hold the events shown by default."),
 )
 
 #: Events with the column names of GDELT 2.0's event table (as BigQuery names them) where
@@ -267,6 +269,8 @@ GDELT_COLUMNS = (
     _c("EvidenceStart", INT, "Character offset of that sentence in the article's text."),
     _c("EvidenceEnd", INT, "Character offset just past it."),
     _c("Pattern", STR, "The lexicon pattern that matched."),
+    _c("Confidence", FLOAT, "Probability that the event is right (empty: extracted before "
+       "events had one)."),
 )
 
 FACT_COLUMNS = (
@@ -386,7 +390,7 @@ def _event_rows(sl: Storyline, f: Filters) -> Iterator[Row]:
                **_actor("source", e.source), **_actor("target", e.target),
                "location": e.location, "location_geonameid": e.location_geonameid,
                "articles": r.articles, "independent_sources": r.independent,
-               "pattern": e.pattern or None}
+               "pattern": e.pattern or None, "confidence": e.confidence}
 
 
 #: GDELT column → the column of ``storyline events --format csv`` it takes its value from.

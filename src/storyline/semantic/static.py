@@ -63,6 +63,43 @@ class StaticEncoder:
         return out
 
 
+    def encode_spans(self, texts: list[str], spans: list[list[tuple[int, int]]]
+                     ) -> tuple[Vectors, list[Vectors]]:
+        """Each text's vector and, from the same tokens, one vector per character span of
+        it (the mean of the tokens inside the span): a text and its parts for the price of
+        tokenising the text once. A span with no token gets an all-zero row."""
+        model = self._model
+        out = np.zeros((len(texts), DIMENSION), dtype=np.float32)
+        parts: list[Vectors] = []
+        table = model.embedding
+        tokenizer = model.tokenizer
+        tokenizer.no_padding()  # one text's tokens each: no padding to the longest
+        try:
+            encodings = tokenizer.encode_batch(texts, add_special_tokens=False) if texts else []
+        finally:
+            tokenizer.enable_padding()  # as wordllama's own embed() expects it
+        for i, enc in enumerate(encodings):
+            ids = np.clip(np.asarray(enc.ids, dtype=np.int64), 0, table.shape[0] - 1)
+            mine = np.zeros((len(spans[i]), DIMENSION), dtype=np.float32)
+            if not len(ids) or not texts[i].strip():
+                parts.append(mine)
+                continue
+            # running sums: any stretch's mean is a difference of two rows
+            sums = np.zeros((len(ids) + 1, DIMENSION), dtype=np.float32)
+            np.cumsum(table[ids], axis=0, out=sums[1:])
+            out[i] = sums[-1] / len(ids)
+            if spans[i]:
+                starts = np.asarray(enc.offsets, dtype=np.int64).reshape(-1, 2)[:, 0]
+                bounds = np.asarray(spans[i], dtype=np.int64)
+                lo = np.searchsorted(starts, bounds[:, 0], side="left")
+                hi = np.searchsorted(starts, bounds[:, 1], side="left")
+                count = (hi - lo).astype(np.float32)
+                some = count > 0
+                mine[some] = (sums[hi[some]] - sums[lo[some]]) / count[some, None]
+            parts.append(normalise(mine))
+        return normalise(out), parts
+
+
 def package_folder() -> Path:
     """The installed wordllama package, which holds ``weights/`` and ``tokenizers/``."""
     try:

@@ -23,7 +23,7 @@ _ACTOR_COLUMNS = ("start", "end", "text", "name", "country", "sector")
 _EVENT_COLUMNS = ("type", "mode", "sentence", "start", "end", "trigger", "trigger_start",
                   "trigger_end", *(f"source_{c}" for c in _ACTOR_COLUMNS),
                   *(f"target_{c}" for c in _ACTOR_COLUMNS), "status", "location",
-                  "location_geonameid", "date", "date_text", "pattern")
+                  "location_geonameid", "date", "date_text", "pattern", "confidence")
 
 
 class ExtractionTables:
@@ -52,7 +52,8 @@ class ExtractionTables:
             f"VALUES (?{', ?' * len(_EVENT_COLUMNS)})",
             ((article_id, e.type, e.mode, e.sentence, e.start, e.end, e.trigger,
               e.trigger_start, e.trigger_end, *_actor_row(e.source), *_actor_row(e.target),
-              e.status, e.location, e.location_geonameid, e.date, e.date_text, e.pattern)
+              e.status, e.location, e.location_geonameid, e.date, e.date_text, e.pattern,
+              e.confidence)
              for e in events),
         )
         self._db.executemany(
@@ -89,7 +90,7 @@ class ExtractionTables:
         for r in self._select("events", _EVENT_COLUMNS, article_ids, order="trigger_start"):
             yield r[0], Event(r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8],
                               _actor(r[9:15]), _actor(r[15:21]), r[21], r[22], r[23], r[24],
-                              r[25], r[26])
+                              r[25], r[26], r[27])
 
     def sentences(self, article_ids: Iterable[str]) -> dict[str, tuple[tuple[int, int], ...]]:
         """Article id → its sentence spans in order (absent: stored before sentences were)."""

@@ -276,6 +276,11 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE batches ADD COLUMN pid_scope TEXT;
     ALTER TABLE batches ADD COLUMN pid_start TEXT;
     """,
+    # 10: how sure each event is (``extract/event_confidence.py``). NULL for events stored
+    # before: they have none until ``storyline reextract``, and are shown as before.
+    """
+    ALTER TABLE events ADD COLUMN confidence REAL;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -251,4 +251,6 @@ CREATE TABLE sentences (
 #: (schema version reached, SQL), in order.
 MIGRATIONS: tuple[tuple[int, str], ...] = (
     (9, _V9),
+    # How sure each event is; NULL for events stored before (shown as before).
+    (10, "ALTER TABLE events ADD COLUMN confidence DOUBLE PRECISION;"),
 )

@@ -626,6 +626,10 @@ def create_app(db_path: str | Path, *, allow_ingest: bool = False,
                         "every report of it and the independent sources (copies once)")
         ] = False,
         limit: Annotated[int, Query(ge=1, le=10000)] = 100,
+        min_confidence: Annotated[float | None, Query(
+            ge=0.0, le=1.0, description="Only events at least this sure (0: every event the "
+                                        "rules find; default: the calibrated threshold)")
+        ] = None,
     ) -> list[EventRow] | list[StoryEvent]:
         """Who did what to whom (PLOVER), each with the sentence that reports it and how
         many articles and independent sources of its story report the same event; the
@@ -639,12 +643,13 @@ def create_app(db_path: str | Path, *, allow_ingest: bool = False,
                 if any(v is not None for v in (type, actor, since, until, status, entity)):
                     raise HTTPException(status_code=422, detail="distinct takes no filter "
                                         "but story (and limit)")
-                return sl.story_events(story)[:limit]
+                return sl.story_events(story, min_confidence)[:limit]
             if entity is not None and entity_by_id(sl, entity) is None:
                 raise HTTPException(status_code=404, detail=f"no entity with id {entity!r}")
             try:
                 return sl.events(story=story, type=type, actor=actor, since=since,
-                                 until=until, status=status, entity=entity, limit=limit)
+                                 until=until, status=status, entity=entity, limit=limit,
+                                 min_confidence=min_confidence)
             except ValueError as exc:
                 raise bad(exc) from None
 
