@@ -143,3 +143,22 @@ def test_a_call_between_two_people_is_a_phone_consultation() -> None:
     assert call.mode == "phone"
     assert {call.source.canonical if call.source else None,
             call.target.canonical if call.target else None} == {"Lena Varga", "Anne Roy"}
+
+
+def test_a_participle_before_a_noun_is_an_adjective_not_an_act() -> None:
+    found = _events("Washington and its allies have imposed several rounds of coordinated "
+                    "sanctions on Moscow.")
+    assert [e.type for e in found] == ["SANCTION"]  # no COOPERATE for "coordinated"
+    assert _events("Russia is now the most sanctioned country in the world.") == []
+    assert [e.type for e in _events("The Senate sanctioned the deal on Monday.")] \
+        == ["SANCTION"]
+
+
+def test_a_nouns_from_names_its_doer() -> None:
+    (threat,) = _events("Threats from Beijing against Taiwan are causing disputes.")
+    assert threat.type == "THREATEN"
+    assert threat.source is not None and threat.source.canonical == "Beijing"
+    assert threat.target is not None and threat.target.canonical == "Taiwan"
+    # a verb's "from" is where, not who
+    (pullout,) = _events("Russian troops withdrew from Kherson on Friday.")
+    assert pullout.source is not None and pullout.source.canonical != "Kherson"

@@ -300,7 +300,8 @@ def _triggers(words: Sequence[Word], lo: int, hi: int, lex: Lexicon,
         attached = i > lo + 1 and words[i - 1].text == "-" and \
             words[i - 1].end == w.start and (words[i - 2].lower in _PREFIXES
                                              or w.lower.endswith("ed"))
-        if i in blocked or w.text == "March" or not w.text[:1].isalpha() or attached:
+        if i in blocked or w.text == "March" or not w.text[:1].isalpha() or attached \
+                or _attributive(words, lo, i, hi):
             i += 1
             continue
         cands = lex.patterns.get(w.lemma, ())
@@ -320,6 +321,26 @@ def _triggers(words: Sequence[Word], lo: int, hi: int, lex: Lexicon,
             out.append((i, end, p))
         i = end if p.type == "-" else i + 1 if len(p.words) == 1 else end
     return out
+
+
+#: Words before a participle that make it an adjective of the next noun ("several rounds
+#: of *coordinated* sanctions", "the most *sanctioned* country", "a *disputed* border").
+_ATTRIBUTIVE_BEFORE = frozenset({"the", "a", "an", "of", "most", "more", "less", "least",
+                                 "several", "new", "its", "their", "his", "her", "our",
+                                 "these", "those", "this", "that", "many", "some"})
+
+
+def _attributive(words: Sequence[Word], lo: int, i: int, hi: int) -> bool:
+    """A past participle set between a determiner and a lower-case word is an adjective,
+    not an act: "coordinated sanctions" is no cooperation, "the most sanctioned country"
+    no sanction. (A noun trigger after it is read on its own.)"""
+    w = words[i]
+    if not w.lower.endswith("ed") or w.lower == w.lemma or i <= lo or i + 1 >= hi:
+        return False
+    nxt = words[i + 1]
+    return words[i - 1].lower in _ATTRIBUTIVE_BEFORE and nxt.text[:1].islower() \
+        and nxt.text.isalpha() and nxt.lower not in _BE and nxt.lower not in (
+            "by", "to", "in", "on", "at", "with", "for", "from", "and", "or", "that")
 
 
 def _status(words: Sequence[Word], lo: int, first: int, end: int, hi: int) -> EventStatus:
@@ -679,9 +700,12 @@ def _event(text: str, words: Sequence[Word], lo: int, hi: int, s_index: int, fir
             return _build(text, words, lo, hi, s_index, first, end, pattern, speaker,
                           source, mentions, timexes, lex)
     # "by X" right after the trigger: X acts ("was attacked by X", "a visit by X").
+    # A noun's "from X" names its doer as well ("threats from Beijing against Taiwan",
+    # "offers of talks from Washington"); a verb's "from" is a place or a source.
+    noun = _noun_form(words[first]) and _noun_form(words[end - 1])
     by = None
     for k in range(end, min(hi, end + 3)):
-        if words[k].lower == "by":
+        if words[k].lower == "by" or (noun and words[k].lower == "from"):
             by = next((p for p in placed if k < p.first <= k + 3 and not p.place
                        and _can_act(p)), None)
             break
@@ -716,6 +740,14 @@ def _event(text: str, words: Sequence[Word], lo: int, hi: int, s_index: int, fir
         target = None
     return _build(text, words, lo, hi, s_index, first, end, pattern, source, target,
                   mentions, timexes, lex)
+
+
+def _noun_form(w: Word) -> bool:
+    """A trigger word that reads as a noun: its lemma, or its plural ("threat",
+    "threats"), and no verb ending."""
+    if w.lower.endswith(("ed", "ing")):
+        return False
+    return w.lower == w.lemma or w.lower in (w.lemma + "s", w.lemma + "es")
 
 
 def _speaker_before(words: Sequence[Word], placed: Sequence[Placed], before: int, lo: int
