@@ -122,13 +122,31 @@ def judged_units(eval_root: Path, judgements: Path) -> list[Unit]:
             if f"ngec{i}" in wanted:
                 texts.append((f"ngec{i}", row["text"], "tune" if i % 2 == 0 else "check"))
     out = []
+    stale = 0
     for ident, text, split in texts:
         found = list(extract(text, "en", score=False).events)
-        judged = {f"{ident}:{e.trigger_start}": labels[f"{ident}:{e.trigger_start}"]
-                  for e in found if f"{ident}:{e.trigger_start}" in labels}
+        judged = {}
+        for e in found:
+            label = labels.get(f"{ident}:{e.trigger_start}")
+            if label is None:
+                continue
+            if not _same_event(e, label):
+                stale += 1  # the rules changed this event since it was judged
+                continue
+            judged[f"{ident}:{e.trigger_start}"] = label
         corpus = "ngec-judged" if ident.startswith("ngec") else "ecb"
         out.append(Unit(corpus, text, found, None, split, ident, judged))
+    print(f"{stale} judged events changed since they were judged (left out)")
     return out
+
+
+def _same_event(e: Event, label: dict[str, object]) -> bool:
+    """Whether the rules still give the event that was judged: trigger, type, status and
+    both sides' words."""
+    return (e.trigger == label.get("trigger") and e.type == label.get("type")
+            and e.status == label.get("status")
+            and (e.source.text if e.source else None) == label.get("source")
+            and (e.target.text if e.target else None) == label.get("target"))
 
 
 def _event_id(u: Unit, e: Event) -> str:

@@ -162,3 +162,14 @@ def test_a_nouns_from_names_its_doer() -> None:
     # a verb's "from" is where, not who
     (pullout,) = _events("Russian troops withdrew from Kherson on Friday.")
     assert pullout.source is not None and pullout.source.canonical != "Kherson"
+
+
+def test_who_reports_an_act_and_who_suffers_it_do_not_do_it() -> None:
+    found = _events("Three villagers were wounded in the attack, according to the local "
+                    "police.")
+    attack = next(e for e in found if e.trigger == "attack")
+    assert attack.source is None  # the wounded are not the attackers
+    assert attack.target is None or "police" not in attack.target.canonical
+    (raid,) = _events("Rebels attacked the convoy near Goma, according to the United "
+                      "Nations.")
+    assert raid.source is not None and raid.source.canonical.lower() == "rebels"

@@ -521,6 +521,7 @@ def find_events(doc: Doc, mentions: Sequence[Mention], timexes: Sequence[Timex] 
             continue
         placed = find_actors(text, words, lo, hi, sent_mentions, lex.agents, gaz,
                              lex.agent_firsts)
+        placed = [p for p in placed if not _reporter(words, lo, p)]
         found = _drop_agent_nouns(found, placed)
         found = [t for t in found if not _inside(quoted, words[t[0]].start)]
         built: list[tuple[int, Event]] = []
@@ -692,6 +693,8 @@ def _event(text: str, words: Sequence[Word], lo: int, hi: int, s_index: int, fir
            mentions: Sequence[Mention], timexes: Sequence[Timex], lex: Lexicon) -> Event:
     own = next((p for p in placed if p.first <= first <= p.last), None)
     source = own if own is not None else _before(words, placed, first, lo)
+    if own is None and _in_phrase(words, lo, first):
+        source = None  # "people were wounded in the attack": not the attackers
     target: Placed | None = None
     if words[first].lower in _MODAL_DEMANDS and source is not None:
         # "X said Y must …": Y is told (the target), the one who said it demands.
@@ -740,6 +743,28 @@ def _event(text: str, words: Sequence[Word], lo: int, hi: int, s_index: int, fir
         target = None
     return _build(text, words, lo, hi, s_index, first, end, pattern, source, target,
                   mentions, timexes, lex)
+
+
+_PHRASE_PREPOSITIONS = frozenset({"in", "during", "after", "before", "since", "following",
+                                  "despite", "amid", "over", "about", "of"})
+
+
+def _in_phrase(words: Sequence[Word], lo: int, first: int) -> bool:
+    """A noun trigger inside a prepositional phrase ("in the attack", "after the talks"):
+    the clause's subject is not its doer."""
+    return first - 2 >= lo and _noun_form(words[first]) \
+        and words[first - 1].lower in ("the", "a", "an", "this", "that") \
+        and words[first - 2].lower in _PHRASE_PREPOSITIONS
+
+
+def _reporter(words: Sequence[Word], lo: int, p: Placed) -> bool:
+    """An actor after "according to" only tells of the act ("… wounded, according to the
+    local police"): it is neither its doer nor its target."""
+    k = p.first
+    while k - 1 >= lo and p.first - k < 3 and words[k - 1].text.isalpha() \
+            and words[k - 1].text.islower() and words[k - 1].lower != "to":
+        k -= 1  # "according to the local police"
+    return k - 2 >= lo and words[k - 2].lower == "according" and words[k - 1].lower == "to"
 
 
 def _noun_form(w: Word) -> bool:
