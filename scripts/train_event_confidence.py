@@ -11,20 +11,21 @@ Reads, where they live in ``../shared/eval`` (nothing is copied into the project
     sentences with the prompted type, weighted down (``NGEC_WEIGHT``);
   - MEANTIME's Wikinews sentences (CC BY 4.0) and UCI News Aggregator headlines (CC BY
     4.0), even documents and rows: business and entertainment news, "no event";
-- ECB+ articles (CC BY 3.0, Cybulska & Vossen 2014) of the odd topics, with the project's
-  own judgements of the rule events found in them (``data/models/event_judgements.jsonl``:
-  an event id, then whether its type, actors and status are right; the texts are not in
-  the project). Topics 1, 5, 9, … are trained on; topics 3, 7, 11, … are the check set.
+- the project's own judgements of rule events (``data/models/event_judgements.jsonl``, see
+  ``event_judgements.md``: an event id, then whether its type, actors and status are right;
+  the texts are not in the project) in ECB+ articles (CC BY 3.0, Cybulska & Vossen 2014)
+  of the odd topics — topics 1, 5, 9, … are trained on, 3, 7, 11, … are the check set —
+  and in whole NGEC stories: even rows trained on, odd rows the check set.
 
 Every text runs through the default extraction (entities, quotes, rule events). The *gate*
 learns "this trigger, here, is a real act of its type" from the static vectors of the
 sentence and of the trigger's window and the type: the events whose coded type is their
-sentence's label, and ECB+ events judged real, against the events of no-event sentences,
-ECB+ events judged not events, and (weighed down) the other events of labelled sentences.
+sentence's label, and judged events found real, against the events of no-event sentences,
+judged events found not to be events, and (weighed down) the other events of labelled sentences.
 The *judge* learns "this rule event is right" (labelled sentences: its coded type is the
 label; ECB+: the judgement) from the gate's logit and the event's own signs; the gate
 logits it learns from are cross-validated, so it does not trust an overfitted gate. The
-default threshold is the confidence that maximises F0.5 of the cross-validated ECB+ tune
+default threshold is the confidence that maximises F0.5 of the cross-validated judged tune
 events (the lowest one right at ``PRECISION``, if one is); the ECB+ check topics give the
 figures it is judged by. An event is right when its type and status are and no side names
 the wrong actor (a side left out is incomplete, not wrong).
