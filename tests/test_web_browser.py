@@ -214,7 +214,8 @@ def test_entity_page_co_occurrence(server: tuple[str, str], browser: object) -> 
     first = together.first.inner_text()
     assert "article" in first and "sentence" in first
     assert page.locator("ul.counterparts svg.co-bar").count() == together.count()
-    assert page.locator("table.entity-events tbody tr:not(.story-row)").count() >= 3
+    # the events shown by default (above the confidence threshold) name him
+    assert page.locator("table.entity-events tbody tr:not(.story-row)").count() >= 1
     assert page.locator("li.story-card").count() >= 1
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "entity-page.png"), full_page=False)
