@@ -27,8 +27,10 @@ label; ECB+: the judgement) from the gate's logit and the event's own signs; the
 logits it learns from are cross-validated, so it does not trust an overfitted gate. The
 default threshold is the confidence that maximises F0.5 of the cross-validated judged tune
 events (the lowest one right at ``PRECISION``, if one is); the ECB+ check topics give the
-figures it is judged by. An event is right when its type and status are and no side names
-the wrong actor (a side left out is incomplete, not wrong).
+figures it is judged by. An event is right when its type and status are, at least one side
+is named, and no side names the wrong actor (one side left out is incomplete, not wrong;
+an event that names no one is not worth showing: the relaxed labels without this rule
+taught the judge to prefer events with no actors, whose actors cannot be wrong).
 """
 
 from __future__ import annotations
@@ -333,7 +335,8 @@ def judge_rows(units: Sequence[Unit], logit_of: dict[tuple[int, int], float],
                                        else 1.0)
             jx.append(judge_inputs(e, sentence, logit_of[(ident, e.trigger_start)],
                                    counts[e.sentence], first))
-            jy.append(int(right))
+            # who did what to whom: an event that names no one is not one to show
+            jy.append(int(right and (e.source is not None or e.target is not None)))
             jw.append(weight)
             where.append(i)
     if not jx:
