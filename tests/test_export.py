@@ -17,6 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from storyline import Storyline
+from storyline.extract.event_confidence import default_min_confidence
 from storyline.extract.types import PLOVER_TYPES
 from storyline.interfaces import export as ex
 from storyline.interfaces.cli import app, sample_corpus
@@ -291,6 +292,11 @@ def test_filters_narrow_the_rows(store: tuple[Path, dict[str, str]]) -> None:
     late = rows("events", "--since", "2023-09-01")
     assert late and all(e["day"] >= "2023-09" for e in late)
     assert len(late) < len(rows("events"))
+    # the events shown by default, or every event the rules find
+    shown, every_event = rows("events"), rows("events", "--min-confidence", "0")
+    assert len(shown) < len(every_event)
+    assert all(e["confidence"] >= default_min_confidence() for e in shown)
+    assert len(rows("events-gdelt", "--min-confidence", "0")) == len(every_event)
     # --story takes a prefix, as elsewhere
     assert len(rows("quotes", "--story", story[:6])) == len(rows("quotes", "--story", story))
 
@@ -348,6 +354,8 @@ def test_schema_option_prints_the_schema(store: tuple[Path, dict[str, str]]) -> 
     (["events", "--format", "xml"], "unknown format 'xml': choose jsonl, csv, parquet"),
     (["events", "--format", "parquet"], "parquet is binary: give an output file with -o PATH"),
     (["quotes", "--lang", "en"], "--lang does not apply to the quotes table (it takes --story)"),
+    (["quotes", "--min-confidence", "0"],
+     "--min-confidence does not apply to the quotes table (it takes --story)"),
     (["articles", "--since", "someday"], "not a date"),
     (["facts", "--story", "zzzzzz"], "no story 'zzzzzz'"),
     (["entities", "--story", "zzzzzz"], "no story 'zzzzzz'"),

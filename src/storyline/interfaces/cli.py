@@ -494,6 +494,10 @@ def export_table(
         help="Only this outlet (articles; stories and facts: with an article from it).")
     ] = None,
     lang: Annotated[str | None, typer.Option(help="Only this language (articles).")] = None,
+    min_confidence: Annotated[float | None, typer.Option(
+        "--min-confidence", min=0.0, max=1.0,
+        help="events, events-gdelt: only events at least this sure (0: every event; "
+             "default: the threshold events are shown at).", show_default=False)] = None,
     schema: Annotated[bool, typer.Option(
         "--schema", help="Print the table's schema (JSON) instead of its rows.")] = False,
     db: DbOption = None,
@@ -506,7 +510,8 @@ def export_table(
 
     from storyline.interfaces import export as ex
 
-    filters = ex.Filters(story=story, since=since, until=until, source=source, lang=lang)
+    filters = ex.Filters(story=story, since=since, until=until, source=source, lang=lang,
+                         min_confidence=min_confidence)
     try:
         chosen = ex.check(table, fmt, output, filters)
     except ex.ExportError as exc:

@@ -57,8 +57,10 @@ class Filters:
     until: str | None = None
     source: str | None = None
     lang: str | None = None
+    #: Events at least this sure (None: the threshold events are shown at).
+    min_confidence: float | None = None
 
-    def given(self) -> dict[str, str]:
+    def given(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None}
 
 
@@ -221,7 +223,8 @@ EVENT_COLUMNS = (
     _c("independent_sources", INT, "The same count with copies counted once."),
     _c("pattern", STR, "The lexicon pattern that matched."),
     _c("confidence", FLOAT, "Probability that the event is right (null: extracted before "
-       "events had one). Exports hold the events shown by default."),
+       "events had one). Exports hold the events shown by default; --min-confidence 0 "
+       "exports every event."),
 )
 
 #: Events with the column names of GDELT 2.0's event table (as BigQuery names them) where
@@ -374,7 +377,8 @@ def _actor(role: str, a: Actor | None) -> Row:
 
 
 def _events(sl: Storyline, f: Filters) -> list[EventRow]:
-    return sl.events(story=f.story, since=f.since, until=f.until, limit=None)
+    return sl.events(story=f.story, since=f.since, until=f.until, limit=None,
+                     min_confidence=f.min_confidence)
 
 
 def _event_rows(sl: Storyline, f: Filters) -> Iterator[Row]:
@@ -447,9 +451,9 @@ TABLES: dict[str, Table] = {t.name: t for t in (
           MENTION_COLUMNS, ("story",), _mention_rows),
     Table("quotes", "One row per direct quote.", QUOTE_COLUMNS, ("story",), _quote_rows),
     Table("events", "One row per event as an article reports it (PLOVER).",
-          EVENT_COLUMNS, ("story", "since", "until"), _event_rows),
+          EVENT_COLUMNS, ("story", "since", "until", "min_confidence"), _event_rows),
     Table("events-gdelt", "The events table with GDELT 2.0 column names.",
-          GDELT_COLUMNS, ("story", "since", "until"), _gdelt_rows),
+          GDELT_COLUMNS, ("story", "since", "until", "min_confidence"), _gdelt_rows),
     Table("facts", "One row per fact of each story's report, with its citations.",
           FACT_COLUMNS, _STORY_FILTERS, _fact_rows),
 )}
@@ -517,9 +521,9 @@ def check(name: str, fmt: str, output: Path | None, filters: Filters) -> Table:
         raise ExportError("parquet is binary: give an output file with -o PATH")
     for given in filters.given():
         if given not in t.filters:
-            takes = ", ".join(f"--{x}" for x in t.filters)
-            raise ExportError(f"--{given} does not apply to the {t.name} table "
-                              f"(it takes {takes})")
+            takes = ", ".join(f"--{x.replace('_', '-')}" for x in t.filters)
+            raise ExportError(f"--{given.replace('_', '-')} does not apply to the {t.name} "
+                              f"table (it takes {takes})")
     return t
 
 
