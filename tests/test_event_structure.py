@@ -173,3 +173,26 @@ def test_who_reports_an_act_and_who_suffers_it_do_not_do_it() -> None:
     (raid,) = _events("Rebels attacked the convoy near Goma, according to the United "
                       "Nations.")
     assert raid.source is not None and raid.source.canonical.lower() == "rebels"
+
+
+def test_a_date_that_is_no_calendar_date_ends_the_narrative() -> None:
+    text = ("In early March, a dispute over fishing quotas strained relations.\n\n"
+            "A few days ago, new incidents at sea raised tensions. Ottawa accused Budapest "
+            "of piracy.")
+    accused = next(e for e in _events(text) if e.trigger.startswith("accused"))
+    assert accused.date != "2024-03"  # "a few days ago", not March, is the time here
+
+
+def test_an_undated_report_does_not_join_a_dated_event() -> None:
+    reports = [_report("a", "ACCUSE", "Ottawa", "Budapest", "2024-02"),
+               _report("b", "ACCUSE", "Ottawa", "Budapest", None),
+               _report("c", "ACCUSE", "Ottawa", "Budapest", None)]
+    assert sorted(len(e.reports) for e in aggregate(reports)) == [1, 2]
+
+
+def test_a_report_missing_a_side_joins_only_an_unambiguous_event() -> None:
+    reports = [_report("a", "CONSULT", "Lena Varga", "London", None, "planned"),
+               _report("a", "CONSULT", "Lena Varga", "officials", None, "planned"),
+               _report("b", "CONSULT", "Lena Varga", None, None, "planned")]
+    assert sorted(len(e.reports) for e in aggregate(reports)) == [1, 1, 1]
+    assert sorted(len(e.reports) for e in aggregate(reports[1:])) == [2]

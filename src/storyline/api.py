@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from storyline import pipeline
-from storyline.analyse.events import TODAY, Report, StoryEvent, aggregate, value_range
+from storyline.analyse.events import Report, StoryEvent, aggregate, value_range
 from storyline.analyse.inputs import ArticleInput, StoryInputs
 from storyline.analyse.types import StoryReport
 from storyline.clean.dates import parse_user_date
@@ -27,7 +27,7 @@ from storyline.dedupe.groups import CopyGroup, build_groups
 from storyline.extract.canonical import Entity, Occurrence, resolve
 from storyline.extract.event_confidence import default_min_confidence, shown
 from storyline.extract.gazetteer import key
-from storyline.extract.types import PLOVER_TYPES, Actor, Event, Mention, Timex
+from storyline.extract.types import PLOVER_TYPES, TODAY, Actor, Event, Mention, Timex
 from storyline.ingest.metadata import check_lang, check_published
 from storyline.models import INPUT_FORMATS, Article, IngestReport, InputFormat, Overrides
 from storyline.semantic.load import AUTO, chosen

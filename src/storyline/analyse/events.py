@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import cast
 
-from storyline.extract.types import Actor, Event, EventStatus
+from storyline.extract.types import TODAY, Actor, Event, EventStatus
 
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -66,8 +66,6 @@ class StoryEvent:
 
 #: Types whose sides act together: "A met B" and "B met A" are one meeting.
 RECIPROCAL = frozenset({"CONSULT", "COOPERATE", "AGREE"})
-#: The date value of news of the day (``extract.events.TODAY``): its publication day.
-TODAY = "PRESENT_REF"
 
 
 def aggregate(reports: Sequence[Report], original_of: Mapping[str, str] | None = None,
@@ -75,10 +73,12 @@ def aggregate(reports: Sequence[Report], original_of: Mapping[str, str] | None =
     """One event per real event: reports of the same type whose actors agree (the same
     entity, or the same government; a side one report leaves out does not disagree) and
     whose dates overlap ("this week" holds "Friday") are one event. A report with no date
-    joins an event of its status only. ``original_of`` maps a copy's article id to its copy
-    group's original (articles absent from it are their own original). Every report
-    counts, however unsure; ``min_confidence`` then keeps the events whose corroborated
-    confidence reaches it (and those with none). Ordered by date (the event's own, else
+    joins only an undated event of its status (it could be any of the dated ones), and a
+    report that leaves a side out joins only when a single event fits it.
+    ``original_of`` maps a copy's article id to its copy group's original (articles
+    absent from it are their own original). Every report counts, however unsure;
+    ``min_confidence`` then keeps the events whose corroborated confidence reaches it (and
+    those with none). Ordered by date (the event's own, else
     its first report), undated last."""
     originals = original_of or {}
     clusters: list[_Cluster] = []
@@ -86,7 +86,10 @@ def aggregate(reports: Sequence[Report], original_of: Mapping[str, str] | None =
     for r in sorted(reports, key=_report_order):
         here = _Facts.of(r)
         candidates = sorted({i for k in here.keys for i in index.get((r.event.type, k), ())})
-        chosen = next((i for i in candidates if clusters[i].takes(here)), None)
+        taking = [i for i in candidates if clusters[i].takes(here)]
+        # a report that leaves a side out joins only when one event can be its
+        chosen = taking[0] if len(taking) == 1 or (taking and here.source and here.target) \
+            else None
         if chosen is None:
             chosen = len(clusters)
             clusters.append(_Cluster([], here))
@@ -191,7 +194,8 @@ class _Cluster:
             return False
         if c.span is not None and f.span is not None:
             return c.span[0] <= f.span[1] and f.span[0] <= c.span[1]
-        return c.status == f.status
+        # an undated report could be any of the dated ones: it joins undated ones only
+        return c.span is None and f.span is None and c.status == f.status
 
 
 def _report_order(r: Report) -> tuple[str, str, int]:

@@ -35,10 +35,10 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
 
-from storyline.analyse.events import TODAY, Report, StoryEvent, value_range
+from storyline.analyse.events import Report, StoryEvent, value_range
 from storyline.analyse.inputs import ArticleInput, StoryInputs, cite, sentence_span
 from storyline.analyse.types import Citation, TimelineEntry
-from storyline.extract.types import EventStatus, Timex
+from storyline.extract.types import TODAY, EventStatus, Timex
 
 #: Words that make a statement about a later date an announcement, not a report:
 #: "will", "plans to", "is scheduled", "is expected", "is due to" (and de/es/fr kin).

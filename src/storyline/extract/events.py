@@ -68,7 +68,15 @@ from storyline.extract.actors import (
 )
 from storyline.extract.gazetteer import load
 from storyline.extract.nlp import text_of
-from storyline.extract.types import Actor, Event, EventStatus, Mention, Quote, Timex
+from storyline.extract.types import (
+    TODAY,
+    Actor,
+    Event,
+    EventStatus,
+    Mention,
+    Quote,
+    Timex,
+)
 
 #: The 16 PLOVER event types of the POLECAT version.
 EVENT_TYPES = ("AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "RETREAT", "CONCEDE",
@@ -499,7 +507,7 @@ def find_events(doc: Doc, mentions: Sequence[Mention], timexes: Sequence[Timex] 
     ordered = sorted(mentions, key=lambda m: m.start)
     quoted = sorted((q.start, q.end) for q in quotes if not q.partial or q.end - q.start > 0)
     events: list[Event] = []
-    narrative = Narrative(text, [t for t in timexes if _calendar(t)])
+    narrative = Narrative(text, [t for t in timexes if t.type in ("DATE", "TIME")])
     after = published.isoformat() if published else None
     mi = 0
     for s_index, (lo, hi) in enumerate(sentences):
@@ -569,11 +577,13 @@ def _later(e: Event, timexes: Sequence[Timex], published: str) -> bool:
 class Narrative:
     """The date a story's narrative has set ("At the beginning of February, … The
     military shot down a balloon …"): the last calendar date of a sentence, kept for the
-    sentences after it until two paragraph breaks pass with no sentence using it."""
+    sentences after it until two paragraph breaks pass with no sentence using it, or until
+    a date that is no calendar date ("a few days ago") takes its place."""
 
     def __init__(self, text: str, dates: Sequence[Timex]) -> None:
         self._text = text
         self._dates = sorted(dates, key=lambda t: t.start)
+        self._starts = [t.start for t in self._dates]
         self._current: Timex | None = None
         self._breaks = 0
         self._end = 0
@@ -585,9 +595,10 @@ class Narrative:
             if self._breaks > 2:
                 self._current = None
         self._end = end
-        i = bisect_left([t.start for t in self._dates], end) - 1
+        i = bisect_left(self._starts, end) - 1
         if i >= 0 and self._dates[i].start >= start:
-            self._current = self._dates[i]
+            # a calendar date sets the narrative's; "a few days ago" ends it
+            self._current = self._dates[i] if _calendar(self._dates[i]) else None
             self._breaks = 0
 
     def date(self) -> Timex | None:
@@ -597,10 +608,6 @@ class Narrative:
         self._breaks = 0
 
 
-#: The date value of news of the day (TimeML's present reference): an event told in the
-#: present ("is meeting", "has accused") or in the lead, with no date of its own. It is
-#: listed under the publication day; any other undated event stays undated.
-TODAY = "PRESENT_REF"
 #: Sentences of the lead, where an undated past act is the day's news.
 LEAD_SENTENCES = 2
 _PRESENT_AUX = frozenset({"is", "are", "am", "'s", "'re", "has", "have", "'ve"})

@@ -88,6 +88,10 @@ class Timex:
 
 
 EventStatus = Literal["happened", "planned", "negated"]
+#: The date value of news of the day (TimeML's present reference): an event told in the
+#: present ("is meeting", "has accused") or in the lead, with no date of its own. It is
+#: listed under the publication day; any other undated event stays undated.
+TODAY = "PRESENT_REF"
 #: The 16 event types of PLOVER (the POLECAT version), from cooperation to violence.
 PLOVER_TYPES: tuple[str, ...] = (
     "AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "RETREAT", "CONCEDE", "REQUEST",

@@ -19,10 +19,10 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
-from storyline.analyse.events import TODAY, StoryEvent
+from storyline.analyse.events import StoryEvent
 from storyline.api import EventRow, Storyline
 from storyline.clean.dates import DateError
-from storyline.extract.types import Actor
+from storyline.extract.types import TODAY, Actor
 from storyline.interfaces.event_table import COLUMNS, table_row
 from storyline.interfaces.output import FORMATS, default_format, emit, printable
 from storyline.models import Article, IngestReport
