@@ -8,7 +8,9 @@ accusations, sanctions, protests, planned and called-off trips) and filler sente
 Zipf vocabulary. Each run processes all of them in a process pool, as ingest does, and the
 baseline in the same run is the spaCy part alone (blank tokenizer and sentencizer), so the
 ratio says what the rules cost on top of tokenising. The "time + events" row is the
-marginal rate: the full stage's time per article minus the entities-and-quotes time.
+marginal rate: the full stage's time per article minus the entities-and-quotes time. The
+"parser off" row runs the same stage with ``STORYLINE_PARSER=off``, so the difference is what
+the dependency parse of the trigger sentences costs.
 
     python benchmarks/extract.py                 # 10,000 articles, 2 workers, 3 runs
     python benchmarks/extract.py -n 2000 -r 5 -w 1
@@ -17,6 +19,8 @@ marginal rate: the full stage's time per article minus the entities-and-quotes t
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import random
 import statistics
 import sys
@@ -90,10 +94,36 @@ def article(i: int) -> str:
 PUBLISHED = "2024-06-14"
 
 
+def real(path: Path, n: int) -> list[str]:
+    """Article texts from a JSONL file; rows with an even ``topic`` (ECB+'s held-out half)
+    are skipped."""
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        if int(row.get("topic", 1)) % 2 == 1 and row.get("text"):
+            out.append(row["text"])
+        if len(out) >= n:
+            break
+    return out
+
+
 def _extract_many(texts: list[str]) -> int:
     from storyline.extract.run import extract
 
     return sum(len(extract(t, "en", PUBLISHED).events) for t in texts)
+
+
+def _extract_many_unparsed(texts: list[str]) -> int:
+    """The whole stage with the dependency parser off: events from word order alone."""
+    before = os.environ.get("STORYLINE_PARSER")
+    os.environ["STORYLINE_PARSER"] = "off"
+    try:
+        return _extract_many(texts)
+    finally:
+        if before is None:
+            del os.environ["STORYLINE_PARSER"]
+        else:
+            os.environ["STORYLINE_PARSER"] = before
 
 
 def _entities_quotes_many(texts: list[str]) -> int:
@@ -136,29 +166,39 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=10_000)
     parser.add_argument("-r", "--runs", type=int, default=3)
     parser.add_argument("-w", "--workers", type=int, default=2)
+    parser.add_argument("--texts", type=Path, help="a JSONL file of real articles (a "
+                        "\"text\" field each; ECB+ docs.jsonl: odd topics only) instead of "
+                        "generated ones; -n caps how many")
     args = parser.parse_args()
-    texts = [article(i) for i in range(args.n)]
+    texts = real(args.texts, args.n) if args.texts else [article(i) for i in range(args.n)]
     words = sum(len(t.split()) for t in texts) / len(texts)
-    rates, base, eq = [], [], []
+    rates, base, eq, unparsed = [], [], [], []
     with ProcessPoolExecutor(args.workers, mp_context=get_context("forkserver")) as pool:
         list(pool.map(_warm, range(args.workers * 2)))  # gazetteers built once per worker
         for run in range(args.runs):
             base.append(timed(pool, _tokenise_many, texts))
             eq.append(timed(pool, _entities_quotes_many, texts))
             rates.append(timed(pool, _extract_many, texts))
-            print(f"run {run + 1}/{args.runs}: {rates[-1]:.0f} art/s all, {eq[-1]:.0f} "
+            unparsed.append(timed(pool, _extract_many_unparsed, texts))
+            print(f"run {run + 1}/{args.runs}: {rates[-1]:.0f} art/s all "
+                  f"({unparsed[-1]:.0f} parser off), {eq[-1]:.0f} "
                   f"entities + quotes (spaCy alone {base[-1]:.0f})", file=sys.stderr)
-    print(f"{args.n:,} generated articles, {words:.0f} words each, {args.workers} workers")
+    kind = f"real articles from {args.texts.name}" if args.texts else "generated articles"
+    print(f"{len(texts):,} {kind}, {words:.0f} words each, {args.workers} workers")
     print("stage | median art/s | min–max | baseline (spaCy alone, same run) | ratio")
     print("------|--------------|---------|----------------------------------|------")
     b = statistics.median(base)
     marginal = [1 / (1 / r - 1 / e) if r < e else float("inf") for r, e in zip(rates, eq,
                                                                                   strict=True)]
     for name, values in (("entities + quotes", eq), ("time + events (marginal)", marginal),
-                         ("whole stage", rates)):
+                         ("whole stage", rates), ("whole stage, parser off", unparsed)):
         m = statistics.median(values)
         print(f"{name} | {m:.0f} | {min(values):.0f}–{max(values):.0f} | {b:.0f} art/s "
               f"| {m / b:.2f}×")
+    parse_ms = [args.workers * 1000 * (1 / r - 1 / u) for r, u in zip(rates, unparsed,
+                                                                       strict=True)]
+    print(f"parser: {statistics.median(parse_ms):.2f} ms of worker time per article "
+          f"(median of {args.runs} paired runs; min–max {min(parse_ms):.2f}–{max(parse_ms):.2f})")
     print("rerun: python benchmarks/extract.py " + " ".join(sys.argv[1:]))
 
 

@@ -36,7 +36,6 @@ taught the judge to prefer events with no actors, whose actors cannot be wrong).
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -48,6 +47,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
+from storyline.evaluation.actors import GoldSides, gold_path, judged_texts, matches, read_gold
 from storyline.evaluation.event_sentences import read
 from storyline.evaluation.events import NONE
 from storyline.extract.event_confidence import (
@@ -111,45 +111,52 @@ def judged_units(eval_root: Path, judgements: Path) -> list[Unit]:
         if line.strip():
             row = json.loads(line)
             labels[row["id"]] = row
-    wanted = {i.rsplit(":", 1)[0] for i in labels}
-    texts: list[tuple[str, str, str]] = []  # (unit id, text, split)
-    docs = eval_root / "ecbplus-event-clusters" / "docs.jsonl"
-    for line in docs.read_text("utf-8").splitlines():
-        d = json.loads(line)
-        topic = int(d["topic"])
-        if d["doc_id"] in wanted and topic % 2 == 1:  # even topics are held out: never read
-            texts.append((d["doc_id"], d["text"], "tune" if topic % 4 == 1 else "check"))
-    stories = eval_root / "events-ngec-synthetic-plover" / "gpt_synthetic_events_2023-10-19.csv"
-    with stories.open(encoding="utf-8", newline="") as f:
-        for i, row in enumerate(csv.DictReader(f)):
-            if f"ngec{i}" in wanted:
-                texts.append((f"ngec{i}", row["text"], "tune" if i % 2 == 0 else "check"))
+    gold = read_gold() if gold_path().is_file() else {}
     out = []
-    stale = 0
-    for ident, text, split in texts:
+    stale = regraded = 0
+    for ident, text, split in judged_texts(eval_root, {i.rsplit(":", 1)[0] for i in labels}):
         found = list(extract(text, "en", score=False).events)
         judged = {}
         for e in found:
-            label = labels.get(f"{ident}:{e.trigger_start}")
+            key = f"{ident}:{e.trigger_start}"
+            label = labels.get(key)
             if label is None:
                 continue
-            if not _same_event(e, label):
+            graded = _grade(e, label, gold.get(key), text)
+            if graded is None:
                 stale += 1  # the rules changed this event since it was judged
                 continue
-            judged[f"{ident}:{e.trigger_start}"] = label
+            regraded += graded is not label
+            judged[key] = graded
         corpus = "ngec-judged" if ident.startswith("ngec") else "ecb"
-        out.append(Unit(corpus, text, found, None, split, ident, judged))
-    print(f"{stale} judged events changed since they were judged (left out)")
+        out.append(Unit(corpus, text, found, None, "tune" if split == "tune" else "check",
+                        ident, judged))
+    print(f"{stale} judged events changed since they were judged (left out); "
+          f"{regraded} judged again from the gold actors")
     return out
 
 
-def _same_event(e: Event, label: dict[str, object]) -> bool:
-    """Whether the rules still give the event that was judged: trigger, type, status and
-    both sides' words."""
-    return (e.trigger == label.get("trigger") and e.type == label.get("type")
-            and e.status == label.get("status")
-            and (e.source.text if e.source else None) == label.get("source")
-            and (e.target.text if e.target else None) == label.get("target"))
+def _grade(e: Event, label: dict[str, object], gold: GoldSides | None, text: str
+           ) -> dict[str, object] | None:
+    """The judgement of ``e`` as the rules give it now, or None when it no longer holds.
+
+    Not a real act stays not a real act whatever its sides and status. A real act's sides
+    are judged again against the gold actors (``event_actors.jsonl``) when there are some,
+    so a change of who-did-what does not lose the judgement; a changed status does."""
+    if e.trigger != label.get("trigger") or e.type != label.get("type"):
+        return None
+    if not label.get("event_ok"):
+        return label
+    if e.status != label.get("status"):
+        return None
+    if gold is None:
+        same = ((e.source.text if e.source else None) == label.get("source")
+                and (e.target.text if e.target else None) == label.get("target"))
+        return label if same else None
+    wrong = any(a is not None and not matches(a, g, text, e.start, e.end)
+                for a, g in ((e.source, gold.source), (e.target, gold.target)))
+    right = bool(label.get("status_ok")) and not wrong
+    return {**label, "actors": "wrong" if wrong else "ok", "right": right}
 
 
 def _event_id(u: Unit, e: Event) -> str:

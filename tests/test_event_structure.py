@@ -117,6 +117,24 @@ def test_one_event_per_real_event() -> None:
     assert trip.independent == 3 and trip.date == "2024-06-14"
 
 
+def test_one_article_with_two_statuses_tells_two_events() -> None:
+    # a called-off February visit and a February meeting, both in article "a", are two
+    # events; another outlet calling the visit off joins the called-off one
+    reports = [
+        _report("a", "CONSULT", "Lena Varga", "Canada", "2024-02", "negated"),
+        _report("a", "CONSULT", "Lena Varga", "Canada", "2024-02"),
+        _report("b", "CONSULT", "Lena Varga", "Canada", "2024-02", "negated"),
+    ]
+    events = aggregate(reports)
+    assert sorted((e.status, len(e.reports)) for e in events) == [
+        ("happened", 1), ("negated", 2)]
+    # two sources disagreeing on the status stay one disputed event
+    disputed = aggregate([_report("a", "CONSULT", "Lena Varga", "Canada", "2024-02"),
+                          _report("b", "CONSULT", "Lena Varga", "Canada", "2024-02",
+                                  "negated")])
+    assert len(disputed) == 1 and disputed[0].statuses == {"happened": 1, "negated": 1}
+
+
 def test_edges_of_a_month_do_not_meet() -> None:
     reports = [
         _report("a", "CONSULT", "Lena Varga", "Canada", "2024-06", date_text="early June"),

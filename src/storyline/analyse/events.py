@@ -73,8 +73,9 @@ def aggregate(reports: Sequence[Report], original_of: Mapping[str, str] | None =
     """One event per real event: reports of the same type whose actors agree (the same
     entity, or the same government; a side one report leaves out does not disagree) and
     whose dates overlap ("this week" holds "Friday") are one event. A report with no date
-    joins only an undated event of its status (it could be any of the dated ones), and a
-    report that leaves a side out joins only when a single event fits it.
+    joins only an undated event of its status (it could be any of the dated ones), a
+    report that leaves a side out joins only when a single event fits it, and reports of one
+    article with different statuses are different events.
     ``original_of`` maps a copy's article id to its copy group's original (articles
     absent from it are their own original). Every report counts, however unsure;
     ``min_confidence`` then keeps the events whose corroborated confidence reaches it (and
@@ -86,7 +87,7 @@ def aggregate(reports: Sequence[Report], original_of: Mapping[str, str] | None =
     for r in sorted(reports, key=_report_order):
         here = _Facts.of(r)
         candidates = sorted({i for k in here.keys for i in index.get((r.event.type, k), ())})
-        taking = [i for i in candidates if clusters[i].takes(here)]
+        taking = [i for i in candidates if clusters[i].takes(here, r.article_id)]
         # a report that leaves a side out joins only when one event can be its
         chosen = taking[0] if len(taking) == 1 or (taking and here.source and here.target) \
             else None
@@ -176,8 +177,13 @@ class _Cluster:
         self.first = _Facts(c.source | facts.source, c.target | facts.target, span, c.status,
                             reported)
 
-    def takes(self, f: _Facts) -> bool:
+    def takes(self, f: _Facts, article_id: str = "") -> bool:
         c = self.first
+        if any(r.article_id == article_id and r.event.status != f.status
+               for r in self.reports):
+            # one article telling a called-off visit and a meeting that happened the same
+            # month tells two events; sources that disagree on a status are one disputed
+            return False
         kind = self.reports[0].event.type
         if kind in RECIPROCAL:
             mine, theirs = c.source | c.target, f.source | f.target

@@ -734,6 +734,8 @@ class EntityRecogniser:
         word = doc.key[start]
         if word in self.gaz.first_names and end < run_end:
             return False
+        if self._role_before(doc, start) is not None:
+            return False  # "President Bush", "Minister Paris": a title names a person
         if entry.population >= SMALL_TOWN:
             return True
         if start > 0 and doc.info[start - 1][_LOWER] in _PLACE_PREPOSITIONS:

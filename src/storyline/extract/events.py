@@ -58,6 +58,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc
 
+from storyline.extract import syntax
 from storyline.extract.actors import (
     PLACE_PREPOSITIONS,
     Placed,
@@ -68,6 +69,7 @@ from storyline.extract.actors import (
 )
 from storyline.extract.gazetteer import load
 from storyline.extract.nlp import text_of
+from storyline.extract.roles import Roles, roles
 from storyline.extract.types import (
     TODAY,
     Actor,
@@ -509,13 +511,13 @@ def find_events(doc: Doc, mentions: Sequence[Mention], timexes: Sequence[Timex] 
     events: list[Event] = []
     narrative = Narrative(text, [t for t in timexes if t.type in ("DATE", "TIME")])
     after = published.isoformat() if published else None
+    # First the triggers and actors of every sentence, then one parse of the sentences
+    # that have a trigger (the parser runs faster on a batch), then the events.
+    candidates: dict[int, tuple[list[Mention], list[tuple[int, int, Pattern]], list[Placed]]] = {}
     mi = 0
     for s_index, (lo, hi) in enumerate(sentences):
-        if lo == hi:
-            continue
-        narrative.enter(words[lo].start, words[hi - 1].end)
-        if hi - lo > MAX_TOKENS:
-            continue  # a flattened table or a list run together: no sentence to read
+        if lo == hi or hi - lo > MAX_TOKENS:
+            continue  # (over MAX_TOKENS: a flattened table or a list run together)
         s_start, s_end = words[lo].start, words[hi - 1].end
         while mi < len(ordered) and ordered[mi].start < s_start:
             mi += 1
@@ -532,15 +534,40 @@ def find_events(doc: Doc, mentions: Sequence[Mention], timexes: Sequence[Timex] 
         placed = [p for p in placed if not _reporter(words, lo, p)]
         found = _drop_agent_nouns(found, placed)
         found = [t for t in found if not _inside(quoted, words[t[0]].start)]
+        if found:
+            candidates[s_index] = (sent_mentions, found, placed)
+    # a sentence naming no one who can act gets no sides from a parse either
+    order = sorted(i for i, (_m, _f, placed) in candidates.items()
+                   if any(not p.place for p in placed))
+    starts = {i: _after_dateline(words, *sentences[i]) for i in order}
+    parses = dict(zip(order, syntax.parse(
+        [[w.text for w in words[starts[i]:sentences[i][1]]] for i in order]), strict=False))
+    for s_index, (lo, hi) in enumerate(sentences):
+        if lo == hi:
+            continue
+        narrative.enter(words[lo].start, words[hi - 1].end)
+        if s_index not in candidates:
+            continue
+        sent_mentions, found, placed = candidates[s_index]
+        parse = parses.get(s_index)
+        parsed_from = starts.get(s_index, lo)
         built: list[tuple[int, Event]] = []
         for first, end, pattern in found:
+            # (the trigger's own preposition counts: "arrive in X")
+            parsed = roles(parse, words, parsed_from, first, end, placed,
+                           pattern.preps + pattern.words, pattern.transitive,
+                           pattern.reciprocal) \
+                if parse is not None and first >= parsed_from else None
             event = _event(text, words, lo, hi, s_index, first, end, pattern,
-                           placed, sent_mentions, timexes, lex)
+                           placed, sent_mentions, timexes, lex, parsed)
             governing = _purpose_of(words, lo, first, built)
             if governing is not None:
                 if governing.type == event.type:
                     continue  # "travel to Y to meet Z": the meeting is the trip
-                event = replace(event, source=governing.source or event.source,
+                # the parse tells "urged Y to leave" (Y leaves) from a purpose clause
+                own = parsed is not None and parsed.source_known
+                event = replace(event, source=event.source if own
+                                else governing.source or event.source,
                                 status=governing.status if governing.status != "happened"
                                 else event.status)
             built.append((first, event))
@@ -559,6 +586,21 @@ def find_events(doc: Doc, mentions: Sequence[Mention], timexes: Sequence[Timex] 
                       and _later(e, timexes, after) else e) for f, e in built]
         events.extend(e for _, e in built)
     return events
+
+
+_DASHES = frozenset({"-", "--", "—", "–"})
+
+
+def _after_dateline(words: Sequence[Word], lo: int, hi: int) -> int:
+    """Where a sentence starts after its dateline ("WASHINGTON, June 14 (Wire) - …"): the
+    parser would take the city for the subject."""
+    first = words[lo].text
+    if not (len(first) >= 3 and first.isalpha() and first.isupper()):
+        return lo
+    for k in range(lo + 1, min(hi - 1, lo + 15)):
+        if words[k].text in _DASHES:
+            return k + 1
+    return lo
 
 
 def _calendar(t: Timex) -> bool:
@@ -697,7 +739,8 @@ def _mention_tokens(words: Sequence[Word], lo: int, hi: int,
 
 def _event(text: str, words: Sequence[Word], lo: int, hi: int, s_index: int, first: int,
            end: int, pattern: Pattern, placed: Sequence[Placed],
-           mentions: Sequence[Mention], timexes: Sequence[Timex], lex: Lexicon) -> Event:
+           mentions: Sequence[Mention], timexes: Sequence[Timex], lex: Lexicon,
+           parsed: Roles | None = None) -> Event:
     own = next((p for p in placed if p.first <= first <= p.last), None)
     source = own if own is not None else _before(words, placed, first, lo)
     if own is None and _in_phrase(words, lo, first):
@@ -722,6 +765,7 @@ def _event(text: str, words: Sequence[Word], lo: int, hi: int, s_index: int, fir
         if words[k].lower in _BREAKS or words[k].lower == ",":
             break
     passive = _passive(words, lo, first)
+    pair: tuple[Placed, Placed] | None = None
     if passive or (by is not None and own is None):
         if passive or by is not None:
             target = source if passive else None
@@ -745,6 +789,12 @@ def _event(text: str, words: Sequence[Word], lo: int, hi: int, s_index: int, fir
             partner = _partner(placed, source, words, lo)
             if partner is not None:
                 source, target = partner, source
+    if parsed is not None and pair is None:
+        # the sentence's structure, where the parse has it, over word order
+        if parsed.source_known:
+            source = parsed.source if parsed.source is None or _can_act(parsed.source) else None
+        if parsed.target_known:
+            target = parsed.target
     target = _named(placed, target, words, hi)
     if source is not None and target is not None and source.actor == target.actor:
         target = None
@@ -839,8 +889,10 @@ def _between_words(words: Sequence[Word], a: int, b: int) -> set[str]:
 
 def _pair(placed: Sequence[Placed], between: int, hi: int, words: Sequence[Word]
           ) -> tuple[Placed, Placed] | None:
-    """"between X and Y": the two actors after ``between``."""
-    after = [p for p in placed if p.first > between and not p.place][:2]
+    """"between X and Y": the two actors after ``between`` (a possessor is not one: in
+    "between A and China's foreign minister, B" the second is B)."""
+    after = [p for p in placed if p.first > between and not p.place
+             and not (p.last + 1 < len(words) and words[p.last + 1].lower in ("'s", "’s"))][:2]
     if len(after) == 2 and after[0].first - between <= 4:
         return after[0], after[1]
     return None

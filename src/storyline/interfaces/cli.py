@@ -1485,6 +1485,45 @@ def eval_events(
                 typer.echo(f"    {m['text']}")
 
 
+@eval_app.command("actors")
+def eval_actors(
+    eval_root: Annotated[Path, typer.Argument(help="The ../shared/eval folder.")],
+    part: Annotated[str, typer.Option(
+        help="tune (ECB+ topics 1, 5, 9, …; NGEC even rows) | check | all")] = "tune",
+    mistakes: Annotated[bool, typer.Option(
+        "--mistakes", help="List the events with a wrong or missing side.")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+) -> None:
+    """Who did it to whom: event sides against the project's gold actors
+    (STORYLINE_PARSER=off compares the word-order rules alone)."""
+    from rich.markup import escape
+
+    from storyline.evaluation.actors import ROLES, evaluate
+    from storyline.extract.run import extract
+
+    if fmt not in ("table", "json"):
+        _fail(f"--format must be table or json, not {fmt!r}")
+    try:
+        report = evaluate(eval_root, lambda t: extract(t, "en", score=False).events, part)
+    except (OSError, ValueError) as exc:
+        _fail(escape(str(exc)))
+    if fmt == "json":
+        out: dict[str, object] = dict(report.figures())
+        if mistakes:
+            out["mistakes"] = report.mistakes
+        typer.echo(json.dumps(out, ensure_ascii=False))
+        return
+    rows = [{"side": r, **{k: f"{v:.3f}" if k != "n" else str(int(v))
+                            for k, v in report.sides[r].figures().items()}} for r in ROLES]
+    emit(rows, list(rows[0]), "table", title=f"Event sides: part {part}, {report.events} "
+         f"events ({report.not_found} gold events not reported)")
+    if mistakes:
+        for m in report.mistakes:
+            typer.echo(f"{m['id']} {m['trigger']!r}: {m['source']} → {m['target']}  "
+                       f"(gold {m['gold_source']} → {m['gold_target']})")
+            typer.echo(f"    {m['sentence']}")
+
+
 @eval_app.command("summary")
 def eval_summary(
     data: Annotated[Path | None, typer.Option(
