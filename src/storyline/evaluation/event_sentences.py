@@ -1,5 +1,5 @@
 """Sentences labelled with a PLOVER type or "no event", for training and checking the
-event classifier (``extract/event_model.py``).
+event confidence model (``extract/event_confidence.py``).
 
 Every reader takes a folder of ``../shared/eval`` where it lives (nothing is copied into
 the project) and a ``part``: ``tune`` or ``held-out``, split by record or document
