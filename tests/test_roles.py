@@ -123,3 +123,20 @@ def test_bad_gold_line_names_the_file(tmp_path: Path) -> None:
     bad.write_text('{"source": "X"}\n', encoding="utf-8")
     with pytest.raises(ValueError, match=r"gold\.jsonl:1"):
         read_gold(bad)
+
+
+def test_only_english_is_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    real = syntax.parse
+
+    def counting(sentences: list[list[str]], nlp: object = None) -> list[syntax.Parse]:
+        calls.append(len(sentences))
+        return real(sentences)
+
+    monkeypatch.setattr(syntax, "parse", counting)
+    extract("Police arrested two protesters in Lima on Monday.", "en", score=False)
+    assert calls and calls[-1] == 1
+    calls.clear()
+    # the English patterns may fire on a German sentence, but no English parse is made
+    extract("Die Polizei hat in Berlin protestiert.", "de", score=False)
+    assert not calls or calls[-1] == 0

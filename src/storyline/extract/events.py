@@ -536,9 +536,10 @@ def find_events(doc: Doc, mentions: Sequence[Mention], timexes: Sequence[Timex] 
         found = [t for t in found if not _inside(quoted, words[t[0]].start)]
         if found:
             candidates[s_index] = (sent_mentions, found, placed)
-    # a sentence naming no one who can act gets no sides from a parse either
+    # a sentence naming no one who can act gets no sides from a parse either; the parser
+    # knows English only (other languages keep the word-order rules)
     order = sorted(i for i, (_m, _f, placed) in candidates.items()
-                   if any(not p.place for p in placed))
+                   if any(not p.place for p in placed)) if doc.lang_ == "en" else []
     starts = {i: _after_dateline(words, *sentences[i]) for i in order}
     parses = dict(zip(order, syntax.parse(
         [[w.text for w in words[starts[i]:sentences[i][1]]] for i in order]), strict=False))
