@@ -140,3 +140,12 @@ def test_only_english_is_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
     # the English patterns may fire on a German sentence, but no English parse is made
     extract("Die Polizei hat in Berlin protestiert.", "de", score=False)
     assert not calls or calls[-1] == 0
+
+
+def test_a_missing_parser_folder_is_said_and_falls_back(monkeypatch: pytest.MonkeyPatch,
+                                                       tmp_path: Path) -> None:
+    monkeypatch.setenv("STORYLINE_PARSER", str(tmp_path / "nowhere"))
+    with pytest.warns(RuntimeWarning, match="nowhere: no parser there"):
+        assert syntax.parser() is None
+    found = extract("Police arrested two protesters in Lima.", "en", score=False).events
+    assert found and found[0].source is not None  # word order still reads the sides

@@ -191,10 +191,9 @@ def _passive(parse: Parse, t: int) -> bool:
 def _object(parse: Parse, words: Sequence[Word], t: int, preps: Sequence[str],
             placed: Sequence[Placed], depth: int = 0, span: Sequence[int] = ()
             ) -> tuple[Placed | None, bool]:
-    """The actor the verb's object names, else the one after one of ``preps`` (any of
-    ``_TARGET_CASES`` when the pattern has none); (None, True) when the verb has an object
-    that names no actor ("killed the engine"), (None, False) when it has none at all or
-    only a pronoun."""
+    """The actor the verb's object names, else the one after one of ``preps`` or of
+    ``_TARGET_CASES``; (None, True) when the verb has an object that names no actor
+    ("killed the engine"), (None, False) when it has none at all or only a pronoun."""
     has_object = False
     cases = set(preps) | _TARGET_CASES
     objects = [k for k in parse.children(t) if parse.deps[k] in ("obj", "iobj")]

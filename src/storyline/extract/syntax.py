@@ -13,6 +13,7 @@ is also how the two are compared; ``STORYLINE_PARSER=<folder>`` loads another tr
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -48,14 +49,6 @@ class Parse:
                 return k
         return None
 
-    def subtree(self, i: int) -> list[int]:
-        out = [i]
-        k = 0
-        while k < len(out):
-            out.extend(self.children(out[k]))
-            k += 1
-        return sorted(out)
-
     def verb(self, i: int) -> bool:
         return self.tags[i].startswith(("VB", "MD"))
 
@@ -76,7 +69,11 @@ def model_path() -> Path | None:
 
 @lru_cache(maxsize=1)
 def _load(path: str) -> Language | None:
+    """The parser in ``path``; a folder that holds none is said once per process, and
+    events then fall back on word order."""
     if not (Path(path) / "config.cfg").is_file():
+        warnings.warn(f"{path}: no parser there (no config.cfg); events use word order "
+                      "alone", RuntimeWarning, stacklevel=2)
         return None
     return spacy.load(path)
 
