@@ -331,7 +331,7 @@ def _reads_child(db: str, calls: int) -> None:
     from storyline import Storyline
 
     with Storyline(db) as sl:
-        biggest = sl.stories(limit=1)[0]
+        biggest = max(sl.stories(limit=None), key=lambda s: s["article_count"])
         sid = str(biggest["id"])
         ops: dict[str, Callable[[], object]] = {
             "stories(limit=100)": lambda: sl.stories(limit=100),

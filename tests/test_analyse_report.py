@@ -215,13 +215,6 @@ def test_seeds_one_story_both_sources(tmp_path: Path) -> None:
     assert len({v.wording for v in balloon.variants}) >= 3
 
 
-def test_demo_prints_the_report_of_the_biggest_story(tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["demo", "--db", str(tmp_path / "demo.db"), "-f", "table",
-                                      "--no-serve"])
-    assert result.exit_code == 0
-    assert "## Summary" in result.output and "## Conflicts" in result.output
-
-
 def test_actor_conflicts_one_act_two_doers() -> None:
     a = _article("a", "Russian troops shelled Kherson on Monday. Four people were hurt.",
                  "Harbour Post")

@@ -103,3 +103,38 @@ def test_busy_days_get_room() -> None:
     x = {m.first.day: m.x for m in t.marks}
     # nine quiet days between the 1st and the 10th take less room than the 17th and 18th
     assert x[10] - x[1] < WIDTH / 2
+
+
+def test_the_chart_opens_on_the_key_days_and_names_its_colours() -> None:
+    """A narrow screen scrolls the chart to the days the story was reported; the legend
+    gets a key for each warning colour the marks use, and only for those."""
+    from dataclasses import replace
+
+    from storyline.interfaces.web.timeline import TONE_LABELS
+
+    background = replace(_entry("2023-02", "2023-02-01", "2023-02-28"), event_type="ASSAULT")
+    news = [_entry("2023-06-14", "2023-06-14", "2023-06-14"),
+            _entry("2023-06-18", "2023-06-18", "2023-06-18", status="planned")]
+    chart = layout_entries([background, *news],
+                           key_days=(date(2023, 6, 14), date(2023, 6, 15)))
+    assert chart is not None and chart.focus is not None
+    key = [m for m in chart.marks if m.first >= date(2023, 6, 14)]
+    old = [m for m in chart.marks if m.first < date(2023, 6, 1)]
+    # the reported days, and the day after the story's last report (18 June is further)
+    assert chart.focus[0] == min(m.x for m in key) and chart.focus[0] > max(
+        m.x + m.width for m in old)
+    assert chart.focus[1] < max(m.x for m in key)
+    assert chart.tones == ("force",) and chart.tone_labels == (("force", TONE_LABELS["force"]),)
+    assert "tone-force" in old[0].css and "qassault" in old[0].css
+    # without key days, the latest mark
+    latest = layout_entries(news)
+    assert latest is not None and latest.focus == (max(m.x for m in latest.marks),) * 2
+    assert latest.tones == ()
+
+
+def test_shown_status_reads_a_date_after_publication_as_planned() -> None:
+    assert _entry("2023-06-18", "2023-06-18", "2023-06-18").shown_status == "happened"
+    assert _entry("2023-06-18", "2023-06-18", "2023-06-18",
+                  after=True).shown_status == "planned"
+    assert _entry("2023-06-18", "2023-06-18", "2023-06-18", status="negated",
+                  after=True).shown_status == "negated"

@@ -26,6 +26,7 @@ from markupsafe import escape
 
 from conftest import BACKENDS, PARAGRAPHS, store_location
 from storyline import Storyline
+from storyline.analyse.report import order_sources
 from storyline.analyse.types import (
     ArticleRow,
     Citation,
@@ -33,6 +34,7 @@ from storyline.analyse.types import (
     Fact,
     SourceColumn,
     StoryReport,
+    TimelineEntry,
     Variant,
 )
 from storyline.extract.event_confidence import default_min_confidence
@@ -164,11 +166,35 @@ def test_story_page_shows_the_report(site: Site) -> None:
     for anchor in ("summary", "articles", "entities", "timeline", "sources", "single",
                    "conflicts", "quotes", "events", "copies", "notes"):
         assert f'id="{anchor}"' in html and f'href="#{anchor}"' in html, anchor  # and the TOC
-    assert html.count('<table class="side">') == 1 and 'tabindex="0" role="region"' in html
+    assert html.count('<table class="side matrix">') == 1 and 'tabindex="0" role="region"' in html
     assert re.search(r'<a class="cite[^"]*" href="/articles/[0-9a-f]+#c-\d+-\d+" title="', html)
     assert 'href="/entities/person%3Aantony-blinken"' in html
     assert 'class="mark status-' in html  # the timeline chart
     assert "Only one source reports" in html and "same words as" in html
+
+
+def test_less_certain_events_wait_behind_a_toggle() -> None:
+    """A report built with every event: those under the threshold stay off the chart and
+    out of the counts, listed (marked) only when the reader asks."""
+    def entry(day: str, confidence: float | None, kind: str = "event") -> TimelineEntry:
+        cite = Citation("a1", "Wire", "2023-06-14", 0, 12, "Talks began.")
+        return TimelineEntry(day, "day", day, day, "Talks began.", kind,  # type: ignore[arg-type]
+                             "happened", "CONSULT" if kind == "event" else None, "Ana", None,
+                             (cite,), ("Wire",), 1, confidence=confidence)
+
+    sure, unsure, said = entry("2023-06-13", 0.8), entry("2023-06-12", 0.2), entry(
+        "2023-06-11", None, "fact")
+    report = StoryReport("s1", "Talks", "2023-06-14", "2023-06-14", ("a1",), ("en",), 1, (),
+                         (said, unsure, sure), (), (unsure, sure), (), (), (), (), (), (), ())
+    view = story_view.build(report, min_confidence=0.5)
+    assert [(e.low, e.confidence) for e in view.timeline] == [
+        (False, ""), (True, "0.20"), (False, "0.80")]
+    assert view.chart is not None and len(view.chart.marks) == 2  # the sure one and the fact
+    assert dict((a, n) for a, _, n in view.toc)["timeline"] == 2
+    assert dict((a, n) for a, _, n in view.toc)["events"] == 1
+    assert [e.low for e in view.events] == [True, False]
+    everything = story_view.build(report)  # no threshold: nothing is less certain
+    assert not any(e.low for e in everything.timeline) and len(everything.chart.marks) == 3
 
 
 def test_story_view_aligns_facts_by_outlet() -> None:
@@ -185,10 +211,12 @@ def test_story_view_aligns_facts_by_outlet() -> None:
     shared = Fact("f1", a1.text, (a1, b1, c1), ("Wire", "Post"), 2, ("c1",),
                   ("person:ann-lee",), (), ("2023-06-12",), None)
     single = Fact("f2", only.text, (only,), ("Post",), 1, (), (), ("9",), (), None, 2.0)
-    columns = (SourceColumn("Wire", ("a1",), {}, ("en",), ("f1",), ()),
-               SourceColumn("Post", ("b1",), {}, ("en",), ("f1", "f2"), ("f2",)),
-               SourceColumn("unknown source (c1)", ("c1",), {"c1": "a1"}, ("en",), ("f1",), ()),
-               SourceColumn("Quiet", ("d1",), {}, ("en",), (), ()))
+    columns = tuple(order_sources((
+        SourceColumn("Wire", ("a1",), {}, ("en",), ("f1",), ()),
+        SourceColumn("unknown source (c1)", ("c1",), {"c1": "a1"}, ("en",), ("f1",), ()),
+        SourceColumn("Post", ("b1",), {}, ("en",), ("f1", "f2"), ("f2",)),
+        SourceColumn("Quiet", ("d1",), {}, ("en",), (), ()),
+        SourceColumn("Zeitung", ("z1",), {}, ("de",), ("f1", "f2"), ())), "en"))
     conflict = Conflict("descriptor", "talks", (
         Variant("began", "began", (a1,), ("Wire",)),
         Variant("started", "started", (b1,), ("Post",), attributed_to="Ann Lee")))
@@ -199,15 +227,20 @@ def test_story_view_aligns_facts_by_outlet() -> None:
                          ("en",), 3, (), (), (), (), (), columns, (shared,), (single,),
                          (conflict,), (), tuple(rows))
     view = story_view.build(report)
-    # the copy sits right after the outlet it copies
-    assert [c.source for c in view.columns] == ["Wire", "unknown source (c1)", "Post", "Quiet"]
+    # independent outlets first, in the main language first, the best informed first;
+    # copies after them all (the report's order, which the page keeps)
+    assert [c.source for c in view.columns] == ["Post", "Wire", "Quiet", "Zeitung",
+                                                "unknown source (c1)"]
     (row,) = view.rows
-    wire, copy, post, quiet = row.cells
+    post, wire, quiet, _, copy = row.cells
     assert wire is not None and wire.sentences[0].text == a1.text and not wire.copy
     assert wire.sentences[0].cite.href == f"/articles/a1#c-0-{len(a1.text)}"
-    assert copy is not None and copy.copy and copy.same_as == "Wire"
+    assert wire.mark == "conflict" and wire.href == wire.sentences[0].cite.href
+    assert copy is not None and copy.copy and copy.same_as == "Wire" and copy.mark == "copy"
+    assert copy.title == "unknown source (c1): same words as Wire"
     assert post is not None and post.sentences[0].text == b1.text and post.conflicts == [1]
-    assert quiet is None  # "—": this outlet does not state it
+    assert post.title.startswith("Post: “Talks started Monday.”")
+    assert quiet is None  # this outlet does not state it
     assert row.conflicts == [1] and "Ann Lee" in row.about
     assert view.conflicts[0].rows == [1] and view.conflicts[0].variants[1].label == "Ann Lee's claim"
     (group,) = view.singles
@@ -739,7 +772,7 @@ def _cites(citation: dict[str, Any], outlet: str) -> bool:
 
 
 def _side_table(html: str) -> str:
-    return html.split('<table class="side">', 1)[1].split("</table>", 1)[0]
+    return html.split('<table class="side matrix">', 1)[1].split("</table>", 1)[0]
 
 
 def _outlet_heads(html: str) -> list[str]:
@@ -829,7 +862,8 @@ def test_story_page_compares_chosen_outlets(site: Site) -> None:
                                                   if f in stated[a] | stated[b]] + both
     assert len(rows) < len(listed)  # rows neither states are gone
     for row in table.split("<tr id=")[1:]:
-        assert row.count("<td ") == 2 and '<td class="said' in row
+        assert row.count("<td ") == 2 and '<td class="cell m-' in row
+        assert row.count('<td class="cell m-none"') < 2  # one of them states it
     # the boxes of the compared outlets stay ticked
     assert sorted(re.findall(r'name="compare" value="([^"]*)" checked', html)) == sorted([a, b])
     assert f'href="/stories/{sid}#sources">Show all outlets</a>' in html

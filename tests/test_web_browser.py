@@ -386,7 +386,8 @@ def test_story_page_reads_the_report(server: tuple[str, str], browser: object) -
     assert entries.count() >= 5
     assert page.locator("ol.tl .gran", has_text="“").count() >= 1  # the date's own words
 
-    # sources side by side: a row per shared fact, a column per outlet, aligned
+    # sources side by side: a row per shared fact in its own words, a column of marks per
+    # outlet, independent outlets first; each outlet's wording on demand
     table = page.locator("table.side")
     outlets = table.locator("thead th[scope=col]:not(.fact-h)")
     rows = table.locator("tbody tr")
@@ -394,20 +395,28 @@ def test_story_page_reads_the_report(server: tuple[str, str], browser: object) -
     for i in range(rows.count()):
         cells = rows.nth(i).locator("td")
         assert cells.count() == outlets.count()  # one cell per outlet, every row
-        assert rows.nth(i).locator("td.said").count() >= 2  # stated by 2+ outlets …
-    assert table.locator("td.none").count() >= 1  # … and not by some: "—"
-    assert table.locator("td.said p a.cite").count() >= 2
-    region = page.locator("div.side-scroll")
-    assert region.get_attribute("tabindex") == "0" and region.get_attribute("aria-label")
+        assert rows.nth(i).locator("td.cell:not(.m-none)").count() >= 2  # 2+ outlets …
+        assert rows.nth(i).locator("th .fact-text").inner_text().strip()
+    assert table.locator("td.m-none").count() >= 1  # … and not by some
+    copies = [i for i in range(outlets.count()) if "copycol" in (
+        outlets.nth(i).get_attribute("class") or "")]
+    assert copies and min(copies) > max(set(range(outlets.count())) - set(copies))
+    mark = table.locator("td.cell a.m").first
+    assert (mark.get_attribute("href") or "").startswith("/articles/")
+    assert "“" in (mark.get_attribute("title") or "")  # the outlet's sentence on hover
+    wordings = rows.first.locator("details.wordings")
+    assert not wordings.locator("dd").first.is_visible()
+    wordings.locator("summary").click()
+    assert wordings.locator("dd a.cite").count() >= 2 and wordings.locator("dd").first.is_visible()
 
     # conflicts: the cells that take a side are marked and lead to the conflict
     conflicts = page.locator("#conflicts article.conflict")
     assert conflicts.count() >= 1
     assert conflicts.first.locator(".variant").count() >= 2
     assert conflicts.first.locator(".variant .wording").first.inner_text().startswith("“")
-    if page.locator("table.side td.conflict").count():
+    if page.locator("table.side td.m-conflict").count():
         assert page.locator("table.side tr.in-conflict").count() >= 1
-        page.locator("table.side td.conflict a.conflict-flag").first.click()
+        page.locator("table.side tr.in-conflict th a.conflict-flag").first.click()
         assert "#conflict-" in page.url
     assert page.locator("#single .single-col").count() >= 2  # facts only one outlet states
     assert page.locator("#quotes .speaker blockquote").count() >= 2
@@ -470,16 +479,64 @@ def test_story_page_on_a_phone(server: tuple[str, str], browser: object) -> None
     page = browser.new_page(viewport={"width": 390, "height": 844})  # type: ignore[attr-defined]
     _open_blinken_story(page, base)
     assert _no_sideways_scroll(page)  # the page itself does not scroll sideways …
-    region = page.locator("div.side-scroll")
-    assert page.evaluate("e => e.scrollWidth > e.clientWidth + 50", region.element_handle())
-    region.focus()  # … the table does, from the keyboard too
-    page.keyboard.press("ArrowRight")
-    page.wait_for_function(
-        "() => document.querySelector('div.side-scroll').scrollLeft > 0", timeout=3000)
+    # … the facts table is one card per fact, naming the outlets that state it
+    card = page.locator("table.side tbody tr").first
+    box = card.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    named = card.locator("td.cell:not(.m-none)")
+    assert named.count() >= 2 and named.first.is_visible()
+    assert page.evaluate("e => getComputedStyle(e, '::after').content", named.first
+                         .element_handle()).strip('"') == named.first.get_attribute(
+                             "data-outlet")
     assert page.locator("h1").is_visible() and page.locator("nav.toc").is_visible()
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(SHOTS / "story-page-phone.png"), full_page=False)
+    page.close()
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_story_page_fits_laptop_and_phone(server: tuple[str, str], browser: object,
+                                          width: int) -> None:
+    """Issue 18's checks: no sideways page scroll; every outlet of the story reachable
+    on screen; the timeline's last mark visible without scrolling the page sideways."""
+    base, _ = server
+    page = browser.new_page(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
+    _open_blinken_story(page, base)
+    assert _no_sideways_scroll(page)
+    # every outlet: a column head inside the screen (laptop), or a named mark (phone)
+    outlets = [page.locator("form.compare-form input[name=compare]").nth(i).get_attribute(
+        "value") for i in range(page.locator("form.compare-form input[name=compare]").count())]
+    assert len(outlets) >= 6
+    if width > 640:
+        heads = page.locator("table.side thead th[scope=col]:not(.fact-h)")
+        assert heads.count() == len(outlets)
+        for i in range(heads.count()):
+            box = heads.nth(i).bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+    named = {c.get_attribute("data-outlet") for c in page.locator(
+        "table.side td.cell:not(.m-none)").all()}
+    stated = {o for o in outlets if o in named}
+    assert len(stated) >= 4
+    for outlet in outlets:  # each outlet a reader can reach: its checkbox on screen
+        box = page.locator(f"form.compare-form input[value='{outlet}']").bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+    # the timeline opens on the story's key days: its last mark is in view in its box
+    chart = page.locator("figure.timeline .chart-scroll")
+    chart.scroll_into_view_if_needed()
+    marks = page.locator("figure.timeline a.mark")
+    last = max((marks.nth(i).bounding_box() for i in range(marks.count())),
+               key=lambda b: b["x"] + b["width"] if b else -1)
+    frame = chart.bounding_box()
+    assert last is not None and frame is not None
+    assert frame["x"] - 1 <= last["x"] and last["x"] + last["width"] <= frame["x"] + frame[
+        "width"] + 1 <= width + 1
+    if width < 600:
+        assert page.locator("figure.timeline .scroll-cue").is_visible()
+    # the legend names every colour the chart uses
+    for tone in ("force", "hostile"):
+        if page.locator(f"figure.timeline a.mark.tone-{tone}").count():
+            assert page.locator(f"figcaption .k-{tone}").count() == 1
     page.close()
 
 
@@ -549,7 +606,7 @@ def test_story_page_compares_two_outlets(server: tuple[str, str], browser: objec
     assert rows.count() >= 1
     for i in range(rows.count()):
         assert rows.nth(i).locator("td").count() == 2
-        assert rows.nth(i).locator("td.said").count() >= 1  # a compared outlet states it
+        assert rows.nth(i).locator("td.cell:not(.m-none)").count() >= 1  # one states it
     assert [page.locator("form.compare-form input:checked").nth(i).get_attribute("value")
             for i in (0, 1)] == chosen
     panel = page.locator("section#compare")

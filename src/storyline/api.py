@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -19,8 +20,10 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from storyline import pipeline
+from storyline.analyse.digest import DIGEST_VERSION, StoryDigest, digest
 from storyline.analyse.events import Report, StoryEvent, aggregate, value_range
 from storyline.analyse.inputs import ArticleInput, StoryInputs
+from storyline.analyse.types import SCHEMA_VERSION as REPORT_SCHEMA
 from storyline.analyse.types import StoryReport
 from storyline.clean.dates import parse_user_date
 from storyline.dedupe.groups import CopyGroup, build_groups
@@ -33,7 +36,7 @@ from storyline.models import INPUT_FORMATS, Article, IngestReport, InputFormat, 
 from storyline.semantic.load import AUTO, chosen
 from storyline.semantic.static import STATIC, STATIC_NAME
 from storyline.semantic.vectors import EmbeddingsError, Encoder, model_name
-from storyline.store import ArticleFilter, RejectRow, Store, resolve_db
+from storyline.store import ArticleFilter, RejectRow, Store, StoreError, resolve_db
 from storyline.stories import corrections
 from storyline.stories.explain import explain
 from storyline.stories.reembed import Reembedded
@@ -159,6 +162,7 @@ class Storyline:
         embeddings: str | Encoder | None = AUTO,
         dense_weight: float | None = None,
         executor: Executor | None = None,
+        progress_total: pipeline.Total | None = None,
     ) -> IngestReport:
         """Read files, folders, globs (and ``-`` for ``stdin``) into the store.
 
@@ -173,7 +177,10 @@ class Storyline:
         ValueError for a bad argument; bad *inputs* never raise, they end up in
         ``report.rejected`` and in the store's rejects list, and bad metadata inside a good
         input is dropped with a notice in ``report.warnings``. ``stdin`` may be bytes or a
-        binary stream, read in pieces under the same limits as a file.
+        binary stream, read in pieces under the same limits as a file. ``progress`` is
+        called once per input unit (an article or a reject) with its origin;
+        ``progress_total`` with how many calls to expect, as far as is known (each input not
+        yet read counts one; JSON Lines, WARC and feeds add theirs as they are split).
 
         ``embeddings`` adds a dense same-story signal. By default (``"auto"``) it is the
         model the store records, else the default install's static model (``"static"``);
@@ -208,6 +215,7 @@ class Storyline:
             encoder=encoder,
             dense_weight=dense_weight,
             executor=executor,
+            total=progress_total,
         )
         report.embeddings = model_name(encoder) if encoder is not None else None
         return report
@@ -287,20 +295,116 @@ class Storyline:
         until: str | None = None,
         source: str | None = None,
         entity: str | None = None,
+        lang: str | None = None,
         query: str | None = None,
         limit: int | None = 100,
+        offset: int = 0,
+        digests: bool = False,
     ) -> list[dict[str, Any]]:
-        """Stories, biggest and newest first: ``id``, ``headline``, ``article_ids``,
-        ``sources``, ``languages``, ``first_seen``, ``last_seen``, ``article_count``.
+        """Stories in the one listing order of the CLI, the API and the web: newest last
+        report first (then newest first report), undated stories last. Each row has
+        ``id``, ``headline``, ``article_ids``, ``sources`` (named outlets), ``languages``,
+        ``first_seen``, ``last_seen``, ``article_count``; with ``digests`` also the counts
+        the story page shows (``digests()``): ``source_count``, ``independent_sources``,
+        ``conflicts``, ``shared_facts``, ``disputed``, ``single_source``.
 
-        ``entity`` keeps stories whose articles mention that name (as a phrase);
-        ``query`` is full-text search over their articles.
+        Every filter given must hold: ``since`` (last report on or after that date) and
+        ``until`` (first report on or before; undated stories are in every window);
+        ``source``, an article from that outlet (any case); ``entity``, a name its articles
+        mention (as a phrase) or an entity id as ``entities()`` gives it
+        ("person:antony-blinken"; an unknown id matches nothing); ``lang``, an article in
+        that language; ``query``, full-text search over its articles. ``limit`` (None: all)
+        and ``offset`` page through them; ``count_stories`` counts them all. ValueError
+        (one line) for a bad filter: a date it cannot read, ``since`` after ``until``, a
+        language that is no code.
         """
-        return self.store.stories.summaries(
-            since=parse_user_date(since)[:10] if since else None,
-            until=parse_user_date(until)[:10] if until else None,
-            source=source, phrase=entity, query=query, limit=limit,
-        )
+        if limit is not None and limit < 0:
+            raise ValueError(f"limit must be 0 or more, not {limit}")
+        if offset < 0:
+            raise ValueError(f"offset must be 0 or more, not {offset}")
+        where = self._story_filter(since=since, until=until, source=source, entity=entity,
+                                   lang=lang, query=query)
+        if where is None:
+            return []
+        found = self.store.stories.summaries(**where, limit=limit, offset=offset)
+        if digests:
+            counts = self.digests([s["id"] for s in found])
+            for s in found:
+                if s["id"] in counts:
+                    s.update(counts[s["id"]].to_dict())
+        return found
+
+    def count_stories(
+        self,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        source: str | None = None,
+        entity: str | None = None,
+        lang: str | None = None,
+        query: str | None = None,
+    ) -> int:
+        """How many stories ``stories()`` lists with these filters (all pages)."""
+        where = self._story_filter(since=since, until=until, source=source, entity=entity,
+                                   lang=lang, query=query)
+        return 0 if where is None else self.store.stories.count(**where)
+
+    def _story_filter(self, *, since: str | None, until: str | None, source: str | None,
+                      entity: str | None, lang: str | None, query: str | None
+                      ) -> dict[str, Any] | None:
+        """The store's filter for these arguments, checked; None when an entity id names
+        nothing (no story can match)."""
+        low = parse_user_date(since)[:10] if since else None
+        high = parse_user_date(until)[:10] if until else None
+        if low and high and low > high:
+            raise ValueError(f"since ({since}) is after until ({until})")
+        code = None
+        if lang and lang.strip():
+            code = lang.strip().lower()
+            if not (2 <= len(code) <= 3 and code.isascii() and code.isalpha()):
+                raise ValueError(f"language must be a code such as en, de or es, not {lang!r}")
+        where: dict[str, Any] = {"since": low, "until": high, "source": source or None,
+                                 "query": query or None, "lang": code}
+        name = (entity or "").strip()
+        if ENTITY_ID.match(name):
+            named = self.entity(name)
+            if named is None or not named.stories:
+                return None
+            where["ids"] = sorted({self.store.stories.resolve(s) for s in named.stories})
+        else:
+            where["phrase"] = name or None
+        return where
+
+    def digests(self, story_ids: Sequence[str]) -> dict[str, StoryDigest]:
+        """Story id → its digest: the counts its story page shows (sources, independent
+        sources, conflicts, shared facts; disputed, single source), from the store when
+        still true of the story, else from its report (15–90 ms each), then stored. Ids of
+        no live story are left out."""
+        tables = self.store.stories
+        ids = list(dict.fromkeys(story_ids))
+        with self.store.snapshot():
+            prints = tables.digest_fingerprints(ids)
+            stored = tables.digests(prints)
+        version = _digest_version(STATIC_NAME, default_min_confidence())
+        out: dict[str, StoryDigest] = {}
+        for sid in ids:
+            if sid not in prints:
+                continue
+            kept = stored.get(sid)
+            if kept is not None and kept[:2] == (prints[sid], version):
+                out[sid] = kept[2]
+            else:  # the report stores its digest
+                out[sid] = digest(self.report(sid))
+        return out
+
+    def _keep_digest(self, found: StoryDigest, fingerprint: str, version: str) -> None:
+        """Store a digest; a store that cannot be written now (a read-only file, another
+        writer holding it) goes without: the digest is computed again when asked."""
+        try:
+            with self.store.cache_transaction():
+                self.store.stories.save_digest(found, fingerprint, version)
+        except StoreError:
+            pass
 
     def story(self, ref: str) -> dict[str, Any] | None:
         """One story (by id, alias or unique prefix) with its articles and copy groups."""
@@ -713,8 +817,21 @@ class Storyline:
                 assert loaded is not None
                 self._encoders[embeddings] = loaded
             embeddings = self._encoders[embeddings]
-        return build_report(self.story_inputs(story), encoder=embeddings,
-                            min_confidence=_min_confidence(min_confidence))
+        threshold = _min_confidence(min_confidence)
+        sid = self._story_id(story)
+        if sid is None:
+            raise ValueError(f"no story {story!r}")
+        with self.store.snapshot():  # the fingerprint of what the report reads
+            fingerprint = self.store.stories.digest_fingerprints([sid]).get(sid)
+            inputs = self.story_inputs(sid)
+        report = build_report(inputs, encoder=embeddings, min_confidence=threshold)
+        # The list's digest comes free with a report of the default analysis.
+        version = _digest_version(model_name(embeddings) if embeddings is not None else None,
+                                  threshold)
+        if fingerprint is not None and version == _digest_version(
+                STATIC_NAME, default_min_confidence()):
+            self._keep_digest(digest(report), fingerprint, version)
+        return report
 
     def _event_counts(self, story_ids: set[str]
                       ) -> dict[tuple[str | None, str, int], tuple[int, int]]:
@@ -740,6 +857,20 @@ class Storyline:
                 frontier = {x for a, b, _, _ in links for x in (a, b)}
         ids = {x for a, b, _, _ in links for x in (a, b)}
         return build_groups(links, self.store.articles_by_id(ids))
+
+
+#: An entity id as ``Storyline.entities()`` gives it ("person:antony-blinken"): what a
+#: story list's ``entity`` filter takes for an id rather than a name.
+ENTITY_ID = re.compile(r"^(person|org|gpe|loc):\S+$")
+
+
+def _digest_version(model: str | None, threshold: float) -> str:
+    """What a stored digest was computed by: the digest rule, the report's schema, the
+    Storyline version, the sentence model and the events' confidence threshold."""
+    import storyline  # its version is set after this module is imported
+
+    return (f"{DIGEST_VERSION}/{REPORT_SCHEMA}/{storyline.__version__}/{model or '-'}/"
+            f"{threshold:.4f}")
 
 
 def _min_confidence(value: float | None) -> float:

@@ -28,8 +28,9 @@ from storyline.clean import clean_document
 from storyline.dedupe import identify
 from storyline.dedupe.link import CopyLinker
 from storyline.dedupe.near import Signature, signature
+from storyline.ingest.fetch import is_url
 from storyline.ingest.read import iter_units, parse_unit
-from storyline.ingest.sources import expand
+from storyline.ingest.sources import STDIN, InputFile, expand
 from storyline.ingest.units import Unit
 from storyline.models import Article, IngestReport, InputFormat, Notice, Overrides, Reject
 from storyline.semantic.vectors import Encoder
@@ -50,6 +51,10 @@ if TYPE_CHECKING:
     _Handler = Callable[[int, FrameType | None], Any] | int | signal.Handlers | None
 
 Progress = Callable[[str], None]
+#: Told how many times ``Progress`` will be called in all, as far as is known so far: each
+#: input not yet opened counts one, and a container (JSON Lines, WARC, feed) adds its units
+#: as it is split. Never less than the calls already made; exact once the inputs are read.
+Total = Callable[[int], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,18 +246,52 @@ def ingest(
     encoder: Encoder | None = None,
     dense_weight: float | None = None,
     executor: Executor | None = None,
+    total: Total | None = None,
 ) -> IngestReport:
     """Ingest paths into the store; see ``Storyline.ingest`` for the public entry point.
 
     Chunks of COMMIT_EVERY results are committed one transaction each. On Ctrl-C (or
     SIGTERM, see ``ingest_units``) the open chunk is rolled back, the batch is marked
-    interrupted, and the report says so.
+    interrupted, and the report says so. ``total`` is told how many ``progress`` calls to
+    expect (see ``Total``).
     """
     own = store.files()
-    units = iter_units(expand(paths, stdin=stdin, exclude=own), fmt)
+    inputs = expand(paths, stdin=stdin, exclude=own)
+    units = (iter_units(inputs, fmt) if total is None
+             else _counted(inputs, fmt, count_inputs(paths, own), total))
     return ingest_units(store, units, label=list(paths), overrides=overrides, workers=workers,
                         progress=progress, encoder=encoder, dense_weight=dense_weight,
                         executor=executor)
+
+
+def count_inputs(paths: Sequence[str], exclude: Iterable[Path] = ()) -> int:
+    """How many inputs ``paths`` name, from file names alone (a folder walk, no reads):
+    standard input and each URL count one, and are neither read nor fetched here."""
+    remote = sum(1 for p in paths if p == STDIN or is_url(p))
+    local = [p for p in paths if p != STDIN and not is_url(p)]
+    return remote + sum(1 for _ in expand(local, exclude=exclude))
+
+
+def _counted(inputs: Iterable[InputFile | Reject], fmt: InputFormat | None, expected: int,
+             total: Total) -> Iterator[Unit | Reject | Notice]:
+    """``iter_units`` that keeps ``total`` told: units seen plus inputs not yet opened.
+
+    Every unit and reject gets one ``progress`` call, after it is yielded here, so the
+    total told is never below the calls made."""
+    seen, left = 0, expected
+    told = expected
+    total(told)
+    for item in inputs:
+        left = max(left - 1, 0)
+        for unit in iter_units((item,), fmt):
+            if not isinstance(unit, Notice):
+                seen += 1
+                if seen + left != told:
+                    told = seen + left
+                    total(told)
+            yield unit
+    if seen != told:
+        total(seen)
 
 
 def ingest_units(

@@ -44,6 +44,10 @@ class Comparison:
         return asdict(self)
 
 
+#: An article id prefix shorter than this is not taken for an article (too many collide).
+MIN_ID_PREFIX = 6
+
+
 def match_sources(report: StoryReport, names: Sequence[str]) -> tuple[list[str], list[str]]:
     """The report's outlets that ``names`` ask for (case and spacing ignored; blank names
     ask for nothing), and the names that match none of them."""
@@ -61,17 +65,70 @@ def match_sources(report: StoryReport, names: Sequence[str]) -> tuple[list[str],
     return found, unknown
 
 
+def resolve_outlets(report: StoryReport, tokens: Sequence[str]) -> list[str]:
+    """The outlets ``tokens`` choose, each once, in the order asked for.
+
+    A token is, in this order: an outlet's name (case and spacing ignored); an article id
+    of the story, or a prefix of one (``MIN_ID_PREFIX`` characters or more), for that
+    article's outlet; a number, the outlet's place (from 1) in the story's source list
+    (``report.sources``, as ``storyline show`` lists them). Blank tokens choose nothing.
+    Text files without metadata have outlets such as "unknown source (5584372a)": their
+    article id or number is easier to type. Raises ValueError, one line listing the
+    choices, for a token that matches nothing, an ambiguous prefix or a number out of range.
+    """
+    found: list[str] = []
+    unknown: list[str] = []
+    for token in tokens:
+        if not token.strip():
+            continue  # an empty form field or query parameter asks for nothing
+        source = _resolve(report, token.strip())
+        if source is None:
+            unknown.append(token)
+        elif source not in found:
+            found.append(source)
+    if unknown:
+        raise ValueError(f"story {report.story_id} has no outlet "
+                         f"{', '.join(repr(u) for u in unknown)}, nor such an article id or "
+                         f"source number (its outlets: {_numbered(report)})")
+    return found
+
+
+def _resolve(report: StoryReport, token: str) -> str | None:
+    names = {_key(c.source): c.source for c in report.sources}
+    if _key(token) in names:
+        return names[_key(token)]
+    owners = {aid: c.source for c in report.sources for aid in c.article_ids}
+    if token in owners:
+        return owners[token]
+    if len(token) >= MIN_ID_PREFIX:
+        hits = sorted(aid for aid in owners if aid.startswith(token.lower()))
+        if len({owners[aid] for aid in hits}) > 1:
+            listed = ", ".join(f"{aid} ({owners[aid]})" for aid in hits[:6])
+            raise ValueError(f"article id prefix {token!r} is ambiguous in story "
+                             f"{report.story_id}: {listed}" + (" …" if len(hits) > 6 else ""))
+        if hits:
+            return owners[hits[0]]
+    if token.isdigit():
+        n = int(token)
+        if not 1 <= n <= len(report.sources):
+            raise ValueError(f"source number {n} is out of range: story {report.story_id} "
+                             f"has {len(report.sources)} outlets ({_numbered(report)})")
+        return report.sources[n - 1].source
+    return None
+
+
+def _numbered(report: StoryReport) -> str:
+    return "; ".join(f"{n} {c.source}" for n, c in enumerate(report.sources, 1)) or "none"
+
+
 def compare_sources(report: StoryReport, names: Sequence[str]) -> Comparison:
-    """Compare the outlets ``names`` of ``report``.
+    """Compare the outlets ``names`` of ``report``: names, article ids or numbers, as
+    ``resolve_outlets`` reads them.
 
     Raises ValueError naming what is wrong: an outlet the story does not have, or fewer
     than two distinct outlets.
     """
-    found, unknown = match_sources(report, names)
-    if unknown:
-        known = ", ".join(c.source for c in report.sources) or "none"
-        raise ValueError(f"story {report.story_id} has no outlet "
-                         f"{', '.join(repr(u) for u in unknown)} (its outlets: {known})")
+    found = resolve_outlets(report, names)
     if len(found) < 2:
         raise ValueError("compare needs two or more different outlets of the story")
     columns: dict[str, SourceColumn] = {c.source: c for c in report.sources}

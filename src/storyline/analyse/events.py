@@ -22,6 +22,7 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 _YEAR = re.compile(r"^(\d{4})$")
+_HALF = re.compile(r"^(\d{4})-H([12])$")
 #: When reports disagree on the status and the count is even, the stronger claim wins.
 _STATUS_ORDER: dict[str, int] = {"happened": 0, "planned": 1, "negated": 2}
 
@@ -259,9 +260,11 @@ def corroborated(reports: Sequence[Report], originals: Mapping[str, str]) -> flo
     return round(1.0 - miss, 4)
 
 
-def value_range(value: str) -> tuple[str, str] | None:
-    """First and last day (ISO) of a TimeML calendar value: a day, week, month, quarter or
-    year; None for anything else (durations, references)."""
+def value_range(value: str | None) -> tuple[str, str] | None:
+    """First and last day (ISO) of a TimeML calendar value: a day, week, month, quarter,
+    half-year or year; None for anything else (durations, references)."""
+    if not value:
+        return None
     try:
         if m := _DAY.match(value):
             d = date(int(m[1]), int(m[2]), int(m[3])).isoformat()
@@ -277,6 +280,9 @@ def value_range(value: str) -> tuple[str, str] | None:
             y, last = int(m[1]), 3 * int(m[2])
             return (date(y, last - 2, 1).isoformat(),
                     date(y, last, calendar.monthrange(y, last)[1]).isoformat())
+        if m := _HALF.match(value):
+            return (f"{m[1]}-01-01", f"{m[1]}-06-30") if m[2] == "1" else (
+                f"{m[1]}-07-01", f"{m[1]}-12-31")
         if m := _YEAR.match(value):
             return f"{m[1]}-01-01", f"{m[1]}-12-31"
     except ValueError:

@@ -241,8 +241,26 @@ def _columns(story: StoryInputs, facts: Sequence[Fact], listed: set[str]
             copies={a.id: a.copy_of for a in arts if a is not None and a.copy_of},
             languages=tuple(sorted({a.lang for a in arts if a is not None and a.lang})),
             fact_ids=tuple(fact_ids), only_here=tuple(only)))
-    out.sort(key=lambda c: (-len(c.fact_ids), c.source))
-    return tuple(out)
+    return tuple(order_sources(out, main_language(story.articles)))
+
+
+def order_sources(columns: Sequence[SourceColumn], main: str | None) -> list[SourceColumn]:
+    """The order outlets are listed and numbered in, everywhere (the page's columns,
+    ``show``, ``compare 1 2``): independent outlets first, those in the story's main
+    language first, each group by the facts it states (the best informed first); then the
+    outlets whose articles all copy another's text, in their original's order. A reader
+    compares the voices before the echoes."""
+    def copies_only(c: SourceColumn) -> bool:
+        return bool(c.article_ids) and all(a in c.copies for a in c.article_ids)
+
+    originals = sorted((c for c in columns if not copies_only(c)),
+                       key=lambda c: (bool(main) and main not in c.languages,
+                                      -len(c.fact_ids), c.source))
+    rank = {a: i for i, c in enumerate(originals) for a in c.article_ids}
+    echoes = sorted((c for c in columns if copies_only(c)),
+                    key=lambda c: (rank.get(c.copies[c.article_ids[0]], len(rank)),
+                                   -len(c.fact_ids), c.source))
+    return [*originals, *echoes]
 
 
 def _entities(story: StoryInputs) -> tuple[KeyEntity, ...]:

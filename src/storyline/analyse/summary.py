@@ -33,6 +33,7 @@ import numpy as np
 from storyline.analyse.claims import main_language
 from storyline.analyse.inputs import ArticleInput, StoryInputs, cite
 from storyline.analyse.types import SummarySentence
+from storyline.stories.headline import Candidate, choose_headline, close_set, vocabulary
 
 #: Sentences in a summary: fewer says too little, more stops being a summary.
 MIN_SENTENCES, MAX_SENTENCES = 3, 6
@@ -141,7 +142,15 @@ def headline(story: StoryInputs) -> str:
     best = 0
     if matrix is not None and len(titled) > 1:
         centroid = np.asarray(matrix.mean(axis=0)).ravel()
-        best = int(np.argmax(matrix[: len(titled)] @ centroid))
+        fits = np.asarray(matrix[: len(titled)] @ centroid).ravel()
+        # The most central title, unless a nearly as central one is cleaner (no typo
+        # against the story's spelling, not shouting): the stories stage's rule.
+        pool = [Candidate(str(n), _strip_site(a.title, outlets), float(f))
+                for n, (a, f) in enumerate(zip(titled, fits, strict=True))]
+        words = (vocabulary(f"{a.title}\n{a.text}" for a in story.articles)
+                 if len(close_set(pool)) > 1 else {})
+        chosen_one = choose_headline(pool, words)
+        best = int(chosen_one.article_id) if chosen_one is not None else 0
     return _strip_site(titled[best].title, outlets) or story.headline
 
 

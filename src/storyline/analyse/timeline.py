@@ -163,6 +163,8 @@ class _Entry:
     date_text: str | None = None
     #: The statement whose words are shown first, then every other report of it.
     said: list[_Said] = field(default_factory=list)
+    #: An event's corroborated confidence (None for statements and unscored events).
+    confidence: float | None = None
 
 
 def _original(a: ArticleInput) -> str:
@@ -217,7 +219,8 @@ def _event_entry(se: StoryEvent, by_id: Mapping[str, ArticleInput]) -> _Entry | 
         status = se.status
     entry = _Entry("event", value, gran, lo, hi, status, se.type,
                    se.source.canonical if se.source else None,
-                   se.target.canonical if se.target else None, mod, date_text)
+                   se.target.canonical if se.target else None, mod, date_text,
+                   confidence=se.confidence)
     seen: set[str] = set()
     for r in [lead, *(r for r in reports if r is not lead)]:  # one report per article
         if r.article_id in seen:
@@ -236,7 +239,7 @@ def _undated_entry(se: StoryEvent, by_id: Mapping[str, ArticleInput]) -> _Entry 
         return None
     entry = _Entry("event", "", "", "", "", se.status, se.type,
                    se.source.canonical if se.source else None,
-                   se.target.canonical if se.target else None)
+                   se.target.canonical if se.target else None, confidence=se.confidence)
     seen: set[str] = set()
     for r in reports:
         if r.article_id not in seen:
@@ -492,7 +495,7 @@ def _finish(e: _Entry, copies: _Copies) -> TimelineEntry:
         text=citations[0].text, kind=e.kind, status=status, event_type=e.event_type,
         who=e.who, whom=e.whom, citations=citations,
         sources=tuple(sources), independent=len(independent), after_publication=after,
-        mod=e.mod, date_text=e.date_text)
+        mod=e.mod, date_text=e.date_text, confidence=e.confidence)
 
 
 def _cite(s: _Said) -> Citation:

@@ -116,6 +116,17 @@ class TimelineEntry:
     mod: str | None = None
     #: The words the date was read from ("early June", "last Tuesday"), when known.
     date_text: str | None = None
+    #: An event's corroborated confidence (0–1): how surely the extraction is right.
+    #: None for dated statements, and for events stored before there was one.
+    confidence: float | None = None
+
+    @property
+    def shown_status(self) -> Literal["happened", "planned", "negated"]:
+        """The status a reader is shown: an entry dated after its reports' publication
+        is announced, not done, so it reads as planned whatever its verb's tense."""
+        if self.status == "negated":
+            return "negated"
+        return "planned" if self.status == "planned" or self.after_publication else "happened"
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,11 +9,9 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
-from importlib import resources
+from contextlib import nullcontext
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -23,13 +21,38 @@ from storyline.analyse.events import StoryEvent
 from storyline.api import EventRow, Storyline
 from storyline.clean.dates import DateError
 from storyline.extract.types import TODAY, Actor
+from storyline.interfaces.cli_batch import batch_app
+from storyline.interfaces.cli_common import (
+    DbOption,
+    FormatOption,
+    InputFormatOption,
+    LangOption,
+    PublishedOption,
+    SourceOption,
+    WorkersOption,
+    err,
+    sample_corpus,
+    sample_labels,
+)
+from storyline.interfaces.cli_common import check_format as _format
+from storyline.interfaces.cli_common import embeddings_model as _embeddings_model
+from storyline.interfaces.cli_common import engine as _engine
+from storyline.interfaces.cli_common import fail as _fail
+from storyline.interfaces.cli_common import open_store as _open
+from storyline.interfaces.cli_common import print_report as _print_report
+from storyline.interfaces.cli_eval import eval_app
 from storyline.interfaces.event_table import COLUMNS, table_row
-from storyline.interfaces.output import FORMATS, default_format, emit, printable
+from storyline.interfaces.output import emit, printable
 from storyline.models import Article, IngestReport
 from storyline.semantic.load import AUTO
 from storyline.semantic.static import STATIC
-from storyline.semantic.vectors import EmbeddingsError, model_name
+from storyline.semantic.vectors import EmbeddingsError
 from storyline.store import StoreError, default_db_path, is_url, store_files
+
+if TYPE_CHECKING:
+    from storyline.analyse.types import StoryReport
+
+__all__ = ["app", "main", "sample_corpus", "sample_labels"]
 
 app = typer.Typer(
     help="Storyline: turn piles and streams of news articles into stories, offline.",
@@ -37,54 +60,11 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-err = Console(stderr=True, highlight=False)
-
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", metavar="FILE|URL",
-                 help="Store: a SQLite file, or a postgresql://user@host/database URL "
-                      "(default: $STORYLINE_DB or the per-user store).",
-                 show_default=False),
-]
-FormatOption = Annotated[
-    str | None,
-    typer.Option("--format", "-f", help="table | json | jsonl | csv (table on a terminal).",
-                 show_default=False),
-]
 ARTICLE_COLUMNS = ("id", "published", "source", "lang", "title")
-
-
-def _open(db: str | Path | None) -> Storyline:
-    try:
-        return Storyline(db)
-    except StoreError as exc:
-        _fail(str(exc))
-
-
-def _fail(message: str, code: int = 2) -> NoReturn:
-    err.print(f"[red]error:[/red] {message}", soft_wrap=True)
-    raise typer.Exit(code)
-
-
-def _format(value: str | None) -> str:
-    fmt = value or default_format()
-    if fmt not in FORMATS:
-        _fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    return fmt
 
 
 def article_row(article: Article) -> dict[str, Any]:
     return article.to_dict(with_text=False)
-
-
-# What every article of a batch is said to be, for ingest and batch map alike.
-InputFormatOption = Annotated[
-    str, typer.Option("--format", help="auto | text | html | feed | warc | jsonl")]
-SourceOption = Annotated[str | None, typer.Option(help="Outlet name for every article.")]
-PublishedOption = Annotated[
-    str | None, typer.Option(help="Publication date for every article (2023-06-14).")]
-LangOption = Annotated[str | None, typer.Option(help="Language code for every article.")]
-WorkersOption = Annotated[int | None, typer.Option(help="Worker processes (default: cores).")]
 
 
 @app.command()
@@ -144,29 +124,6 @@ def ingest(
         raise typer.Exit(130)
 
 
-@contextmanager
-def _engine(dask: str | None, workers: int | None) -> Iterator[tuple[Any, int | None]]:
-    """(executor, its task slots) for --dask; (None, None) for this machine's pool."""
-    if not dask:
-        yield None, None
-        return
-    from storyline.engines.dask_engine import EngineError, dask_executor
-
-    try:
-        with dask_executor(dask.strip(), workers=workers) as (executor, slots):
-            yield executor, slots
-    except EngineError as exc:  # raised on the way in only: the ingest's own errors pass
-        _fail(str(exc))
-
-
-def _embeddings_model(value: str | None) -> str | None:
-    """--embeddings / STORYLINE_EMBEDDINGS: None, '' or 'none' is off."""
-    model = (value or "").strip()
-    if model.lower() in ("", "none", "off"):
-        return None
-    return model
-
-
 def _run_ingest(sl: Storyline, paths: list[str], **kwargs: Any) -> IngestReport:
     show = err.is_terminal and not os.environ.get("CI")
     progress = Progress(
@@ -180,8 +137,13 @@ def _run_ingest(sl: Storyline, paths: list[str], **kwargs: Any) -> IngestReport:
             if progress is not None and task is not None:
                 progress.update(task, advance=1, origin=origin[-60:])
 
+        def total(n: int) -> None:
+            if progress is not None and task is not None:
+                progress.update(task, total=n)
+
         try:
-            return sl.ingest(paths, format=kwargs.pop("input_format"), progress=tick, **kwargs)
+            return sl.ingest(paths, format=kwargs.pop("input_format"), progress=tick,
+                             progress_total=total if progress is not None else None, **kwargs)
         except (ValueError, DateError) as exc:
             _fail(str(exc))
         except EmbeddingsError as exc:
@@ -189,18 +151,6 @@ def _run_ingest(sl: Storyline, paths: list[str], **kwargs: Any) -> IngestReport:
 
             _fail(escape(str(exc)))  # keep "storyline[embeddings]" from being read as markup
     raise AssertionError("unreachable")
-
-
-def _print_report(report: IngestReport, *, summary_to_stderr: bool = False) -> None:
-    from rich.markup import escape
-
-    for notice in report.warnings:
-        err.print(f"[yellow]warning[/yellow] {escape(printable(notice.text()))}",
-                  soft_wrap=True, markup=True, highlight=False)
-    for reject in report.rejected:
-        err.print(f"[yellow]rejected[/yellow] {escape(printable(reject.message()))}",
-                  soft_wrap=True, markup=True, highlight=False)
-    typer.echo(report.summary(), err=summary_to_stderr)
 
 
 @app.command()
@@ -291,6 +241,11 @@ def rejects(
 
 STORY_COLUMNS = ("id", "first_seen", "last_seen", "article_count", "sources", "languages",
                  "headline")
+#: ``storyline stories``: the counts the story page shows, and whether sources disagree.
+LIST_COLUMNS = ("id", "first_seen", "last_seen", "article_count", "source_count",
+                "independent_sources", "disputed", "languages", "headline")
+DIGEST_COLUMNS = (*STORY_COLUMNS[:-1], "source_count", "independent_sources", "conflicts",
+                  "disputed", "single_source", "headline")
 
 
 def _story_rows(stories: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -303,21 +258,28 @@ def stories(
     since: Annotated[str | None, typer.Option(help="Seen on or after this date.")] = None,
     until: Annotated[str | None, typer.Option(help="Seen on or before this date.")] = None,
     source: Annotated[str | None, typer.Option(help="With an article from this outlet.")] = None,
-    entity: Annotated[str | None, typer.Option(help="Mentioning this name.")] = None,
+    entity: Annotated[str | None, typer.Option(
+        help="Mentioning this name, or naming this entity id (person:antony-blinken).")] = None,
+    lang: Annotated[str | None, typer.Option(help="With an article in this language.")] = None,
     query: Annotated[str | None, typer.Option("--query", "-q", help="Full-text search.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many (0: all).")] = 100,
     fmt: FormatOption = None,
     db: DbOption = None,
 ) -> None:
-    """List stories: multi-article stories first, newest first."""
+    """List stories, newest first (by their latest report; undated last), with the story
+    page's counts: sources, independent sources, and whether sources disagree."""
     output = _format(fmt)
     with _open(db) as sl:
         try:
             found = sl.stories(since=since, until=until, source=source, entity=entity,
-                               query=query, limit=limit or None)
-        except DateError as exc:
+                               lang=lang, query=query, limit=limit or None, digests=True)
+            total = sl.count_stories(since=since, until=until, source=source, entity=entity,
+                                     lang=lang, query=query)
+        except (DateError, ValueError) as exc:
             _fail(str(exc))
-    emit(_story_rows(found), STORY_COLUMNS, output, title=f"{len(found)} stories")
+    shown = f"{len(found)} of {total}" if total > len(found) else str(total)
+    emit(_story_rows(found), LIST_COLUMNS if output == "table" else DIGEST_COLUMNS, output,
+         title=f"{shown} stories")
 
 
 @app.command()
@@ -644,11 +606,6 @@ def show(
         story = sl.story(ref)
         if story is None:
             _fail(f"no story with id {ref!r}", code=1)
-        if fmt == "table":
-            _show_articles(story)
-            return
-        from storyline.interfaces.report import to_html, to_json, to_markdown
-
         try:
             report = sl.report(story["id"], embeddings=(
                 STATIC if embeddings is None else _embeddings_model(embeddings)))
@@ -656,6 +613,11 @@ def show(
             from rich.markup import escape
 
             _fail(escape(str(exc)))
+        if fmt == "table":
+            _show_articles(story, report)
+            return
+    from storyline.interfaces.report import to_html, to_json, to_markdown
+
     text = {"md": to_markdown, "json": to_json, "html": to_html}[fmt](report)
     if output is not None:
         try:
@@ -671,8 +633,10 @@ def show(
 def compare(
     ref: Annotated[str, typer.Argument(help="Story id (or alias, or a unique prefix).")],
     outlets: Annotated[list[str], typer.Argument(
-        help="Two or more of the story's outlets, as `storyline show` names them (any "
-             "case).", show_default=False)],
+        help="Two or more of the story's outlets: a name as `storyline show` gives it (any "
+             "case), an article id of the story (or a prefix of 6+ characters) for its "
+             "outlet, or a number in show's source list (1 is the first).",
+        show_default=False)],
     fmt: Annotated[str, typer.Option(
         "--format", "-f", help="md (to read) | json (the comparison's fact ids, for "
         "scripts; the facts are in `show --format json`).")] = "md",
@@ -703,7 +667,8 @@ def compare(
     sys.stdout.write(text)
 
 
-def _show_articles(story: dict[str, Any]) -> None:
+def _show_articles(story: dict[str, Any], report: StoryReport) -> None:
+    """The story's articles, after its numbered source list (the numbers compare takes)."""
     copies = {c.article_id: g.original for g in story["copy_groups"] for c in g.copies}
     rows = [{"id": a.id, "published": (a.published or "")[:10] or None, "source": a.source,
              "lang": a.lang, "copy_of": copies.get(a.id), "title": a.title}
@@ -711,12 +676,27 @@ def _show_articles(story: dict[str, Any]) -> None:
     out = Console(highlight=False)
     out.print(f"[bold]{story['headline']}[/bold]", markup=True)
     out.print(f"[dim]story {story['id']} · {story['article_count']} articles · "
-              f"{len(story['sources'])} sources · languages {', '.join(story['languages'])} · "
+              f"{len(report.sources)} sources ({report.independent_sources} independent) · "
+              f"languages {', '.join(story['languages'])} · "
               f"{(story['first_seen'] or '?')[:10]} → {(story['last_seen'] or '?')[:10]}[/dim]")
     if story["aliases"]:
         out.print(f"[dim]also known as {', '.join(story['aliases'])}[/dim]")
-    rows.sort(key=lambda r: (r["source"] or "~", r["published"] or ""))
-    emit(rows, ("source", "published", "lang", "id", "copy_of", "title"), "table")
+    from rich.markup import escape
+
+    out.print("[bold]sources[/bold] [dim](compare takes a name, a number or an article "
+              "id)[/dim]")
+    sources = report.sources
+    for n, column in enumerate(sources, 1):
+        count = len(column.article_ids)
+        out.print(f"{n:>3}. {escape(printable(column.source))} [dim]({count} "
+                  f"article{'s' * (count != 1)}, {len(column.fact_ids)} facts)[/dim]",
+                  soft_wrap=True)
+    number = {c.source: n for n, c in enumerate(sources, 1)}
+    outlet = {aid: c.source for c in sources for aid in c.article_ids}
+    for row in rows:
+        row["no."] = number.get(outlet.get(row["id"], ""))
+    rows.sort(key=lambda r: (r["no."] or len(sources) + 1, r["published"] or ""))
+    emit(rows, ("no.", "source", "published", "lang", "id", "copy_of", "title"), "table")
 
 
 @app.command()
@@ -842,15 +822,6 @@ def dupes(
          title=f"{len(groups)} copy groups")
 
 
-def sample_corpus() -> Path:
-    """The bundled sample corpus (written by the Storyline team for demos and tests)."""
-    return Path(str(resources.files("storyline").joinpath("data", "sample", "articles")))
-
-
-def sample_labels() -> Path:
-    return Path(str(resources.files("storyline").joinpath("data", "sample", "labels.json")))
-
-
 @app.command()
 def demo(
     db: Annotated[
@@ -866,8 +837,8 @@ def demo(
 ) -> None:
     """Ingest the bundled sample corpus into a fresh store and serve the web UI on it.
 
-    Lists its stories, people, quotes and events, prints the biggest story's report, then
-    serves the UI (Ctrl-C stops).
+    Ends with one screen: the stories, the biggest one's summary and conflicts, and the
+    commands to go on with; then serves the UI (Ctrl-C stops).
     """
     from storyline.pipeline import default_workers
 
@@ -882,18 +853,46 @@ def demo(
         report = _run_ingest(sl, [str(sample_corpus())], input_format="auto", source=None,
                              published=None, lang=None, workers=default_workers(), stdin=None)
         found = sl.stories(limit=None)
-        top = max(found, key=lambda s: s["article_count"]) if found else None
-        story_report = (sl.report(top["id"]) if top is not None and output == "table"
-                        else None)
+        serving = serve_ui if serve_ui is not None else (sys.stdin.isatty()
+                                                         and sys.stdout.isatty())
+        free = _free_port("127.0.0.1", port) if serving else port
+        if output == "table":
+            _print_digest(sl, found, report, path, f"http://127.0.0.1:{free}/"
+                          if serving else None)
+        else:  # machine formats keep stdout for the stories alone
+            _demo_machine(found, report, path, output)
+            if serving:
+                err.print("[bold]web UI:[/bold] the stories above, their sources, events and "
+                          f"quotes: open http://127.0.0.1:{free}/  (Ctrl-C stops)")
+    if serving:
+        serve(host="127.0.0.1", port=free, allow_ingest=False, max_upload_mb=20.0,
+              allowed_host=None, db=str(path))
+
+
+def _print_digest(sl: Storyline, found: list[dict[str, Any]], report: IngestReport,
+                  path: Path, web: str | None) -> None:
+    """The demo's last screen (``demo_digest``), with the story page's counts."""
+    from rich.text import Text
+
+    from storyline.interfaces import demo_digest as dd
+
+    shown, _ = dd.listed(found)
+    top = dd.biggest(found)
+    ids = [s["id"] for s in shown] + ([top["id"]] if top is not None else [])
+    digests = sl.digests(ids)
+    focus = sl.report(top["id"]) if top is not None else None
+    digest = dd.build_digest(found, digests, focus, report, store=str(path), web=web)
+    out = Console(highlight=False)
+    for style, line in dd.render(digest, out.width):
+        out.print(Text(line, style=style), soft_wrap=True)
+
+
+def _demo_machine(found: list[dict[str, Any]], report: IngestReport, path: Path,
+                  output: str) -> None:
     emit(_story_rows(found), STORY_COLUMNS, output,
          title=f"Sample corpus: {len(report.ingested)} articles in {len(found)} stories")
-    if story_report is not None:
-        from storyline.interfaces.report import to_markdown
-
-        Console(highlight=False).rule("The report of the biggest story (storyline show)")
-        sys.stdout.write(to_markdown(story_report) + "\n")
-    # Machine formats keep stdout for the stories alone.
-    _print_report(report, summary_to_stderr=output != "table")
+    _print_report(report, summary_to_stderr=True)
+    top = max(found, key=lambda s: s["article_count"]) if found else None
     compare_hint = ""
     if top is not None and len(top["sources"]) >= 2:
         from rich.markup import escape
@@ -903,12 +902,6 @@ def demo(
     err.print(f"store: {path}  (next: storyline show STORY --db {path} [--format html]; "
               f"storyline entities --db {path}; storyline quotes --db {path}; "
               f"storyline events --db {path}{compare_hint})")
-    if serve_ui if serve_ui is not None else (sys.stdin.isatty() and sys.stdout.isatty()):
-        free = _free_port("127.0.0.1", port)
-        err.print("[bold]web UI:[/bold] the stories above, their sources, events and quotes: "
-                  f"open http://127.0.0.1:{free}/  (Ctrl-C stops)")
-        serve(host="127.0.0.1", port=free, allow_ingest=False, max_upload_mb=20.0,
-              allowed_host=None, db=str(path))
 
 
 def _free_port(host: str, first: int, tries: int = 20) -> int:
@@ -963,619 +956,8 @@ def serve(
                 host=host, port=port, log_level="warning")
 
 
-batch_app = typer.Typer(
-    help="Archives too big for one ingest: a parallel map to Parquet (here or on a Dask "
-         "cluster), then a load into the store.", no_args_is_help=True)
 app.add_typer(batch_app, name="batch")
-
-
-@batch_app.command("map")
-def batch_map(
-    paths: Annotated[list[str], typer.Argument(help="Files, folders or globs.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the Parquet parts.")],
-    input_format: InputFormatOption = "auto",
-    source: SourceOption = None,
-    published: PublishedOption = None,
-    lang: LangOption = None,
-    workers: WorkersOption = None,
-    dask: Annotated[str | None, typer.Option(
-        "--dask", metavar="ADDRESS",
-        help="Run the tasks on a Dask cluster (tcp://host:8786, or 'local'); the workers "
-             "must read the inputs and write --out (shared storage).",
-        show_default=False)] = None,
-) -> None:
-    """Read, clean and extract every input, one task per file, into Parquet parts.
-
-    A rerun redoes only missing parts, or parts made from changed inputs or options.
-    """
-    from storyline.api import map_batch
-    from storyline.engines.batch import BatchError
-
-    try:
-        with _engine(dask, workers) as (executor, _):
-            counts = map_batch(paths, out, executor=executor, workers=workers,
-                               format=input_format, source=source, published=published,
-                               lang=lang)
-    except (BatchError, ValueError, DateError) as exc:
-        _fail(str(exc))
-    parts = f"{counts['parts']} part" + ("s" if counts["parts"] != 1 else "")
-    typer.echo(f"{parts} ({counts['reused']} reused): {counts['articles']} "
-               f"articles, {counts['rejects']} rejected, in {out}")
-
-
-@batch_app.command("load")
-def batch_load(
-    folder: Annotated[Path, typer.Argument(help="The folder a batch map wrote.")],
-    embeddings: Annotated[str | None, typer.Option(
-        "--embeddings", metavar="MODEL", envvar="STORYLINE_EMBEDDINGS",
-        help="As for ingest.", show_default=False)] = None,
-    db: DbOption = None,
-) -> None:
-    """Store a batch map's results in input order: the same store as ingest would give."""
-    from storyline.engines.batch import BatchError
-
-    model = AUTO if embeddings is None else _embeddings_model(embeddings)
-    with _open(db) as sl:
-        try:
-            report = sl.load_batch(folder, embeddings=model)
-        except BatchError as exc:
-            _fail(str(exc))
-        except EmbeddingsError as exc:
-            from rich.markup import escape
-
-            _fail(escape(str(exc)))
-    _print_report(report)
-    if report.interrupted:
-        raise typer.Exit(130)
-
-
-eval_app = typer.Typer(help="Measure Storyline against labelled data.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
-
-
-@eval_app.command("clean")
-def eval_clean(
-    labels: Annotated[
-        Path | None, typer.Option(help="Labels file (default: sample corpus).")
-    ] = None,
-    corpus: Annotated[Path | None, typer.Option(help="Corpus folder the labels describe.")] = None,
-    mistakes: Annotated[bool, typer.Option("--mistakes", help="List misses and losses.")] = False,
-) -> None:
-    """Boilerplate removal against labelled boilerplate lines (the sample corpus by default)."""
-    from storyline.evaluation.cleaning import evaluate_cleaning
-
-    labels = labels or sample_labels()
-    corpus = (corpus or (labels.parent / "articles")).resolve()
-    report = evaluate_cleaning(labels, corpus)
-    rows = []
-    for name, score in [*sorted(report.by_format.items()), ("all", report.total)]:
-        rows.append({
-            "format": name, "boilerplate lines": score.boilerplate, "removed": score.caught,
-            "recall": f"{score.recall:.3f}", "article lines": score.article_lines,
-            "lost": score.lost, "loss rate": f"{score.loss_rate:.4f}",
-        })
-    emit(rows, list(rows[0]), "table", title=f"Cleaning: {report.articles} articles")
-    if report.unmatched_labels:
-        err.print(f"{len(report.unmatched_labels)} labelled articles were not ingested: "
-                  + ", ".join(report.unmatched_labels))
-    if mistakes:
-        for key, line in report.total.missed_lines:
-            typer.echo(f"missed  {key}: {line}")
-        for key, line, reason in report.total.lost_lines:
-            typer.echo(f"lost    {key}: {line}  [{reason}]")
-
-
-@eval_app.command("facts")
-def eval_facts(
-    labels: Annotated[Path | None, typer.Option(
-        help="Fact labels (default: the sample corpus's facts.json; labels.json and "
-             "articles/ beside it).", show_default=False)] = None,
-    ecbplus: Annotated[Path | None, typer.Option(
-        help="Instead of labels: ECB+ (ecbplus-event-clusters folder), sentences of one "
-             "event cluster that mention the same event occurrence (positive) or only the "
-             "same participants (negative).", show_default=False)] = None,
-    split: Annotated[str, typer.Option(
-        help="With --ecbplus: tune (topics 1, 5, 9, ...), check (3, 7, 11, ...), dev (both) "
-             "or test (even topics, held out).")] = "check",
-    embeddings: Annotated[str | None, typer.Option(
-        "--embeddings", metavar="MODEL",
-        help="Sentence embeddings, as show --embeddings: 'static' (the default install's "
-             "model, as the report uses), 'minilm' (the embeddings extra), a local model "
-             "folder or a cached model name; 'none' for words, names, figures and dates "
-             "only. Offline.")] = STATIC,
-    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
-    mistakes: Annotated[bool, typer.Option(
-        "--mistakes", help="List missed positive pairs and violated negatives.")] = False,
-) -> None:
-    """Fact alignment of the story report against labelled same-fact and different-fact
-    statement pairs: pair recall and negative violations."""
-    import tempfile
-
-    from rich.markup import escape
-
-    from storyline.evaluation import ecb_facts
-    from storyline.evaluation.facts import default_labels, evaluate_facts
-    from storyline.semantic.load import load_encoder
-
-    if fmt not in ("table", "json"):
-        _fail(f"--format must be table or json, not {fmt!r}")
-    if ecbplus is not None and labels is not None:
-        _fail("give --labels or --ecbplus, not both")
-    try:
-        model = _embeddings_model(embeddings)
-        encoder = load_encoder(model) if model is not None else None
-        with tempfile.TemporaryDirectory() as tmp:
-            path = (ecb_facts.write(ecbplus, split, Path(tmp)) if ecbplus is not None
-                    else labels or default_labels())
-            report = evaluate_facts(path, encoder=encoder)
-    except (OSError, ValueError, KeyError, EmbeddingsError) as exc:
-        _fail(escape(str(exc)))
-    command = ("storyline eval facts" + (f" --labels {labels}" if labels else "")
-               + (f" --ecbplus {ecbplus} --split {split}" if ecbplus else "")
-               + (f" --embeddings {embeddings}" if embeddings != STATIC else ""))
-    if fmt == "json":
-        typer.echo(json.dumps({**report.as_dict(mistakes=mistakes), "command": command},
-                              ensure_ascii=False))
-        return
-    rows = [s.row() for s in report.splits()]
-    emit(rows, list(rows[0]), "table", title=f"Facts: {report.stories} stories, "
-         f"{report.claims} claims in {report.facts} facts"
-         + (f" ({report.model})" if report.model else " (no embeddings)"))
-    total = report.total
-    typer.echo(f"pair recall {total.recall:.3f} ({total.found}/{total.positives}); negative "
-               f"violations {total.violated}/{total.negatives}; statements matching no claim: "
-               f"{len(report.unmapped)}; {report.seconds:.1f} s")
-    for story, article, text, why in report.unmapped:
-        typer.echo(f"unmapped {story} {article}: {text!r} ({why})")
-    if mistakes:
-        for kind, outcomes in (("missed", report.missed()), ("violated", report.violations())):
-            for o in outcomes:
-                typer.echo(f"{kind} {o.pair.story} [{o.pair.note}]")
-                for claims in (o.claims_a, o.claims_b):
-                    typer.echo("    " + (" | ".join(claims) or "(no claim)"))
-    typer.echo(f"rerun: {command}")
-
-
-@eval_app.command("pairs")
-def eval_pairs(
-    file: Annotated[Path, typer.Argument(help="SemEval-2022 Task 8 CSV (text1, text2, Overall).")],
-    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
-    embeddings: Annotated[str | None, typer.Option(
-        "--embeddings", metavar="MODEL",
-        help="Score with sentence embeddings (needs storyline[embeddings]): 'default' for the "
-             "bundled all-MiniLM-L6-v2, a local model folder or a cached model name. Offline.",
-        show_default=False)] = None,
-    dense_weight: Annotated[float | None, typer.Option(
-        "--dense-weight", min=0.0, max=1.0,
-        help="With --embeddings: score = (1 - w) * sparse + w * dense (default 1: dense only).",
-        show_default=False)] = None,
-) -> None:
-    """Same-story similarity against human Overall scores: Pearson and Spearman."""
-    from rich.markup import escape
-
-    from storyline.evaluation.pairs import evaluate_pairs
-    from storyline.semantic.load import load_encoder
-
-    if dense_weight is not None and embeddings is None:
-        _fail("--dense-weight needs --embeddings MODEL")
-    try:
-        encoder = load_encoder(embeddings) if embeddings is not None else None
-        results = evaluate_pairs(file, encoder=encoder, dense_weight=dense_weight)
-    except (OSError, ValueError, EmbeddingsError) as exc:
-        _fail(escape(str(exc)))  # keep "storyline[embeddings]" from being read as markup
-    rows: list[dict[str, Any]] = [
-        {"languages": r.lang_pair, "pairs": r.pairs, "pearson": round(r.pearson, 4),
-         "spearman": round(r.spearman, 4)} for r in results]
-    title = f"Pairs: {file.name}"
-    if encoder is not None:
-        weight = 1.0 if dense_weight is None else dense_weight
-        score = "dense" if weight == 1.0 else f"{1 - weight:g}*sparse+{weight:g}*evidence(dense)"
-        rows = [{"score": score, **row} for row in rows]
-        title += f" ({score}, {model_name(encoder)})"
-    if fmt == "json":
-        typer.echo(json.dumps(rows))
-    else:
-        emit(rows, list(rows[0]), "table", title=title)
-
-
-@eval_app.command("clusters")
-def eval_clusters(
-    file: Annotated[Path, typer.Argument(help="JSON Lines: id, title, text, story[, published].")],
-    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
-    mistakes: Annotated[bool, typer.Option("--mistakes", help="List mixed stories.")] = False,
-    embeddings: Annotated[str | None, typer.Option(
-        "--embeddings", metavar="MODEL",
-        help="Sentence embeddings that also match stories, as ingest --embeddings: "
-             "'static' (the default install's model, what ingest uses by default), 'minilm' "
-             "(the embeddings extra), a local model folder or a cached model name; 'none' "
-             "for the sparse score alone. Offline.")] = STATIC,
-    dense_weight: Annotated[float | None, typer.Option(
-        "--dense-weight", min=0.0, max=1.0,
-        help="With embeddings: score = (1 - w) * sparse + w * dense evidence (default 0.5).",
-        show_default=False)] = None,
-) -> None:
-    """Story clustering through the incremental ingest path: B-cubed, pairwise F1, ARI, NMI."""
-    from rich.markup import escape
-
-    from storyline.evaluation.clusters import clusters_report
-    from storyline.semantic.load import load_encoder
-    from storyline.stories.assign import DENSE_WEIGHT
-
-    model = _embeddings_model(embeddings)
-    if dense_weight is not None and model is None:
-        _fail("--dense-weight needs embeddings (not --embeddings none)")
-    try:
-        encoder = load_encoder(model) if model is not None else None
-        score, mixed = clusters_report(file, encoder=encoder, dense_weight=dense_weight)
-    except (OSError, ValueError, EmbeddingsError) as exc:
-        _fail(escape(str(exc)))
-    row = score.as_dict()
-    title = f"Clusters: {file.name}"
-    if encoder is not None:
-        weight = DENSE_WEIGHT if dense_weight is None else dense_weight
-        row |= {"dense weight": weight, "model": model_name(encoder)}
-        title += f" (dense weight {weight:g}, {model_name(encoder)})"
-    if fmt == "json":
-        typer.echo(json.dumps(row))
-    else:
-        emit([row], list(row), "table", title=title)
-    if mistakes:
-        for story, members in mixed.items():
-            typer.echo(f"{story}: " + " | ".join(f"[{g}] {t}" for g, t in members))
-
-
-@eval_app.command("quotes")
-def eval_quotes(
-    file: Annotated[Path, typer.Argument(
-        help="PolNeAR derived/polnear_<split>_attributions.jsonl (or the PolNeAR folder).")],
-    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
-    part: Annotated[str, typer.Option(
-        help="all | tune (articles at even positions by name) | held-out (odd).")] = "all",
-    texts: Annotated[Path | None, typer.Option(
-        help="Folder of <article>.txt (default: <folder>/<split>/text).",
-        show_default=False)] = None,
-    mistakes: Annotated[bool, typer.Option(
-        "--mistakes", help="List missed, false and ignored quotes and wrong speakers.")] = False,
-) -> None:
-    """Direct quotes and speakers against PolNeAR: detection P/R/F1, speaker accuracy."""
-    from storyline.evaluation.quotes import evaluate_quotes
-
-    if fmt not in ("table", "json"):
-        _fail(f"--format must be table or json, not {fmt!r}")
-    try:
-        report = evaluate_quotes(file, part, texts, mistakes=mistakes)
-    except (OSError, ValueError) as exc:
-        _fail(str(exc))
-    if fmt == "json":
-        row = report.as_dict()
-        typer.echo(json.dumps({**row, "mistakes": report.mistakes} if mistakes else row))
-        return
-    summary = {k: v for k, v in report.as_dict().items() if k not in ("detection", "part")}
-    emit(report.rows(), list(report.rows()[0]), "table",
-         title=f"Quotes: {file.name}, {report.part} ({report.articles} articles)")
-    typer.echo("; ".join(f"{k}: {v}" for k, v in summary.items()))
-    for line in report.mistakes:
-        typer.echo(line)
-
-
-@eval_app.command("convert")
-def eval_convert(
-    kind: Annotated[str, typer.Argument(
-        help="ecbplus | allsides | basil | uci | sample | pac | wikiref")],
-    source: Annotated[Path, typer.Argument(help="The dataset folder (or labels.json).")],
-    split: Annotated[str | None, typer.Option(
-        help="allsides: train|val|test|all; pac: train|dev|test|all; wikiref: 220|186|150; "
-             "basil: nodates to drop dates.")] = None,
-) -> None:
-    """Write a development set as clusters JSON Lines on stdout (nothing is copied)."""
-    from storyline.evaluation.convert import convert
-
-    try:
-        for record in convert(kind, source, split):
-            typer.echo(json.dumps(record, ensure_ascii=False))
-    except (OSError, ValueError, KeyError) as exc:
-        _fail(f"{source}: {exc}")
-
-
-@eval_app.command("dupes")
-def eval_dupes(
-    docs: Annotated[Path, typer.Argument(help="JSON Lines of source articles (field 'text').")],
-    seed: Annotated[int, typer.Option(help="Seed of the generated copies.")] = 2,
-    n: Annotated[int, typer.Option(help="How many copies to generate.")] = 300,
-    mistakes: Annotated[bool, typer.Option("--mistakes", help="List wrong pairs.")] = False,
-) -> None:
-    """Near-duplicate detection on generated copies (5–40% edits, reorders, junk, cuts)."""
-    from storyline.evaluation.dupes import evaluate_dupes
-
-    try:
-        score = evaluate_dupes(docs, seed=seed, n=n)
-    except (OSError, ValueError) as exc:
-        _fail(str(exc))
-    rows = [{"edit rate": k, "copies found": f"{hit}/{total}"}
-            for k, (hit, total) in score.by_edit.items()]
-    emit(rows, ["edit rate", "copies found"], "table",
-         title=f"{score.copies} copies of {score.originals} distinct articles (seed {seed})")
-    typer.echo(f"pairs: true {score.true_pairs}, found {score.found}, correct {score.correct}; "
-               f"precision {score.precision:.3f}, recall {score.recall:.3f}, F1 {score.f1:.3f}")
-    if mistakes:
-        for a, b, s in score.false_pairs:
-            typer.echo(f"false  {a} ~ {b}  score {s:.2f}")
-        for a, b, s in score.missed_pairs:
-            typer.echo(f"missed {a} ~ {b}  score {s:.2f}")
-
-
-@eval_app.command("extraction")
-def eval_extraction(
-    folder: Annotated[Path, typer.Argument(
-        help="A folder in the L3S-GN1 or the Scrapinghub article-extraction-benchmark layout.")],
-    limit: Annotated[int | None, typer.Option(help="Only the first N pages.")] = None,
-    mistakes: Annotated[bool, typer.Option(
-        "--mistakes", help="List the pages Storyline rejected.")] = False,
-) -> None:
-    """Main-text extraction of news pages: trafilatura alone vs. Storyline's parse and clean."""
-    from storyline.evaluation.extraction import LayoutError, evaluate_extraction
-
-    try:
-        report = evaluate_extraction(folder, limit)
-    except LayoutError as exc:
-        _fail(str(exc))
-    words = {"word P": "precision", "word R": "recall", "word F1 (micro)": "f1",
-             "word F1 (macro)": "macro_f1"}
-    shingles = {"shingle P": "precision", "shingle R": "recall", "shingle F1": "f1"}
-    rows = [
-        {"system": s.name,
-         **{k: f"{getattr(s.words, a):.3f}" for k, a in words.items()},
-         **{k: f"{getattr(s.shingles, a):.3f}" for k, a in shingles.items()}}
-        for s in report.systems
-    ]
-    # Each benchmark's own measure first: shingles are the Scrapinghub benchmark's.
-    own, other = (shingles, words) if report.layout == "scrapinghub" else (words, shingles)
-    emit(rows, ["system", *own, *other], "table",
-         title=f"Extraction: {report.pages} pages ({report.layout} layout)")
-    typer.echo(f"rejected by Storyline (empty output in its rows): {len(report.rejected)}; "
-               f"lines removed by cleaning: {report.removed_lines} "
-               f"(holding {report.removed_gold_words} gold words)")
-    if mistakes:
-        for page, reason in report.rejected:
-            typer.echo(f"rejected {page}: {reason}")
-
-
-@eval_app.command("time")
-def eval_time(
-    file: Annotated[Path, typer.Argument(
-        help="TimeML .tml file or folder, or MEANTIME folder or XML file.")],
-    input_format: Annotated[str, typer.Option(
-        "--input-format", help="auto | timeml | meantime")] = "auto",
-    docs: Annotated[str, typer.Option(
-        help="all | even | odd: documents by position (0-based) in file-name order, to tune "
-             "on one half and report on the other")] = "all",
-    mistakes: Annotated[bool, typer.Option(
-        "--mistakes", help="List missed, spurious and wrong-value expressions.")] = False,
-    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
-    limit: Annotated[int | None, typer.Option(help="Only the first N documents.")] = None,
-) -> None:
-    """Time expressions: detection (relaxed and strict), type and value, TempEval-3 style."""
-    from rich.markup import escape
-
-    from storyline.evaluation.time import evaluate_time
-
-    if fmt not in ("table", "json"):
-        _fail(f"--format must be table or json, not {fmt!r}")
-    try:
-        report = evaluate_time(file, input_format, limit, docs=docs)
-    except (OSError, ValueError) as exc:
-        _fail(escape(str(exc)))
-    if fmt == "json":
-        typer.echo(json.dumps(report.as_dict(mistakes=mistakes), ensure_ascii=False))
-        return
-    rows = report.rows()
-    emit(rows, list(rows[0]), "table", title=f"Time expressions: {file.name} "
-         f"({report.format}, {report.documents} documents, --docs {docs})")
-    typer.echo(f"{report.documents} documents in {report.seconds:.2f} s")
-    if mistakes:
-        for m in report.mistakes:
-            gold = f"{m.gold.text!r} {m.gold.type} {m.gold.value}" if m.gold else "-"
-            system = f"{m.system.text!r} {m.system.type} {m.system.value}" if m.system else "-"
-            typer.echo(f"{m.kind:<11} gold {gold}  system {system}  ({m.document})")
-            typer.echo(f"    {m.context}")
-
-
-@eval_app.command("entities")
-def eval_entities(
-    file: Annotated[Path, typer.Argument(
-        help="CoNLL file (token … tag), re3d folder, or MEANTIME folder or XML file.")],
-    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
-    input_format: Annotated[str, typer.Option(
-        "--input-format", help="auto | conll | re3d | meantime")] = "auto",
-    limit: Annotated[int | None, typer.Option(help="Only the first N documents.")] = None,
-    mistakes: Annotated[bool, typer.Option(
-        "--mistakes", help="List missed, spurious, wrong-type and wrong-boundary mentions.")
-    ] = False,
-    extent: Annotated[str, typer.Option(
-        help="MEANTIME only: full (the annotated noun phrase) | name (the name inside it)")
-    ] = "full",
-    docs: Annotated[str, typer.Option(
-        help="all | even | odd: documents by position (0-based), to tune on one half and "
-             "report on the other")] = "all",
-) -> None:
-    """Named entities: exact-span precision, recall and F1 for PER, ORG, LOC and overall."""
-    from rich.markup import escape
-
-    from storyline.evaluation.entities import evaluate_entities
-
-    if fmt not in ("table", "json"):
-        _fail(f"--format must be table or json, not {fmt!r}")
-    try:
-        report = evaluate_entities(file, input_format, limit, extent=extent, docs=docs)
-    except (OSError, ValueError) as exc:
-        _fail(escape(str(exc)))
-    if fmt == "json":
-        typer.echo(json.dumps(report.as_dict(mistakes=mistakes), ensure_ascii=False))
-        return
-    rows = report.rows()
-    emit(rows, list(rows[0]), "table", title=f"Entities: {file.name} ({report.format}, "
-         f"{report.documents} documents)")
-    typer.echo(f"{report.tokens} tokens in {report.seconds:.2f} s "
-               f"({report.tokens_per_second:,.0f} tokens/s) after {report.setup_seconds:.2f} s "
-               f"of setup; pipeline {report.pipeline}")
-    if mistakes:
-        for m in report.mistakes:
-            types = f"{m.gold.type if m.gold else '-'}/{m.system.type if m.system else '-'}"
-            texts = " ≠ ".join(dict.fromkeys(repr(t) for t in (m.gold_text, m.system_text) if t))
-            note = f"  ({m.note})" if m.note else ""
-            typer.echo(f"{m.kind:<13} {types:<7} {texts}  {m.where}{note}")
-            typer.echo(f"    {m.sentence}")
-
-
-@eval_app.command("events")
-def eval_events(
-    file: Annotated[Path, typer.Argument(
-        help="PLOVER_GSR_CAMEO.json, PETR.UnitTest.records.jsonl, a CASE 2021 task 2 TSV, "
-             "or the ../shared/eval folder for the no-event sentences.")],
-    input_format: Annotated[str, typer.Option(
-        "--input-format", help="auto | plover-gsr | petrarch | case2021 | no-event")
-    ] = "auto",
-    min_confidence: Annotated[float | None, typer.Option(
-        "--min-confidence", min=0.0, max=1.0,
-        help="Count only events at least this confident (default: the threshold events "
-             "are shown at; 0: every rule event).", show_default=False)] = None,
-    part: Annotated[str, typer.Option(
-        help="all | tune (even records) | held-out (odd records)")] = "all",
-    mistakes: Annotated[bool, typer.Option(
-        "--mistakes", help="List the records whose main event is wrong.")] = False,
-    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
-    limit: Annotated[int | None, typer.Option(help="Only the first N records.")] = None,
-    cameo_table: Annotated[Path | None, typer.Option(
-        help="petrarch only: CAMEO2PLOVER-2021.txt (default: found beside the data)")
-    ] = None,
-) -> None:
-    """Events: PLOVER type accuracy, per-type F1, actor accuracy, CAMEO roots, ACLED classes."""
-    from rich.markup import escape
-
-    from storyline.evaluation.events import evaluate_events, mistake_row
-    from storyline.evaluation.events import rows as event_rows
-    from storyline.extract.event_confidence import default_min_confidence
-
-    if fmt not in ("table", "json"):
-        _fail(f"--format must be table or json, not {fmt!r}")
-    threshold = default_min_confidence() if min_confidence is None else min_confidence
-    try:
-        report = evaluate_events(file, input_format, part, limit, cameo_table=cameo_table,
-                                 min_confidence=threshold)
-    except (OSError, ValueError) as exc:
-        _fail(escape(str(exc)))
-    if fmt == "json":
-        typer.echo(json.dumps(report.as_dict(mistakes=mistakes), ensure_ascii=False))
-        return
-    table = event_rows(report)
-    emit(table, list(table[0]), "table", title=f"Events: {file.name} ({report.format}, "
-         f"part {part}, {report.records} records)")
-    for note in report.notes:
-        typer.echo(note)
-    summary = report.summary()
-    typer.echo(" ".join(f"{k}={v}" for k, v in summary.items() if k not in ("format", "part")))
-    for g, p, k in report.confusions():
-        typer.echo(f"confused {g} → {p}: {k}")
-    if mistakes:
-        for o in report.scored():
-            if not o.correct:
-                m = mistake_row(o)
-                typer.echo(f"{m['id']} gold {m['gold']} ({m['original']}) system {m['system']} "
-                           f"{m['trigger']!r} {m['source']} → {m['target']}")
-                typer.echo(f"    {m['text']}")
-
-
-@eval_app.command("actors")
-def eval_actors(
-    eval_root: Annotated[Path, typer.Argument(help="The ../shared/eval folder.")],
-    part: Annotated[str, typer.Option(
-        help="tune (ECB+ topics 1, 5, 9, …; NGEC even rows) | check | all")] = "tune",
-    mistakes: Annotated[bool, typer.Option(
-        "--mistakes", help="List the events with a wrong or missing side.")] = False,
-    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
-) -> None:
-    """Who did it to whom: event sides against the project's gold actors
-    (STORYLINE_PARSER=off compares the word-order rules alone)."""
-    from rich.markup import escape
-
-    from storyline.evaluation.actors import ROLES, evaluate
-    from storyline.extract.run import extract
-
-    if fmt not in ("table", "json"):
-        _fail(f"--format must be table or json, not {fmt!r}")
-    try:
-        report = evaluate(eval_root, lambda t: extract(t, "en", score=False).events, part)
-    except (OSError, ValueError) as exc:
-        _fail(escape(str(exc)))
-    if fmt == "json":
-        out: dict[str, object] = dict(report.figures())
-        if mistakes:
-            out["mistakes"] = report.mistakes
-        typer.echo(json.dumps(out, ensure_ascii=False))
-        return
-    rows = [{"side": r, **{k: f"{v:.3f}" if k != "n" else str(int(v))
-                            for k, v in report.sides[r].figures().items()}} for r in ROLES]
-    emit(rows, list(rows[0]), "table", title=f"Event sides: part {part}, {report.events} "
-         f"events ({report.not_found} gold events not reported)")
-    if mistakes:
-        for m in report.mistakes:
-            typer.echo(f"{m['id']} {m['trigger']!r}: {m['source']} → {m['target']}  "
-                       f"(gold {m['gold_source']} → {m['gold_target']})")
-            typer.echo(f"    {m['sentence']}")
-
-
-@eval_app.command("summary")
-def eval_summary(
-    data: Annotated[Path | None, typer.Option(
-        help="The allsides-roundups-neus folder (or its naacl2022_probe folder); default "
-             "../shared/eval/allsides-roundups-neus.", show_default=False)] = None,
-    split: Annotated[str, typer.Option(
-        help="val | test | train (develop on val, report test).")] = "val",
-    limit: Annotated[int | None, typer.Option(
-        min=1, help="Only the first N stories.")] = None,
-    seed: Annotated[int, typer.Option(
-        help="Seed of the random baselines and the bootstrap.")] = 0,
-    embeddings: Annotated[str | None, typer.Option(
-        "--embeddings", metavar="MODEL",
-        help="Sentence embeddings the summary's fact alignment uses, as the report does: "
-             "'static' (default), 'minilm', a local model folder; 'none' for words, "
-             "names, figures and dates only. Offline.")] = STATIC,
-    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
-) -> None:
-    """Story summary and headline vs. AllSides' neutral roundups: ROUGE F1 and baselines."""
-    from rich.markup import escape
-
-    from storyline.evaluation.summary import TOKENS_NOTE, default_data, evaluate_summary
-    from storyline.semantic.load import load_encoder
-
-    if fmt not in ("table", "json"):
-        _fail(f"--format must be table or json, not {fmt!r}")
-    folder = data or default_data()
-    try:
-        model = _embeddings_model(embeddings)
-        encoder = load_encoder(model) if model is not None else None
-        report = evaluate_summary(folder, split, limit, seed=seed, encoder=encoder)
-    except (OSError, ValueError, EmbeddingsError) as exc:
-        _fail(escape(str(exc)))
-    command = (f"storyline eval summary --data {folder} --split {split}"
-               + (f" --limit {limit}" if limit is not None else "") + f" --seed {seed}"
-               + (f" --embeddings {embeddings}" if embeddings != STATIC else ""))
-    if fmt == "json":
-        typer.echo(json.dumps({**report.as_dict(), "command": command}, ensure_ascii=False))
-        return
-    rows = report.rows()
-    emit(rows, list(rows[0]), "table", title=f"Summary and headline vs. AllSides neutral "
-         f"roundups: {split}, {report.stories} stories")
-    typer.echo(f"{TOKENS_NOTE}. 95% CI: percentile bootstrap over stories, "
-               f"{report.resamples} resamples, seed {seed}. k, w: sentences and words of "
-               f"storyline's summary of each story. Summaries vs. the target's ARTICLE part, "
-               f"headlines vs. its TITLE part.")
-    typer.echo("Paired differences, same resamples (an interval above 0: storyline better):")
-    for difference in report.differences:
-        typer.echo(f"  {difference}")
-    typer.echo(f"{report.stories} stories in {report.seconds:.1f} s; storyline's summary "
-               f"empty for {report.empty_summaries}")
-    typer.echo(f"rerun: {command}")
 
 
 def main() -> None:

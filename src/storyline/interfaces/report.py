@@ -30,6 +30,7 @@ from storyline.analyse.types import (
 )
 from storyline.interfaces.wording import claim_label as _claim
 from storyline.interfaces.wording import clean as _clean
+from storyline.interfaces.wording import date_parts as _date_parts
 from storyline.interfaces.wording import day_label as _day
 from storyline.interfaces.wording import differs as _differs
 from storyline.interfaces.wording import kind_label as _kind
@@ -38,8 +39,6 @@ from storyline.interfaces.wording import kind_label as _kind
 WIDTH = 88
 #: Citation markers shown per item in the HTML.
 MAX_MARKS = 5
-#: Granularities whose TimeML value reads as a point in time without further comment.
-_POINT = frozenset({"day", "hour", "minute"})
 
 
 def to_json(report: StoryReport) -> str:
@@ -59,35 +58,9 @@ def _outlet(source: str | None) -> str:
 
 
 
-def _date_parts(entry: TimelineEntry) -> tuple[str, str]:
-    """The date as reported and, unless it is a day, what it stands for: a month-level
-    date must not read as the first of the month."""
-    if not entry.date:
-        return "undated", ""
-    gran = _clean(entry.granularity)
-    said = _clean(entry.date_text or "")
-    quoted = f"“{said}”" if said and said.casefold() != entry.date.casefold() else ""
-    if not gran or gran in _POINT:
-        return _clean(entry.date), quoted
-    note = ", ".join(x for x in (quoted, gran) if x)
-    if gran not in ("month", "year") and entry.earliest and entry.latest \
-            and entry.earliest != entry.latest:
-        note += f", {_clean(entry.earliest)} to {_clean(entry.latest)}"
-    return _clean(entry.date), note
-
-
 def _date_label(entry: TimelineEntry) -> str:
     date, note = _date_parts(entry)
     return f"{date} ({note})" if note else date
-
-
-def _status(entry: TimelineEntry) -> str:
-    """``planned`` also for dates after publication: announced is not happened."""
-    if entry.status == "negated":
-        return "negated"
-    if entry.status == "planned" or entry.after_publication:
-        return "planned"
-    return "happened"
 
 
 _STATUS_LABEL = {"planned": "planned", "negated": "called off or denied"}
@@ -196,7 +169,7 @@ def _meta(report: StoryReport) -> list[str]:
 
 
 def _entry_line(md: _Markdown, entry: TimelineEntry) -> None:
-    status = _status(entry)
+    status = entry.shown_status
     parts = [_date_label(entry)]
     if status in _STATUS_LABEL:
         parts[0] += f" [{_STATUS_LABEL[status]}]"
@@ -255,9 +228,10 @@ def to_markdown(report: StoryReport) -> str:
     facts = _fact_index(report)
     if report.sources:
         md.heading(2, "Sources side by side")
-        for col in report.sources:
+        # Numbered as `storyline compare STORY 1 2` takes them.
+        for i, col in enumerate(report.sources, 1):
             langs = f" ({', '.join(_clean(x) for x in col.languages)})" if col.languages else ""
-            md.heading(3, f"{_outlet(col.source)}{langs}")
+            md.heading(3, f"{i}. {_outlet(col.source)}{langs}")
             md.wrap("articles: " + ", ".join(_article_labels(col)), "- ")
             n, only = len(col.fact_ids), len(col.only_here)
             md.wrap(f"{n} fact{'s' * (n != 1)}, {only or 'none'} only here"
@@ -481,7 +455,7 @@ def _entries(entries: Sequence[TimelineEntry], cites: _Citations) -> list[_Entry
     out = []
     for e in entries:
         date, note = _date_parts(e)
-        status = _status(e)
+        status = e.shown_status
         out.append(_EntryView(date, note, status, _STATUS_LABEL.get(status, ""),
                               _clean(e.event_type) if e.kind == "event" else "",
                               _clean(e.text), _sources(e.sources), cites.marks(e.citations)))

@@ -55,6 +55,13 @@ class Backend(Protocol):
         """Reads inside see one moment of the store while other processes write."""
         ...
 
+    def cache_transaction(self) -> AbstractContextManager[None]:
+        """All or nothing, for derived data only (such as story digests): it waits at most
+        a moment for other writers and is not counted as a change of the store
+        (``fingerprint``, ``others_wrote`` of this connection). Raises StoreError when the
+        store cannot be written now (read-only, busy, inside another transaction)."""
+        ...
+
     def others_wrote(self) -> bool:
         """Inside ``transaction``: whether another connection committed since this one's
         last transaction (True the first time)."""

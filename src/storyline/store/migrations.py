@@ -281,6 +281,26 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE events ADD COLUMN confidence REAL;
     """,
+    # 11: story digests (``analyse/digest.py``): the counts the story list shows (sources,
+    # independent sources, conflicts, shared facts), read from a story's report and kept
+    # with a fingerprint of what they were computed from (members, copy links, extraction)
+    # and the analysis version, so a list never waits for reports it already made. The
+    # listing index walks live stories newest first (last report, then first; undated
+    # last) without sorting them all.
+    """
+    CREATE TABLE story_digests (
+        story_id TEXT PRIMARY KEY,
+        fingerprint TEXT NOT NULL,
+        version TEXT NOT NULL,
+        sources INTEGER NOT NULL,
+        independent_sources INTEGER NOT NULL,
+        conflicts INTEGER NOT NULL,
+        shared_facts INTEGER NOT NULL,
+        computed_at TEXT NOT NULL
+    );
+    CREATE INDEX stories_newest ON stories(coalesce(last_seen, '') DESC,
+        coalesce(first_seen, '') DESC, id) WHERE merged_into IS NULL;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

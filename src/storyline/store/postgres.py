@@ -133,6 +133,28 @@ class PostgresBackend:
                 "UPDATE storyline_state SET writes = writes + 1 RETURNING writes"))
 
     @contextmanager
+    def cache_transaction(self) -> Iterator[None]:
+        # No advisory lock and no ``writes`` bump: derived data changes no cache key.
+        from psycopg.pq import TransactionStatus
+
+        if self._conn.info.transaction_status != TransactionStatus.IDLE:
+            raise StoreError(f"{self.location}: already inside a transaction")
+        try:
+            self._conn.execute("BEGIN")
+            self._conn.execute("SET LOCAL lock_timeout = '200ms'")
+            yield
+            self._conn.execute("COMMIT")
+        except self._psycopg.Error as exc:
+            if not self._conn.closed and not self._conn.broken:
+                self._conn.execute("ROLLBACK")
+            reason = " ".join(str(exc).split()) or type(exc).__name__
+            raise StoreError(f"{self.location}: cannot write now ({reason})") from None
+        except BaseException:
+            if not self._conn.closed and not self._conn.broken:
+                self._conn.execute("ROLLBACK")
+            raise
+
+    @contextmanager
     def snapshot(self) -> Iterator[None]:
         from psycopg.pq import TransactionStatus
 

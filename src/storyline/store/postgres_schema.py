@@ -253,4 +253,19 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     (9, _V9),
     # How sure each event is; NULL for events stored before (shown as before).
     (10, "ALTER TABLE events ADD COLUMN confidence DOUBLE PRECISION;"),
+    # Story digests and the newest-first listing index (see the SQLite migration 11).
+    (11, f"""
+CREATE TABLE story_digests (
+    story_id {_T} PRIMARY KEY,
+    fingerprint {_T} NOT NULL,
+    version {_T} NOT NULL,
+    sources INTEGER NOT NULL,
+    independent_sources INTEGER NOT NULL,
+    conflicts INTEGER NOT NULL,
+    shared_facts INTEGER NOT NULL,
+    computed_at {_T} NOT NULL
+);
+CREATE INDEX stories_newest ON stories ((coalesce(last_seen, '')) DESC,
+    (coalesce(first_seen, '')) DESC, id) WHERE merged_into IS NULL;
+"""),
 )

@@ -18,6 +18,9 @@ from storyline.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from storyline.store.query import fts_phrase, fts_query
 
 _BUSY_TIMEOUT = 30.0
+#: Seconds a write of derived data (``cache_transaction``) waits for the write lock: a
+#: page does not wait out an ingest's chunk to store what it can compute again.
+_CACHE_WAIT = 0.2
 
 
 def store_files(path: str | Path) -> list[Path]:
@@ -95,6 +98,29 @@ class SQLiteBackend:
             raise
         self._seen_version = self._data_version()  # still ours: nobody wrote since BEGIN
         self._db.execute("COMMIT")
+
+    @contextmanager
+    def cache_transaction(self) -> Iterator[None]:
+        if self._db.in_transaction:
+            raise StoreError(f"{self.location}: already inside a transaction")
+        self._db.execute(f"PRAGMA busy_timeout = {int(_CACHE_WAIT * 1000)}")
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.location}: cannot write now ({exc})") from None
+        finally:
+            self._db.execute(f"PRAGMA busy_timeout = {int(_BUSY_TIMEOUT * 1000)}")
+        try:
+            yield
+            self._db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise StoreError(f"{self.location}: cannot write now ({exc})") from None
+        except BaseException:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:

@@ -110,6 +110,13 @@ class Store:
         commits."""
         return self._db.transaction()
 
+    def cache_transaction(self) -> AbstractContextManager[None]:
+        """All or nothing, for derived data the store keeps (story digests): waits at most a
+        moment for other writers and changes no cache key. StoreError when the store cannot
+        be written now (read-only file, busy, inside another transaction); the caller then
+        goes on without storing."""
+        return self._db.cache_transaction()
+
     def snapshot(self) -> AbstractContextManager[None]:
         """Reads inside see the store as it was at their first read, whatever other
         processes commit meanwhile. For readers that page through a table, such as

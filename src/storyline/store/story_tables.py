@@ -6,6 +6,7 @@ backend connection, so everything happens inside the store's transactions.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
@@ -13,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from storyline.analyse.digest import StoryDigest
 from storyline.store.backend import Backend
 from storyline.store.chunks import in_chunks
 from storyline.store.query import plain_text, prefix_range
@@ -23,6 +25,10 @@ __all__ = ["Assignment", "Dense", "DenseCentroid", "StoryRow", "StoryTables", "a
 
 #: Postings read per query term at most (most recently seen stories first).
 POSTINGS_PER_TERM = 400
+
+#: The one order of story lists (the store's ``stories_newest`` index): newest last report
+#: first, then newest first report, undated stories last; ties by id.
+LISTING_ORDER = ("coalesce(s.last_seen, '') DESC, coalesce(s.first_seen, '') DESC, s.id")
 
 
 def _now() -> str:
@@ -146,6 +152,7 @@ class StoryTables:
     def retire(self, story_id: str, into: str) -> None:
         self._db.execute("DELETE FROM story_terms WHERE story_id=?", (story_id,))
         self._db.execute("DELETE FROM story_dense WHERE story_id=?", (story_id,))
+        self._db.execute("DELETE FROM story_digests WHERE story_id=?", (story_id,))
         self._db.execute(
             "UPDATE stories SET merged_into=?, article_count=0, centroid='{}' WHERE id=?",
             (into, story_id),
@@ -336,16 +343,69 @@ class StoryTables:
         source: str | None = None,
         phrase: str | None = None,
         query: str | None = None,
+        lang: str | None = None,
         ids: Sequence[str] | None = None,
         limit: int | None = 100,
+        offset: int = 0,
     ) -> list[dict[str, Any]]:
-        """Live stories with their articles, sources and languages, newest first.
+        """Live stories with their articles, sources and languages, in the listing order
+        (``LISTING_ORDER``): newest last report first, then newest first report, undated
+        stories last. The filters are ``count``'s."""
+        where, params = self._where(since=since, until=until, source=source, phrase=phrase,
+                                    query=query, lang=lang, ids=ids)
+        sql = ("SELECT s.id, s.headline, s.first_seen, s.last_seen, s.article_count "
+               f"FROM stories s WHERE {where} ORDER BY {LISTING_ORDER}")
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
+        rows = self._db.execute(sql, params).fetchall()
+        if limit is None and offset:
+            rows = rows[offset:]
+        # Every listed story's members in a few queries, not one query per story.
+        members_of: dict[str, list[tuple[str, str | None, str | None]]] = {}
+        for part, marks in in_chunks([r[0] for r in rows]):
+            for sid, aid, source_, lang_ in self._db.execute(
+                f"SELECT story_id, id, source, lang FROM articles WHERE story_id IN ({marks}) "
+                "ORDER BY coalesce(published, ''), pk", part,
+            ):
+                members_of.setdefault(sid, []).append((aid, source_, lang_))
+        out = []
+        for sid, headline, first, last, count in rows:
+            members = members_of.get(sid, [])
+            out.append({
+                "id": sid, "headline": headline, "article_ids": [m[0] for m in members],
+                "sources": sorted({m[1] for m in members if m[1]}),
+                "languages": sorted({m[2] for m in members if m[2]}),
+                "first_seen": first, "last_seen": last, "article_count": count,
+            })
+        return out
 
-        ``phrase`` (a name, as words in that order) and ``query`` (plain words, all of
-        them) keep stories with an article that matches; both are plain text, which the
-        store turns into its own search syntax. ``source`` keeps stories with an article
-        from that outlet.
-        """
+    def count(
+        self,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        source: str | None = None,
+        phrase: str | None = None,
+        query: str | None = None,
+        lang: str | None = None,
+        ids: Sequence[str] | None = None,
+    ) -> int:
+        """How many live stories match. ``since`` keeps stories last reported on or after
+        that day; ``until``, first reported on or before it (undated stories are in every
+        window). ``phrase`` (a name, as words in that order) and ``query`` (plain words,
+        all of them) keep stories with an article that matches; both are plain text, which
+        the store turns into its own search syntax. ``source`` keeps stories with an
+        article from that outlet (any case), ``lang`` with an article in that language,
+        ``ids`` those stories only."""
+        where, params = self._where(since=since, until=until, source=source, phrase=phrase,
+                                    query=query, lang=lang, ids=ids)
+        return int(self._db.execute(f"SELECT count(*) FROM stories s WHERE {where}",
+                                    params).fetchone()[0])
+
+    def _where(self, *, since: str | None, until: str | None, source: str | None,
+               phrase: str | None, query: str | None, lang: str | None,
+               ids: Sequence[str] | None) -> tuple[str, list[Any]]:
         where = ["s.merged_into IS NULL", "s.article_count > 0"]
         params: list[Any] = []
         if since:
@@ -358,6 +418,10 @@ class StoryTables:
             where.append("EXISTS (SELECT 1 FROM articles a WHERE a.story_id = s.id "
                          "AND lower(a.source) = lower(?))")
             params.append(source)
+        if lang:
+            where.append("EXISTS (SELECT 1 FROM articles a WHERE a.story_id = s.id "
+                         "AND lower(a.lang) = lower(?))")
+            params.append(lang)
         phrase, query = plain_text(phrase), plain_text(query)
         if phrase or query:
             matches, found = self._db.search(phrase=phrase, query=query)
@@ -365,33 +429,61 @@ class StoryTables:
                          f"(SELECT m.pk FROM ({matches}) m))")
             params += found
         if ids is not None:
-            where.append(f"s.id IN ({','.join('?' * len(ids))})")
+            where.append(f"s.id IN ({','.join('?' * len(ids))})" if ids else "1 = 0")
             params += list(ids)
-        sql = ("SELECT s.id, s.headline, s.first_seen, s.last_seen, s.article_count "
-               f"FROM stories s WHERE {' AND '.join(where)} "
-               "ORDER BY s.article_count > 1 DESC, coalesce(s.last_seen, '') DESC, s.id")
-        if limit is not None:
-            sql += " LIMIT ?"
-            params.append(limit)
-        rows = self._db.execute(sql, params).fetchall()
-        # Every listed story's members in a few queries, not one query per story.
-        members_of: dict[str, list[tuple[str, str | None, str | None]]] = {}
-        for part, marks in in_chunks([r[0] for r in rows]):
-            for sid, aid, source_, lang in self._db.execute(
-                f"SELECT story_id, id, source, lang FROM articles WHERE story_id IN ({marks}) "
-                "ORDER BY coalesce(published, ''), pk", part,
-            ):
-                members_of.setdefault(sid, []).append((aid, source_, lang))
-        out = []
-        for sid, headline, first, last, count in rows:
-            members = members_of.get(sid, [])
-            out.append({
-                "id": sid, "headline": headline, "article_ids": [m[0] for m in members],
-                "sources": sorted({m[1] for m in members if m[1]}),
-                "languages": sorted({m[2] for m in members if m[2]}),
-                "first_seen": first, "last_seen": last, "article_count": count,
-            })
+        return " AND ".join(where), params
+
+    # -- digests (the counts a story list shows; ``analyse/digest.py``) -------------------
+    def digest_fingerprints(self, story_ids: Iterable[str]) -> dict[str, str]:
+        """Story id → a fingerprint of what its digest is computed from: its articles,
+        the copy links touching them (copies count once) and how much extraction each
+        holds (``reextract`` changes it). Unchanged fingerprint, unchanged report counts."""
+        parts: dict[str, list[str]] = {}
+        story_of: dict[str, str] = {}
+        for part, marks in in_chunks(story_ids):
+            for sid, aid in self._db.execute(
+                    f"SELECT story_id, id FROM articles WHERE story_id IN ({marks})", part):
+                story_of[aid] = sid
+                parts.setdefault(sid, []).append(f"a {aid}")
+        for part, marks in in_chunks(story_of):
+            for a, b, method in self._db.execute(
+                    f"SELECT a, b, method FROM copy_links WHERE a IN ({marks}) "
+                    f"OR b IN ({marks})", part + part):
+                for end in {a, b} & story_of.keys():
+                    parts[story_of[end]].append(f"c {a} {b} {method}")
+            for table in ("mentions", "events"):
+                for aid, n in self._db.execute(
+                        f"SELECT article_id, count(*) FROM {table} WHERE article_id IN "
+                        f"({marks}) GROUP BY article_id", part):
+                    parts[story_of[aid]].append(f"{table[0]} {aid} {n}")
+        return {sid: hashlib.sha1("\n".join(sorted(set(lines))).encode()).hexdigest()
+                for sid, lines in parts.items()}
+
+    def digests(self, story_ids: Iterable[str]) -> dict[str, tuple[str, str, StoryDigest]]:
+        """Stored digests: story id → (fingerprint, analysis version, digest)."""
+        out: dict[str, tuple[str, str, StoryDigest]] = {}
+        for part, marks in in_chunks(story_ids):
+            for r in self._db.execute(
+                    "SELECT story_id, fingerprint, version, sources, independent_sources, "
+                    f"conflicts, shared_facts FROM story_digests WHERE story_id IN ({marks})",
+                    part):
+                out[r[0]] = (r[1], r[2], StoryDigest(r[0], int(r[3]), int(r[4]), int(r[5]),
+                                                     int(r[6])))
         return out
+
+    def save_digest(self, digest: StoryDigest, fingerprint: str, version: str) -> None:
+        """Write a story's digest (call inside a transaction: ``Store.cache_transaction``)."""
+        self._db.execute(
+            "INSERT INTO story_digests(story_id, fingerprint, version, sources, "
+            "independent_sources, conflicts, shared_facts, computed_at) "
+            "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(story_id) DO UPDATE SET "
+            "fingerprint=excluded.fingerprint, version=excluded.version, "
+            "sources=excluded.sources, independent_sources=excluded.independent_sources, "
+            "conflicts=excluded.conflicts, shared_facts=excluded.shared_facts, "
+            "computed_at=excluded.computed_at",
+            (digest.story_id, fingerprint, version, digest.sources,
+             digest.independent_sources, digest.conflicts, digest.shared_facts, _now()),
+        )
 
     def live_story_ids(self) -> list[str]:
         return [r[0] for r in self._db.execute(

@@ -18,6 +18,7 @@ Without an encoder nothing of this runs and the decisions are the sparse ones.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -39,6 +40,13 @@ from storyline.semantic.vectors import (
 from storyline.store import Store
 from storyline.store.story_tables import as_stored
 from storyline.stories.dense_stories import DenseStories, ordinal
+from storyline.stories.headline import (
+    Candidate,
+    choose_headline,
+    close_set,
+    typo_words,
+    vocabulary,
+)
 from storyline.stories.records import Assignment, Dense, DenseCentroid, StoryRow
 from storyline.stories.score import (
     DENSE_ZERO,
@@ -81,6 +89,9 @@ DENSE_CANDIDATES = 10
 DENSE_FLOOR = DENSE_ZERO
 #: With embeddings: dense centroids loaded for a chunk at most (the newest first).
 DENSE_LOAD = 20_000
+#: A story's spelling (which headline words are typos) is read from its first articles at
+#: most, besides the titles compared; only when two titles are about as central.
+VOCABULARY_ARTICLES = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -499,20 +510,73 @@ class StoryAssigner:
             # The headline's own fit drifts as the story grows: measure it again.
             held = self.tables.vectors([current.id]).get(current.id)
             story.headline_score = cosine(held, story.centroid) if held else 0.0
-        # A copy or translation never takes the headline from the report it copies, and a
-        # title made from a lead sentence never replaces a real one.
+        # A copy or translation never takes the headline from the report it copies; a real
+        # title in the main language replaces one in another whatever the fit.
         inferred = article.title_inferred and current is not None and not current.title_inferred
-        if current is None or current.id == article.id or (not copy and not inferred and (
-                (fit > story.headline_score and same_lang)
-                or (in_main and current.lang not in (main, None)))):
+        to_main = in_main and current is not None and current.lang not in (main, None)
+        if current is None or current.id == article.id or (not copy and not inferred
+                                                           and to_main):
             story.headline, story.headline_article, story.headline_score = (
                 article.title, article.id, fit)
+            if current is not None and current.id != article.id:
+                self._spelled_right(story, main, [article, current])
+        elif not copy and same_lang:
+            # Both titles may name the story: the more central one, unless the other is
+            # nearly as central and cleaner (no typo against the story's spelling, not
+            # shouting); a real title before one made from a lead (stories/headline.py).
+            kept = Candidate(current.id, story.headline, story.headline_score,
+                             current.title_inferred)
+            new = Candidate(article.id, article.title, fit, article.title_inferred)
+            pair = [kept, new]
+            read = (self._story_articles(story.id, [article, current])
+                    if len(close_set(pair)) > 1 else None)
+            words = vocabulary(_spelling(a) for a in read) if read is not None else None
+            if choose_headline(pair, words or {}) is new:
+                story.headline, story.headline_article, story.headline_score = (
+                    article.title, article.id, fit)
+                self._spelled_right(story, main, read or [article, current], words)
         if emb is not None:
             before = self._dense_of(story.id)
             if before is None:
                 self._put_dense(story, emb.copy(), 1)
             else:
                 self._put_dense(story, before.total + emb, before.members + 1)
+
+    def _story_articles(self, story_id: str, compared: Sequence[Article]) -> list[Article]:
+        """What the story's spelling is read from: the ``compared`` articles and its first
+        ``VOCABULARY_ARTICLES`` members."""
+        known = {c.id for c in compared}
+        ids = [a for a in self.tables.members(story_id)[:VOCABULARY_ARTICLES] if a not in known]
+        found = self.store.articles_by_id(ids)
+        return [*compared, *(found[i] for i in ids if i in found)]
+
+    def _spelled_right(self, story: StoryRow, main: str | None, read: list[Article],
+                       words: Counter[str] | None = None) -> None:
+        """The headline just went to ``read[0]``: if its title misspells the story's words,
+        a nearly as central title among the story's first members may take over (the
+        pairwise choice only saw the previous headline, which may have been far less
+        central). Copies, translations and other languages' titles are not candidates.
+
+        ``read`` starts with the new headline's article (then the previous one's, and the
+        members ``_story_articles`` reads when ``words`` is their vocabulary)."""
+        if words is None:
+            read = self._story_articles(story.id, read)
+            words = vocabulary(_spelling(a) for a in read)
+        if not typo_words(story.headline, words):
+            return
+        others = [a for a in read[1:] if a.title.strip() and (not main or a.lang in (main, None))]
+        vectors = self.tables.vectors([a.id for a in others])
+        pool = [Candidate(read[0].id, story.headline, story.headline_score,
+                          read[0].title_inferred)]
+        for a in others:
+            placed = self.tables.assignment(a.id)
+            if placed is None or placed.method not in ("copy", "translation"):
+                pool.append(Candidate(a.id, a.title, cosine(vectors.get(a.id, {}),
+                                                            story.centroid), a.title_inferred))
+        best = choose_headline(pool, words)
+        if best is not None and best is not pool[0]:
+            story.headline, story.headline_article, story.headline_score = (
+                best.title, best.article_id, best.fit)
 
     def _merge_into(self, story: StoryRow, loser_id: str) -> None:
         self._cache.pop(loser_id, None)
@@ -559,12 +623,16 @@ class StoryAssigner:
             if lang:
                 story.langs[lang] = story.langs.get(lang, 0) + 1
         main = _main_lang(story.langs)
-        best = max(members, key=lambda a: (a in arts and arts[a].lang in (main, None),
-                                           cosine(vectors.get(a, {}), story.centroid), a),
-                   default=None)
-        if best is not None and best in arts:
-            story.headline, story.headline_article = arts[best].title, best
-            story.headline_score = cosine(vectors.get(best, {}), story.centroid)
+        titled = [a for a in sorted(members, reverse=True) if a in arts]
+        own = [a for a in titled if arts[a].lang in (main, None)] or titled
+        pool = [Candidate(a, arts[a].title, cosine(vectors.get(a, {}), story.centroid),
+                          arts[a].title_inferred) for a in own]
+        close = [c.article_id for c in close_set(pool)]
+        read = dict.fromkeys([*close, *members[:VOCABULARY_ARTICLES]]) if len(close) > 1 else {}
+        best = choose_headline(pool, vocabulary(_spelling(arts[a]) for a in read if a in arts))
+        if best is not None:
+            story.headline, story.headline_article = best.title, best.article_id
+            story.headline_score = best.fit
         embedded = self.tables.embeddings(members)
         rows = [embedded[a] for a in members if a in embedded]
         total = (np.asarray(np.sum(np.stack(rows), axis=0, dtype=np.float64), dtype=np.float32)
@@ -586,6 +654,11 @@ class StoryAssigner:
         while len(self._cache) >= CACHE_STORIES:
             self._cache.pop(next(iter(self._cache)))
         self._cache[story.id] = (story, Prepared.of(story.centroid))
+
+
+def _spelling(article: Article) -> str:
+    """What an article says, for the story's spelling: its title and text."""
+    return f"{article.title}\n{article.text}"
 
 
 def _rounded(value: float | None) -> float | None:

@@ -7,10 +7,9 @@ id percent-encoded, so the template never assembles a URL from stored text.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date
 from urllib.parse import quote
 
 from storyline.analyse.compare import (
@@ -28,8 +27,9 @@ from storyline.analyse.types import (
     StoryReport,
     TimelineEntry,
 )
-from storyline.interfaces.web.timeline import Timeline, entry_status, layout_entries
+from storyline.interfaces.web.timeline import Timeline, layout_entries
 from storyline.interfaces.wording import claim_label as _claim
+from storyline.interfaces.wording import date_label, date_parts
 from storyline.interfaces.wording import day_label as _day
 from storyline.interfaces.wording import differs as _differs
 from storyline.interfaces.wording import kind_label as _kind
@@ -45,22 +45,6 @@ MAX_ENTITIES = 12
 KIND_GROUPS = {"PERSON": "People", "ORG": "Organisations", "GPE": "Places", "LOC": "Places"}
 STATUS_LABEL = {"planned": "planned", "negated": "called off or denied"}
 COPY_WORDS = {"exact": "exact copy", "near": "near copy", "translation": "translation"}
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_PART_OF_DAY = {"MO": "morning", "MI": "midday", "AF": "afternoon", "EV": "evening",
-                "NI": "night", "DT": "daytime"}
-_SEASONS = {"SP": "spring", "SU": "summer", "FA": "autumn", "WI": "winter"}
-_MOD_WORDS = {"START": "early", "MID": "mid", "END": "late", "APPROX": "about",
-              "BEFORE": "before", "AFTER": "after", "ON_OR_BEFORE": "by",
-              "ON_OR_AFTER": "from", "LESS_THAN": "under", "MORE_THAN": "over"}
-#: Granularities the date label already says (a range adds nothing to them).
-_SAID = frozenset({"day", "part-of-day", "hour", "minute", "week", "weekend", "month",
-                   "year", "quarter", "half", "season", "decade", "century"})
-_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}:\d{2}|MO|MI|AF|EV|NI|DT))?")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_WEEK = re.compile(r"^(\d{4})-W(\d{2})(-WE)?$")
-_PERIOD = re.compile(r"^(\d{4})-(Q[1-4]|H[12]|SP|SU|FA|WI)$")
-
-
 def article_href(article_id: str, start: int | None = None, end: int | None = None) -> str:
     """The article page; with ``start`` (and ``end``), at the cited span, which the page
     marks and scrolls to (``static/app.js``)."""
@@ -76,55 +60,6 @@ def entity_href(entity_id: str) -> str:
 
 def _one_line(text: str | None) -> str:
     return " ".join((text or "").split())
-
-
-def date_label(value: str, mod: str | None = None) -> str:
-    """A TimeML date in words a reader knows: "2023-06-18 morning", "early Feb 2023",
-    "week 24 of 2023", "Q1 2023"; anything else as it is."""
-    value = _one_line(value)
-    if not value:
-        return "undated"
-    if m := _DAY.match(value):
-        label = f"{m[1]}-{m[2]}-{m[3]}"
-        if m[4]:
-            label += " " + _PART_OF_DAY.get(m[4], m[4])
-    elif (m := _MONTH.match(value)) and 1 <= int(m[2]) <= 12:
-        label = f"{_MONTHS[int(m[2]) - 1]} {m[1]}"
-    elif (m := _WEEK.match(value)) and 1 <= int(m[2]) <= 53:
-        try:
-            monday = date.fromisocalendar(int(m[1]), int(m[2]), 1)
-        except ValueError:
-            label = value
-        else:
-            first = monday + timedelta(days=5) if m[3] else monday
-            label = (f"{'weekend' if m[3] else 'week'} of {first.day} "
-                     f"{_MONTHS[first.month - 1]} {first.year}")
-    elif m := _PERIOD.match(value):
-        label = f"{_SEASONS.get(m[2], m[2])} {m[1]}"
-    elif re.fullmatch(r"\d{3}", value):
-        label = f"{value}0s"
-    else:
-        label = value
-    word = _MOD_WORDS.get((mod or "").upper())
-    return f"{word} {label}" if word else label
-
-
-def date_parts(e: TimelineEntry) -> tuple[str, str]:
-    """The date's label and a note: the words it was read from, what a week or weekend
-    spans, the granularity when the label does not say it."""
-    if not e.date:
-        return "undated", ""
-    label = date_label(e.date, e.mod)
-    said = _one_line(e.date_text)
-    notes = [f"“{said}”"] if said and said.casefold() != e.date.casefold() \
-        and said.casefold() not in label.casefold() else []
-    gran = _one_line(e.granularity)
-    if gran and gran not in _SAID and gran != "unknown":
-        notes.append(gran)
-    if e.earliest and e.latest and e.earliest != e.latest and (
-            gran not in _SAID or e.mod):
-        notes.append(f"{e.earliest} to {e.latest}")
-    return label, ", ".join(notes)
 
 
 def _outlet(source: str | None) -> str:
@@ -170,6 +105,10 @@ class EntryView:
     sources: list[str]
     independent: int
     cites: Cites
+    #: An event under the shown threshold: listed only when the reader asks for it.
+    low: bool = False
+    #: Its confidence, in words ("0.31"), for events that have one.
+    confidence: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +140,12 @@ class CellView:
     conflicts: list[int]
     #: Tooltip on the conflict mark: which wording this outlet uses.
     conflict_note: str
+    #: The mark the table shows: "own" (its own words), "copy" or "translation" (another
+    #: outlet's text), "conflict" (takes a side in a conflict).
+    mark: str = "own"
+    #: The mark's tooltip (the outlet and its sentence) and link (that sentence).
+    title: str = ""
+    href: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -413,9 +358,11 @@ def cites(citations: Iterable[Citation], titles: dict[str, str], limit: int = MA
                  max(0, len(ordered) - limit))
 
 
-def entry_view(e: TimelineEntry, titles: dict[str, str]) -> EntryView:
+def entry_view(e: TimelineEntry, titles: dict[str, str], threshold: float = 0.0
+               ) -> EntryView:
+    """One timeline or event row; ``low`` when its confidence is under ``threshold``."""
     date, note = date_parts(e)
-    status = entry_status(e)
+    status = e.shown_status
     return EntryView(
         date=date, value=_one_line(e.date), datetime=e.earliest if e.earliest else "",
         note=note, status=status,
@@ -423,7 +370,9 @@ def entry_view(e: TimelineEntry, titles: dict[str, str]) -> EntryView:
         event_type=_one_line(e.event_type) if e.kind == "event" else "",
         who=_one_line(e.who), whom=_one_line(e.whom), text=_one_line(e.text),
         sources=[_outlet(s) for s in e.sources], independent=e.independent,
-        cites=cites(e.citations, titles, shown=_one_line(e.text)))
+        cites=cites(e.citations, titles, shown=_one_line(e.text)),
+        low=e.confidence is not None and e.confidence < threshold,
+        confidence=f"{e.confidence:.2f}" if e.confidence is not None else "")
 
 
 def _overlaps(a: Citation, b: Citation) -> bool:
@@ -460,21 +409,9 @@ def _about(fact: Fact, names: dict[str, str]) -> str:
 
 
 def _ordered_columns(report: StoryReport) -> list[SourceColumn]:
-    """Outlets with text of their own first (in the report's order); an outlet whose
-    articles all copy another's text goes right after the outlet it copies."""
-    home: dict[str, int] = {}
-    for i, col in enumerate(report.sources):
-        for aid in col.article_ids:
-            home.setdefault(aid, i)
-    keys = []
-    for i, col in enumerate(report.sources):
-        copies_only = bool(col.article_ids) and all(a in col.copies for a in col.article_ids)
-        if copies_only:
-            original = col.copies[col.article_ids[0]]
-            keys.append((home.get(original, i), 1, i))
-        else:
-            keys.append((i, 0, i))
-    return [report.sources[k[2]] for k in sorted(keys)]
+    """The report's outlets, in its order (``analyse.report.order_sources``): the page
+    numbers and places them as ``show`` and ``compare`` do."""
+    return list(report.sources)
 
 
 #: A compare error shown on the page is cut to this many characters (it quotes the names
@@ -532,11 +469,12 @@ def _compare_view(report: StoryReport, comparison: Comparison, ordered: Sequence
 
 
 def build(report: StoryReport, *, aliases: Sequence[str] = (),
-          compare: Sequence[str] = ()) -> StoryView:
+          compare: Sequence[str] = (), min_confidence: float = 0.0) -> StoryView:
     """Everything the story page shows. ``compare`` names two or more of the story's
     outlets (any case) to compare: the table keeps their columns, and the rows they state,
     and a panel says what each alone states. A wrong ``compare`` leaves the page whole and
-    says what is wrong (``compare_error``)."""
+    says what is wrong (``compare_error``). Events under ``min_confidence`` (in a report
+    built with a lower one) are kept out of the chart and listed behind a toggle."""
     titles = {a.article_id: _one_line(a.title) or a.article_id for a in report.articles}
     sources_of = {a.article_id: _outlet(a.source) for a in report.articles}
     names = {e.entity_id: _one_line(e.name) for e in report.entities}
@@ -601,7 +539,14 @@ def build(report: StoryReport, *, aliases: Sequence[str] = (),
             in_conflict = _conflicts_of(found, report.conflicts)
             row_conflicts.update(k for k, _ in in_conflict)
             note = "; ".join(f"conflict {k}: says “{w}”" for k, w in in_conflict)
-            cells.append(CellView(sentences, same_as, copy, [k for k, _ in in_conflict], note))
+            translated = all(copy_kind.get(c.article_id) == "translation" for c in found)
+            mark = ("conflict" if in_conflict else
+                    ("translation" if translated else "copy") if copy else "own")
+            said = (f"same words as {same_as}" if same_as else
+                    " / ".join(f"“{x.text}”" for x in sentences))
+            title = f"{columns[i].source}: {said}" + (f" ({note})" if note else "")
+            cells.append(CellView(sentences, same_as, copy, [k for k, _ in in_conflict], note,
+                                  mark, title, sentences[0].cite.href))
         for k in row_conflicts:
             conflict_rows.setdefault(k, []).append(n)
         rows.append(RowView(n, fact.id, _about(fact, names), _one_line(fact.text),
@@ -711,7 +656,9 @@ def build(report: StoryReport, *, aliases: Sequence[str] = (),
         span = first if first == last else f"{first} → {last}"
     else:
         span = "undated"
-    events = [entry_view(e, titles) for e in report.events]
+    events = [entry_view(e, titles, min_confidence) for e in report.events]
+    timeline = [entry_view(e, titles, min_confidence) for e in report.timeline]
+    charted = [e for e, v in zip(report.timeline, timeline, strict=True) if not v.low]
     view = StoryView(
         story_id=report.story_id, headline=_one_line(report.headline),
         span=span, span_datetime=(first if report.first_seen else "",
@@ -721,17 +668,36 @@ def build(report: StoryReport, *, aliases: Sequence[str] = (),
         languages=list(report.languages), aliases=[_one_line(a) for a in aliases],
         summary=[Sentence(_one_line(s.text), cite(s.citation, titles, shown=_one_line(s.text)))
                  for s in report.summary],
-        timeline=[entry_view(e, titles) for e in report.timeline],
-        chart=layout_entries(report.timeline, when=lambda e: " ".join(
-            x for x in date_parts(e) if x)),
+        timeline=timeline,
+        chart=layout_entries(charted, when=lambda e: " ".join(
+            x for x in date_parts(e) if x), key_days=_key_days(report)),
         columns=columns, rows=rows, singles=singles, conflicts=conflicts, speakers=speakers,
         entity_groups=groups, more_entities=more_entities,
-        events=events[:MAX_EVENTS], more_events=max(0, len(events) - MAX_EVENTS),
+        events=_listed(events), more_events=max(0, len(events) - MAX_EVENTS),
         articles=articles, copies=copies, notes=[_one_line(n) for n in report.notes],
         outlets=outlets, compare=compared, compare_error=compare_error,
         compare_href=f"/stories/{quote(report.story_id, safe='')}")
     view.toc.extend(toc(view))
     return view
+
+
+def _listed(events: list[EntryView]) -> list[EntryView]:
+    """The events the table lists, in date order: every one shown by default first, then
+    less certain ones while there is room (the cap must not hide a shown event)."""
+    room = max(0, MAX_EVENTS - sum(not e.low for e in events))
+    keep = {i for i, e in enumerate(events) if not e.low}
+    keep |= set([i for i, e in enumerate(events) if e.low][:room])
+    return [e for i, e in enumerate(events) if i in keep][:MAX_EVENTS]
+
+
+def _key_days(report: StoryReport) -> tuple[date, date] | None:
+    """The days the story was reported on: what its timeline opens on."""
+    try:
+        first = date.fromisoformat((report.first_seen or "")[:10])
+        last = date.fromisoformat((report.last_seen or "")[:10])
+    except ValueError:
+        return None
+    return first, last
 
 
 def toc(view: StoryView) -> list[tuple[str, str, int | None]]:
@@ -740,7 +706,7 @@ def toc(view: StoryView) -> list[tuple[str, str, int | None]]:
         ("summary", "Summary", None),
         ("articles", "Articles", len(view.articles)),
         ("entities", "People and places", sum(len(g) for _, g in view.entity_groups)),
-        ("timeline", "Timeline", len(view.timeline)),
+        ("timeline", "Timeline", sum(not e.low for e in view.timeline)),
         ("sources", "Sources side by side", len(view.rows)),
     ]
     if view.compare:
@@ -749,7 +715,7 @@ def toc(view: StoryView) -> list[tuple[str, str, int | None]]:
         ("conflicts", "Conflicts", len(view.conflicts)),
         ("single", "Only one source reports", sum(len(g.facts) for g in view.singles)),
         ("quotes", "Quotes", sum(len(s.quotes) for s in view.speakers)),
-        ("events", "Events", len(view.events) + view.more_events),
+        ("events", "Events", sum(not e.low for e in view.events) + view.more_events),
     ]
     if view.copies:
         items.append(("copies", "Copies", sum(len(c.copies) for c in view.copies)))

@@ -12,27 +12,26 @@ statements on lanes of their own below the events)."""
 
 from __future__ import annotations
 
-import calendar
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from urllib.parse import quote
 
 from storyline.analyse.events import StoryEvent
+from storyline.analyse.events import value_range as iso_range
 from storyline.analyse.types import TimelineEntry
 
-_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_YEAR = re.compile(r"^(\d{4})$")
-_WEEK = re.compile(r"^(\d{4})-W(\d{2})")
-_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
-_HALF = re.compile(r"^(\d{4})-H([12])$")
 #: Drawing width of the axis, in SVG units (the SVG scales to the page).
 WIDTH = 1000
 LANE_HEIGHT = 22
 #: Marks closer than this (SVG units) go on separate lanes.
 GAP = 14
+#: Event types drawn in a warning colour ("tone"), and what the legend calls each tone:
+#: the legend must explain every colour the chart uses.
+TONES = {"ASSAULT": "force", "COERCE": "force", "PROTEST": "hostile", "ACCUSE": "hostile",
+         "THREATEN": "hostile", "REJECT": "hostile"}
+TONE_LABELS = {"force": "use of force or coercion",
+               "hostile": "protest, accusation, threat or rejection"}
 #: Characters of an entry's text kept in its mark's tooltip.
 LABEL_TEXT = 160
 #: Width of a cut-short stretch of the axis, and the least width of a part, in SVG units.
@@ -47,34 +46,10 @@ QUIET_DAYS = 60
 
 
 def value_range(value: str | None) -> tuple[date, date] | None:
-    """The first and last day a TimeML date value stands for; None for durations,
-    references and anything that is not a calendar date."""
-    if not value:
-        return None
-    try:
-        if m := _DAY.match(value):
-            day = date(int(m[1]), int(m[2]), int(m[3]))
-            return day, day
-        if m := _MONTH.match(value):
-            y, mo = int(m[1]), int(m[2])
-            return date(y, mo, 1), date(y, mo, calendar.monthrange(y, mo)[1])
-        if m := _WEEK.match(value):
-            monday = date.fromisocalendar(int(m[1]), int(m[2]), 1)
-            return monday, monday + timedelta(days=6)
-        if m := _QUARTER.match(value):
-            y, q = int(m[1]), int(m[2])
-            last = 3 * q
-            return date(y, last - 2, 1), date(y, last, calendar.monthrange(y, last)[1])
-        if m := _HALF.match(value):
-            y, h = int(m[1]), int(m[2])
-            return (date(y, 1, 1), date(y, 6, 30)) if h == 1 else (date(y, 7, 1),
-                                                                    date(y, 12, 31))
-        if m := _YEAR.match(value):
-            y = int(m[1])
-            return date(y, 1, 1), date(y, 12, 31)
-    except ValueError:
-        return None
-    return None
+    """The first and last day a TimeML date value stands for (the rule's home is
+    :func:`storyline.analyse.events.value_range`), as dates to place on the axis."""
+    found = iso_range(value)
+    return (date.fromisoformat(found[0]), date.fromisoformat(found[1])) if found else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +91,15 @@ class Timeline:
     fact_lane: int = -1
     #: Where the axis is cut short: (x of the cut's middle, first and last day left out).
     breaks: tuple[tuple[float, date, date], ...] = ()
+    #: The warning colours used (keys of ``TONE_LABELS``), in legend order.
+    tones: tuple[str, ...] = ()
+    #: The x range of the story's key days (when its reports appeared): a narrow screen
+    #: shows this part first.
+    focus: tuple[float, float] | None = None
+
+    @property
+    def tone_labels(self) -> tuple[tuple[str, str], ...]:
+        return tuple((t, TONE_LABELS[t]) for t in self.tones)
 
     @property
     def height(self) -> int:
@@ -139,8 +123,16 @@ def layout(events: Sequence[StoryEvent]) -> Timeline | None:
         label = (f"{e.type}{' (' + e.mode + ')' if e.mode else ''}: {who}{whom}; {when}; "
                  f"{e.status}; {e.independent} source{'s' if e.independent != 1 else ''}")
         href = f"/articles/{quote(e.reports[0].article_id, safe='')}" if e.reports else ""
-        spans.append(_Span(e, *found, label, e.status, "event", href, f"q{e.type.lower()}"))
+        spans.append(_Span(e, *found, label, e.status, "event", href, _css(e.type)))
     return _layout(spans, undated)
+
+
+def _css(event_type: str | None) -> str:
+    """The mark's classes: its type ("qassault") and its tone, if it has one."""
+    if not event_type:
+        return ""
+    tone = TONES.get(event_type.upper())
+    return f"q{event_type.lower()}" + (f" tone-{tone}" if tone else "")
 
 
 def entry_range(entry: TimelineEntry) -> tuple[date, date] | None:
@@ -154,18 +146,13 @@ def entry_range(entry: TimelineEntry) -> tuple[date, date] | None:
     return (first, last) if first <= last else (last, first)
 
 
-def entry_status(entry: TimelineEntry) -> str:
-    """``planned`` also for a date after its reports' publication: announced, not done."""
-    if entry.status == "negated":
-        return "negated"
-    return "planned" if entry.status == "planned" or entry.after_publication else "happened"
-
-
 def layout_entries(entries: Sequence[TimelineEntry],
-                   when: Callable[[TimelineEntry], str] | None = None) -> Timeline | None:
+                   when: Callable[[TimelineEntry], str] | None = None,
+                   key_days: tuple[date, date] | None = None) -> Timeline | None:
     """Marks for a report's timeline: events on the upper lanes, dated statements on lanes
     of their own below them; None when nothing has a calendar date. ``when`` words an
-    entry's date for its tooltip (by default its TimeML value and words)."""
+    entry's date for its tooltip (by default its TimeML value and words); ``key_days``
+    (the days the story was reported) sets the chart's ``focus``."""
     spans: list[_Span] = []
     undated = 0
     for e in entries:
@@ -173,7 +160,7 @@ def layout_entries(entries: Sequence[TimelineEntry],
         if found is None:
             undated += 1
             continue
-        status = entry_status(e)
+        status = e.shown_status
         date_words = when(e) if when else e.date + (
             f" “{e.date_text}”" if e.date_text else "") + (
             f" ({e.granularity})" if e.granularity not in ("day", "") else "")
@@ -190,9 +177,9 @@ def layout_entries(entries: Sequence[TimelineEntry],
         if e.citations:
             c = e.citations[0]
             href = f"/articles/{quote(c.article_id, safe='')}#c-{c.start}"
-        css = f"q{e.event_type.lower()}" if e.kind == "event" and e.event_type else ""
+        css = _css(e.event_type) if e.kind == "event" else ""
         spans.append(_Span(e, *found, label, status, e.kind, href, css))
-    return _layout(spans, undated)
+    return _layout(spans, undated, key_days)
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,7 +264,8 @@ def _axis(spans: Sequence[_Span]) -> tuple[Callable[[date, bool], float], date, 
     return x_of, padded[0][0], padded[-1][1], tuple(ticks), breaks
 
 
-def _layout(spans: list[_Span], undated: int) -> Timeline | None:
+def _layout(spans: list[_Span], undated: int,
+            key_days: tuple[date, date] | None = None) -> Timeline | None:
     if not spans:
         return None
     x_of, start, end, ticks, breaks = _axis(spans)
@@ -304,8 +292,25 @@ def _layout(spans: list[_Span], undated: int) -> Timeline | None:
             marks.append(Mark(s.item, s.first, s.last, x, round(x2 - x, 1), lanes + lane,
                               s.label, s.status, s.kind, s.href, s.css))
         lanes += len(lanes_end)
+    tones = {c[5:] for m in marks for c in m.css.split() if c.startswith("tone-")}
     return Timeline(tuple(marks), ticks, lanes, start, end, undated,
-                    fact_lane if fact_lane >= 0 else lanes, breaks)
+                    fact_lane if fact_lane >= 0 else lanes, breaks,
+                    tuple(t for t in TONE_LABELS if t in tones), _focus(marks, key_days))
+
+
+def _focus(marks: Sequence[Mark], key_days: tuple[date, date] | None
+           ) -> tuple[float, float] | None:
+    """The x range of the marks that touch the key days (a day either side), else of the
+    latest marks' part of the axis: where a reader of the story's news looks first."""
+    if not marks:
+        return None
+    if key_days is not None:
+        lo, hi = key_days[0] - timedelta(days=1), key_days[1] + timedelta(days=1)
+        near = [m for m in marks if m.first <= hi and m.last >= lo]
+        if near:
+            return (min(m.x for m in near), max(m.x + m.width for m in near))
+    latest = max(marks, key=lambda m: (m.last, m.x))
+    return (latest.x, latest.x + latest.width)
 
 
 def _ticks(start: date, end: date, to_x: Callable[[date, bool], float],

@@ -55,3 +55,19 @@ function markCitation() {
 }
 document.addEventListener("DOMContentLoaded", markCitation);
 window.addEventListener("hashchange", markCitation);
+
+// A timeline chart wider than its box opens on the story's key days (data-focus: the
+// start and end of that range, as fractions of the chart's width), not on its oldest.
+function focusCharts() {
+  var boxes = document.querySelectorAll(".chart-scroll[data-focus]");
+  for (var i = 0; i < boxes.length; i++) {
+    var box = boxes[i];
+    var range = box.getAttribute("data-focus").split(" ").map(parseFloat);
+    var width = box.scrollWidth, room = box.clientWidth;
+    if (width <= room || range.length !== 2 || isNaN(range[0]) || isNaN(range[1])) { continue; }
+    var start = range[0] * width, end = range[1] * width;
+    var left = end - start + 48 <= room ? end - room + 24 : start - 24;
+    box.scrollLeft = Math.max(0, Math.min(left, width - room));
+  }
+}
+document.addEventListener("DOMContentLoaded", focusCharts);
