@@ -233,6 +233,7 @@ def test_story_view_aligns_facts_by_outlet() -> None:
                                                 "unknown source (c1)"]
     (row,) = view.rows
     post, wire, quiet, _, copy = row.cells
+    assert view.columns[-1].label == "unnamed c1" and view.columns[0].label == "Post"
     assert wire is not None and wire.sentences[0].text == a1.text and not wire.copy
     assert wire.sentences[0].cite.href == f"/articles/a1#c-0-{len(a1.text)}"
     assert wire.mark == "conflict" and wire.href == wire.sentences[0].cite.href
@@ -776,7 +777,8 @@ def _side_table(html: str) -> str:
 
 
 def _outlet_heads(html: str) -> list[str]:
-    return re.findall(r'<span class="outlet">(.*?)</span>', _side_table(html))
+    return [unescape(x) for x in re.findall(r'<span class="outlet" data-name="([^"]*)">',
+                                            _side_table(html))]
 
 
 def test_compare_api(site: Site) -> None:

@@ -585,7 +585,7 @@ def test_story_page_compares_two_outlets(server: tuple[str, str], browser: objec
     everyone = heads.count()
     assert everyone >= 3 and boxes.count() == everyone  # a box per column
     assert [boxes.nth(i).get_attribute("value") for i in range(everyone)] == [
-        heads.nth(i).locator(".outlet").inner_text() for i in range(everyone)]
+        heads.nth(i).locator(".outlet").get_attribute("data-name") for i in range(everyone)]
     # two outlets that each state something the other does not (not a translation and
     # its original, which state the same)
     values = [boxes.nth(i).get_attribute("value") or "" for i in range(everyone)]
@@ -601,7 +601,7 @@ def test_story_page_compares_two_outlets(server: tuple[str, str], browser: objec
     assert page.url.endswith("#sources")
 
     assert heads.count() == 2
-    assert [heads.nth(i).locator(".outlet").inner_text() for i in (0, 1)] == chosen
+    assert [heads.nth(i).locator(".outlet").get_attribute("data-name") for i in (0, 1)] == chosen
     rows = page.locator("table.side tbody tr")
     assert rows.count() >= 1
     for i in range(rows.count()):

@@ -7,6 +7,7 @@ id percent-encoded, so the template never assembles a URL from stored text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -122,6 +123,16 @@ class ColumnView:
     independent: bool
     n_facts: int
     n_only: int
+
+    @property
+    def label(self) -> str:
+        """The column head: an article with no outlet is "unnamed" and its id, short
+        enough to read sideways ("unknown source (5584372a)" is the full name)."""
+        m = _UNNAMED.fullmatch(self.source)
+        return f"unnamed {m[1]}" if m else self.source
+
+
+_UNNAMED = re.compile(r"unknown source \(([0-9a-f]+)\)")
 
 
 @dataclass(frozen=True, slots=True)
