@@ -15,7 +15,10 @@ Reads, where they live in ``../shared/eval`` (nothing is copied into the project
   ``event_judgements.md``: an event id, then whether its type, actors and status are right;
   the texts are not in the project) in ECB+ articles (CC BY 3.0, Cybulska & Vossen 2014)
   of the odd topics — topics 1, 5, 9, … are trained on, 3, 7, 11, … are the check set —
-  and in whole NGEC stories: even rows trained on, odd rows the check set.
+  in whole NGEC stories: even rows trained on, odd rows the check set — and in re3d's
+  Syria/Iraq documents from CENTCOM, the US State Department (public domain), the UK
+  Government (OGL v3), Australian DFAT (CC BY 3.0 AU) and Wikipedia (CC BY-SA 3.0): by a
+  checksum of the document id, half trained on, half the check set.
 
 Every text runs through the default extraction (entities, quotes, rule events). The *gate*
 learns "this trigger, here, is a real act of its type" from the static vectors of the
@@ -67,7 +70,7 @@ OUT = MODELS / "event_confidence.json"
 JUDGEMENTS = MODELS / "event_judgements.jsonl"
 CORPORA = ("gsr", "ngec", "meantime", "uci")
 #: Corpora of judged events (their rows carry the judgement, not a sentence label).
-JUDGED = ("ecb", "ngec-judged")
+JUDGED = ("ecb", "ngec-judged", "re3d-judged")
 NGEC_WEIGHT = 0.1
 #: Judged events of real news: the closest to what users read.
 ECB_WEIGHT = 3.0
@@ -128,7 +131,8 @@ def judged_units(eval_root: Path, judgements: Path) -> list[Unit]:
                 continue
             regraded += graded is not label
             judged[key] = graded
-        corpus = "ngec-judged" if ident.startswith("ngec") else "ecb"
+        corpus = ("ngec-judged" if ident.startswith("ngec") else
+                  "re3d-judged" if ident.startswith("re3d-") else "ecb")
         out.append(Unit(corpus, text, found, None, "tune" if split == "tune" else "check",
                         ident, judged))
     print(f"{stale} judged events changed since they were judged (left out); "
@@ -232,7 +236,10 @@ def main() -> None:
                   "stories (ahalterman/NGEC, MIT), MEANTIME (CC BY 4.0), the UCI News "
                   "Aggregator headlines (CC BY 4.0) and the project's judgements "
                   "(event_judgements.jsonl) of rule events in ECB+ articles (CC BY 3.0, "
-                  "Cybulska & Vossen 2014) and NGEC stories, all read from ../shared/eval. "
+                  "Cybulska & Vossen 2014), NGEC stories and re3d documents (Dstl; CENTCOM "
+                  "and US State Department: public domain, UK Government: OGL v3, "
+                  "Australian DFAT: CC BY 3.0 AU, Wikipedia: CC BY-SA 3.0), all read from "
+                  "../shared/eval. "
                   "Because the gold "
                   "records are CC BY-SA 4.0, these weights are shared under CC BY-SA 4.0."),
         "encoder": STATIC_NAME,

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import json
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -59,16 +60,25 @@ def read_gold(path: Path | None = None) -> dict[str, GoldSides]:
     return out
 
 
+#: re3d sources whose licence lets the judgements be trained on and shipped (public domain,
+#: OGL v3, CC BY 3.0 AU, CC BY-SA 3.0); BBC Online (NC) and the EU Delegation are not read.
+RE3D_SOURCES = ("CENTCOM", "US_State_Department", "UK_Government",
+                "Australian_Department_of_Foreign_Affairs", "Wikipedia")
+
+
 def part_of(doc_id: str) -> str:
-    """``tune`` or ``check`` for an ECB+ document ("<topic>_<n>ecb…") or NGEC row
-    ("ngec<row>")."""
+    """``tune`` or ``check`` for an ECB+ document ("<topic>_<n>ecb…"), NGEC row
+    ("ngec<row>") or re3d document ("re3d-<id>": by a checksum of its id)."""
+    if doc_id.startswith("re3d-"):
+        return "tune" if zlib.crc32(doc_id.encode()) % 2 == 0 else "check"
     if doc_id.startswith("ngec"):
         return "tune" if int(doc_id[4:]) % 2 == 0 else "check"
     return "tune" if int(doc_id.split("_", 1)[0]) % 4 == 1 else "check"
 
 
 def judged_texts(eval_root: Path, wanted: set[str]) -> list[tuple[str, str, str]]:
-    """(doc id, text, part) of the judged ECB+ articles and NGEC stories in ``wanted``,
+    """(doc id, text, part) of the judged ECB+ articles, NGEC stories and re3d documents
+    in ``wanted``,
     read where they live in ``eval_root``. Even ECB+ topics are held out: never read."""
     texts: list[tuple[str, str, str]] = []
     docs = eval_root / "ecbplus-event-clusters" / "docs.jsonl"
@@ -81,6 +91,14 @@ def judged_texts(eval_root: Path, wanted: set[str]) -> list[tuple[str, str, str]
         for i, row in enumerate(csv.DictReader(f)):
             if f"ngec{i}" in wanted:
                 texts.append((f"ngec{i}", row["text"], part_of(f"ngec{i}")))
+    for source in RE3D_SOURCES:
+        found = eval_root / "ner-re3d" / source / "documents.json"
+        if not found.is_file():
+            continue
+        for line in found.read_text("utf-8-sig").splitlines():  # JSON Lines, with a BOM
+            if line.strip() and (d := json.loads(line)) and f"re3d-{d['_id']}" in wanted:
+                ident = f"re3d-{d['_id']}"
+                texts.append((ident, d["text"], part_of(ident)))
     return texts
 
 
