@@ -205,6 +205,20 @@ def test_a_digest_is_reused_then_refreshed_when_the_story_grows(
     assert reports.built == 3  # the report wrote the digest
 
 
+def test_a_list_that_must_not_wait_builds_no_report(
+        sl: Storyline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The web list asks for stored digests only: a story of hundreds of articles takes
+    many seconds to report, so a missing digest is null, not a wait."""
+    sid = _bridge_story(sl, tmp_path)
+    reports = Reports(monkeypatch)
+    (row,) = sl.stories(digests=True, compute_digests=False)
+    assert reports.built == 0 and row["source_count"] is None and row["disputed"] is None
+    assert sl.digests([sid], compute=False) == {}
+    sl.digests([sid])  # built once (the server does it in the background) …
+    (row,) = sl.stories(digests=True, compute_digests=False)
+    assert reports.built == 1 and row["source_count"] == 2  # … then listed from the store
+
+
 def test_a_report_writes_the_digest_only_for_the_default_analysis(
         sl: Storyline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     sid = _bridge_story(sl, tmp_path)

@@ -123,7 +123,8 @@ def find_stories(sl: Storyline, *, since: str | None, until: str | None,
     filters = {"since": since or None, "until": until or None, "source": source or None,
                "entity": entity or None, "lang": lang or None, "query": q or None}
     try:
-        return (sl.stories(**filters, limit=limit, offset=offset, digests=True),
+        return (sl.stories(**filters, limit=limit, offset=offset, digests=True,
+                           compute_digests=False),
                 sl.count_stories(**filters))
     except ValueError as exc:
         raise bad(exc) from None

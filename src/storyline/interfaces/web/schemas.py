@@ -46,16 +46,18 @@ class StorySummary(BaseModel):
     """The latest publication date of its articles."""
     article_count: int
     """How many articles it has."""
-    source_count: int
+    source_count: int | None
     """How many outlets reported it, as its report counts them (an article without a
-    named outlet counts as one of its own)."""
-    independent_sources: int
+    named outlet counts as one of its own). These counts come from the story's report;
+    null until that report has been built once (the server builds them in the
+    background: a list never waits for reports)."""
+    independent_sources: int | None
     """Outlets with at least one article that is not a copy of another."""
-    conflicts: int
+    conflicts: int | None
     """How many conflicts its report lists (sources saying different things)."""
-    disputed: bool
+    disputed: bool | None
     """Its report lists at least one conflict."""
-    single_source: bool
+    single_source: bool | None
     """One independent source at most: nothing to cross-check it against."""
 
 
